@@ -1,0 +1,189 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Serverless.Discord.Interactions;
+
+// Wire shapes of Discord's interaction objects. Only the fields the bot reads are declared; unknown
+// fields are ignored and numeric enums keep values we do not know, so a change on Discord's side
+// never breaks deserialization.
+
+public enum InteractionType
+{
+    Ping = 1,
+    ApplicationCommand = 2,
+    MessageComponent = 3,
+    ApplicationCommandAutocomplete = 4,
+    ModalSubmit = 5,
+}
+
+public enum InteractionCallbackType
+{
+    Pong = 1,
+    ChannelMessageWithSource = 4,
+    DeferredChannelMessageWithSource = 5,
+    DeferredUpdateMessage = 6,
+    UpdateMessage = 7,
+    ApplicationCommandAutocompleteResult = 8,
+    Modal = 9,
+}
+
+[Flags]
+public enum MessageFlags
+{
+    None = 0,
+    Ephemeral = 1 << 6,
+}
+
+public sealed class InteractionPayload
+{
+    [JsonPropertyName("id")]
+    public ulong Id { get; set; }
+
+    [JsonPropertyName("application_id")]
+    public ulong ApplicationId { get; set; }
+
+    [JsonPropertyName("type")]
+    public InteractionType Type { get; set; }
+
+    [JsonPropertyName("data")]
+    public InteractionDataPayload? Data { get; set; }
+
+    [JsonPropertyName("guild_id")]
+    public ulong? GuildId { get; set; }
+
+    [JsonPropertyName("channel_id")]
+    public ulong? ChannelId { get; set; }
+
+    [JsonPropertyName("member")]
+    public GuildMemberPayload? Member { get; set; }
+
+    [JsonPropertyName("user")]
+    public UserPayload? User { get; set; }
+
+    [JsonPropertyName("token")]
+    public string? Token { get; set; }
+
+    [JsonPropertyName("version")]
+    public int Version { get; set; }
+
+    [JsonPropertyName("locale")]
+    public string? Locale { get; set; }
+
+    [JsonPropertyName("guild_locale")]
+    public string? GuildLocale { get; set; }
+
+    [JsonPropertyName("app_permissions")]
+    public string? AppPermissions { get; set; }
+
+    /// <summary>The invoking user: <c>member.user</c> in a guild, <c>user</c> elsewhere.</summary>
+    [JsonIgnore]
+    public UserPayload? Invoker => Member?.User ?? User;
+}
+
+public sealed class InteractionDataPayload
+{
+    [JsonPropertyName("id")]
+    public ulong? Id { get; set; }
+
+    [JsonPropertyName("name")]
+    public string? Name { get; set; }
+
+    [JsonPropertyName("type")]
+    public int? Type { get; set; }
+
+    [JsonPropertyName("options")]
+    public List<CommandOptionPayload>? Options { get; set; }
+
+    [JsonPropertyName("custom_id")]
+    public string? CustomId { get; set; }
+
+    [JsonPropertyName("component_type")]
+    public int? ComponentType { get; set; }
+}
+
+public sealed class CommandOptionPayload
+{
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
+
+    [JsonPropertyName("type")]
+    public int Type { get; set; }
+
+    [JsonPropertyName("value")]
+    public JsonElement? Value { get; set; }
+
+    [JsonPropertyName("options")]
+    public List<CommandOptionPayload>? Options { get; set; }
+
+    [JsonPropertyName("focused")]
+    public bool? Focused { get; set; }
+}
+
+public sealed class GuildMemberPayload
+{
+    [JsonPropertyName("user")]
+    public UserPayload? User { get; set; }
+
+    [JsonPropertyName("permissions")]
+    public string? Permissions { get; set; }
+
+    [JsonPropertyName("nick")]
+    public string? Nick { get; set; }
+}
+
+public sealed class UserPayload
+{
+    [JsonPropertyName("id")]
+    public ulong Id { get; set; }
+
+    [JsonPropertyName("username")]
+    public string? Username { get; set; }
+
+    [JsonPropertyName("global_name")]
+    public string? GlobalName { get; set; }
+
+    [JsonPropertyName("bot")]
+    public bool? Bot { get; set; }
+}
+
+public sealed class InteractionResponsePayload
+{
+    [JsonPropertyName("type")]
+    public InteractionCallbackType Type { get; set; }
+
+    [JsonPropertyName("data")]
+    public InteractionCallbackDataPayload? Data { get; set; }
+}
+
+public sealed class InteractionCallbackDataPayload
+{
+    [JsonPropertyName("content")]
+    public string? Content { get; set; }
+
+    [JsonPropertyName("flags")]
+    public MessageFlags? Flags { get; set; }
+
+    [JsonPropertyName("allowed_mentions")]
+    public AllowedMentionsPayload? AllowedMentions { get; set; }
+
+    [JsonPropertyName("choices")]
+    public List<AutocompleteChoicePayload>? Choices { get; set; }
+}
+
+public sealed class AllowedMentionsPayload
+{
+    /// <summary>An empty list: nothing the bot echoes can ping anyone.</summary>
+    public static AllowedMentionsPayload None => new() { Parse = [] };
+
+    [JsonPropertyName("parse")]
+    public List<string> Parse { get; set; } = [];
+}
+
+public sealed class AutocompleteChoicePayload
+{
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
+
+    [JsonPropertyName("value")]
+    public string Value { get; set; } = "";
+}

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using Serverless.Discord.Interactions;
+
+namespace Serverless.Discord.Json;
+
+/// <summary>The one source-generated serializer for Discord's wire shapes (no reflection, AOT-safe).</summary>
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(SnowflakeConverter)])]
+[JsonSerializable(typeof(InteractionPayload))]
+[JsonSerializable(typeof(InteractionResponsePayload))]
+public sealed partial class DiscordJsonContext : JsonSerializerContext;

@@ -1,0 +1,14 @@
+using Serverless.Domain.Features.Help;
+using Serverless.Domain.Features.Ping;
+
+namespace Serverless.Domain.Commands;
+
+/// <summary>Every command the bot offers, in the order <c>/help</c> lists them and the manifest declares them.</summary>
+public static class CommandCatalog
+{
+    public static IReadOnlyList<CommandDefinition> Definitions { get; } =
+    [
+        PingCommand.Definition,
+        HelpCommand.Definition,
+    ];
+}

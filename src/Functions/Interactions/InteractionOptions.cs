@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+
+namespace Serverless.Functions.Interactions;
+
+/// <summary>The <c>Interactions</c> configuration section (environment: <c>Interactions__*</c>).</summary>
+public sealed class InteractionOptions
+{
+    public const string SectionName = "Interactions";
+
+    /// <summary>Requests above this are refused with 413 before being read. Discord's are a few KiB.</summary>
+    public int MaxBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Replay window: timestamps further than this in the past or future are refused.</summary>
+    public TimeSpan SignatureMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+public sealed class InteractionOptionsValidator : IValidateOptions<InteractionOptions>
+{
+    private const int MinBodyBytes = 1024;
+    private const int MaxBodyBytes = 8 * 1024 * 1024;
+    private static readonly TimeSpan MinAge = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaxAge = TimeSpan.FromHours(1);
+
+    public ValidateOptionsResult Validate(string? name, InteractionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.MaxBodyBytes is < MinBodyBytes or > MaxBodyBytes)
+        {
+            failures.Add($"Interactions__MaxBodyBytes must be between {MinBodyBytes} and {MaxBodyBytes}.");
+        }
+
+        if (options.SignatureMaxAge < MinAge || options.SignatureMaxAge > MaxAge)
+        {
+            failures.Add($"Interactions__SignatureMaxAge must be between {MinAge} and {MaxAge}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,216 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Serverless.Discord.Interactions;
+using Serverless.Discord.Json;
+using Serverless.Domain.Commands;
+
+namespace Serverless.Functions.Interactions;
+
+/// <summary>
+/// Turns one raw interaction request into its answer: verify first, then parse, then route.
+/// Knows nothing of ASP.NET Core so that the whole path can be benchmarked in-process.
+/// </summary>
+public sealed partial class InteractionProcessor(
+    InteractionSignatureVerifier verifier,
+    CommandRouter router,
+    IOptions<InteractionOptions> options,
+    TimeProvider timeProvider,
+    ILogger<InteractionProcessor> logger)
+{
+    private static readonly byte[] AutocompleteNoChoices = JsonSerializer.SerializeToUtf8Bytes(
+        new InteractionResponsePayload
+        {
+            Type = InteractionCallbackType.ApplicationCommandAutocompleteResult,
+            Data = new InteractionCallbackDataPayload { Choices = [] },
+        },
+        DiscordJsonContext.Default.InteractionResponsePayload);
+
+    private readonly int _maxBodyBytes = options.Value.MaxBodyBytes;
+
+    public async ValueTask<InteractionHttpResponse> ProcessAsync(
+        string? signatureHex,
+        string? timestamp,
+        long? contentLength,
+        Stream body,
+        CancellationToken cancellationToken)
+    {
+        var receivedAt = timeProvider.GetTimestamp();
+
+        var headers = verifier.CheckHeaders(signatureHex, timestamp);
+        if (headers != SignatureCheck.Valid)
+        {
+            Log.SignatureRejected(logger, headers);
+            return InteractionHttpResponse.Unauthorized;
+        }
+
+        if (contentLength > _maxBodyBytes)
+        {
+            Log.BodyTooLarge(logger, contentLength.Value, _maxBodyBytes);
+            return InteractionHttpResponse.TooLarge;
+        }
+
+        // The signed data is the timestamp followed by the body: read the body in right behind the
+        // timestamp's bytes so that verification needs no second copy.
+        var prefixLength = timestamp!.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(prefixLength + (int)Math.Min(contentLength ?? 4096, _maxBodyBytes) + 1);
+        try
+        {
+            Encoding.ASCII.GetBytes(timestamp, buffer);
+            var (length, tooLarge) = await ReadBodyAsync(body, prefixLength, cancellationToken);
+            if (tooLarge)
+            {
+                Log.BodyTooLarge(logger, length, _maxBodyBytes);
+                return InteractionHttpResponse.TooLarge;
+            }
+
+            if (!verifier.VerifySignature(signatureHex!, buffer.AsSpan(0, prefixLength + length)))
+            {
+                Log.SignatureRejected(logger, SignatureCheck.BadSignature);
+                return InteractionHttpResponse.Unauthorized;
+            }
+
+            InteractionPayload? interaction;
+            try
+            {
+                interaction = JsonSerializer.Deserialize(buffer.AsSpan(prefixLength, length), DiscordJsonContext.Default.InteractionPayload);
+            }
+            catch (JsonException)
+            {
+                interaction = null;
+            }
+
+            if (interaction is null)
+            {
+                Log.InvalidJson(logger);
+                return InteractionHttpResponse.InvalidJson;
+            }
+
+            return await DispatchAsync(interaction, receivedAt, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        // Grows the rented buffer up to the limit; a body that does not fit is refused, not truncated.
+        async ValueTask<(int Length, bool TooLarge)> ReadBodyAsync(Stream source, int offset, CancellationToken ct)
+        {
+            var length = 0;
+            while (true)
+            {
+                if (offset + length == buffer.Length)
+                {
+                    if (length > _maxBodyBytes)
+                    {
+                        return (length, true);
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, offset + _maxBodyBytes + 1));
+                    buffer.AsSpan(0, offset + length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await source.ReadAsync(buffer.AsMemory(offset + length), ct);
+                if (read == 0)
+                {
+                    return (length, false);
+                }
+
+                length += read;
+                if (length > _maxBodyBytes)
+                {
+                    return (length, true);
+                }
+            }
+        }
+    }
+
+    private async ValueTask<InteractionHttpResponse> DispatchAsync(InteractionPayload interaction, long receivedAt, CancellationToken cancellationToken)
+    {
+        switch (interaction.Type)
+        {
+            case InteractionType.Ping:
+                return InteractionHttpResponse.Pong;
+            case InteractionType.ApplicationCommand:
+                return await RunCommandAsync(interaction, receivedAt, cancellationToken);
+            case InteractionType.ApplicationCommandAutocomplete:
+                return InteractionHttpResponse.Ok(AutocompleteNoChoices);
+            case InteractionType.MessageComponent:
+            case InteractionType.ModalSubmit:
+                // No command has components yet; an old message's button gets a clear answer, not a failure.
+                return Reply(new CommandReply("This button or form is no longer in use.", Ephemeral: true));
+            default:
+                Log.UnknownInteractionType(logger, (int)interaction.Type);
+                return InteractionHttpResponse.UnknownType;
+        }
+    }
+
+    private async ValueTask<InteractionHttpResponse> RunCommandAsync(InteractionPayload interaction, long receivedAt, CancellationToken cancellationToken)
+    {
+        var name = interaction.Data?.Name;
+        if (string.IsNullOrEmpty(name))
+        {
+            Log.InvalidJson(logger);
+            return InteractionHttpResponse.InvalidJson;
+        }
+
+        var invocation = InvocationMapper.ToInvocation(interaction, name, receivedAt);
+        var command = router.Find(name);
+        if (command is null)
+        {
+            Log.UnknownCommand(logger, name, invocation.CorrelationId, invocation.GuildId);
+            return Reply(new CommandReply(
+                $"I don't know the command `/{name}`: it may have been removed. `/help` lists the ones I have.",
+                Ephemeral: true));
+        }
+
+        try
+        {
+            var reply = await command.ExecuteAsync(invocation, cancellationToken);
+            var elapsedMs = timeProvider.GetElapsedTime(receivedAt).TotalMilliseconds;
+            Log.CommandAnswered(logger, name, invocation.CorrelationId, invocation.GuildId, elapsedMs);
+            return Reply(reply);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A failing command still gets an answer, so the user sees more than "interaction failed".
+            Log.CommandFailed(logger, exception, name, invocation.CorrelationId, invocation.GuildId);
+            return Reply(new CommandReply(
+                $"Something went wrong running `/{name}`. It has been logged (reference `{invocation.CorrelationId}`).",
+                Ephemeral: true));
+        }
+    }
+
+    private static InteractionHttpResponse Reply(CommandReply reply) =>
+        InteractionHttpResponse.Ok(JsonSerializer.SerializeToUtf8Bytes(
+            InteractionResponses.Message(reply),
+            DiscordJsonContext.Default.InteractionResponsePayload));
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Interaction refused: signature check {Reason}")]
+        public static partial void SignatureRejected(ILogger logger, SignatureCheck reason);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Interaction refused: body of {Length} bytes exceeds {MaxBodyBytes}")]
+        public static partial void BodyTooLarge(ILogger logger, long length, int maxBodyBytes);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Interaction refused: signed body is not a valid interaction")]
+        public static partial void InvalidJson(ILogger logger);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Interaction refused: unknown interaction type {InteractionType}")]
+        public static partial void UnknownInteractionType(ILogger logger, int interactionType);
+
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Unknown command {Command} ({CorrelationId}, guild {GuildId})")]
+        public static partial void UnknownCommand(ILogger logger, string command, string correlationId, ulong? guildId);
+
+        [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Answered {Command} inline in {ElapsedMs:0.000} ms ({CorrelationId}, guild {GuildId})")]
+        public static partial void CommandAnswered(ILogger logger, string command, string correlationId, ulong? guildId, double elapsedMs);
+
+        [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "Command {Command} failed ({CorrelationId}, guild {GuildId})")]
+        public static partial void CommandFailed(ILogger logger, Exception exception, string command, string correlationId, ulong? guildId);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Serverless.Discord.Interactions;
+using Serverless.Domain.Commands;
+
+namespace Serverless.Functions.Interactions;
+
+/// <summary>Translates Discord's wire interaction into the domain's <see cref="CommandInvocation"/>.</summary>
+internal static class InvocationMapper
+{
+    public static CommandInvocation ToInvocation(InteractionPayload interaction, string name, long receivedAt) => new()
+    {
+        CommandName = name,
+        CorrelationId = Guid.CreateVersion7().ToString("N"),
+        GuildId = interaction.GuildId,
+        ChannelId = interaction.ChannelId,
+        UserId = interaction.Invoker?.Id ?? 0,
+        Locale = interaction.Locale,
+        Options = FlattenOptions(interaction.Data?.Options),
+        ReceivedTimestamp = receivedAt,
+    };
+
+    /// <summary>
+    /// Option values by name. A subcommand (or group and subcommand) is recorded as "subcommand"
+    /// ("group sub"), and its own options join the others by name.
+    /// </summary>
+    private static Dictionary<string, string> FlattenOptions(List<CommandOptionPayload>? options)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var path = new List<string>();
+        Add(options);
+        if (path.Count > 0)
+        {
+            values["subcommand"] = string.Join(' ', path);
+        }
+
+        return values;
+
+        void Add(List<CommandOptionPayload>? level)
+        {
+            foreach (var option in level ?? [])
+            {
+                if (option.Type is (int)CommandOptionType.SubCommand or (int)CommandOptionType.SubCommandGroup)
+                {
+                    path.Add(option.Name);
+                    Add(option.Options);
+                }
+                else if (option.Value is { } value)
+                {
+                    values[option.Name] = value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.GetRawText();
+                }
+            }
+        }
+    }
+}
