@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Time.Testing;
+using Serverless.Domain.Commands;
+using Serverless.Domain.Features.Help;
+using Serverless.Domain.Features.Ping;
+
+namespace Serverless.Domain.Tests;
+
+public sealed class CommandRoutingTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+
+    private CommandRouter Router() => new(new PingCommand(_time), new HelpCommand());
+
+    [Fact]
+    public void Find_EveryCatalogCommand_RoutesToTheClassDeclaringIt()
+    {
+        var router = Router();
+
+        foreach (var definition in CommandCatalog.Definitions)
+        {
+            var command = router.Find(definition.Name);
+            Assert.NotNull(command);
+            Assert.Same(definition, command.Definition);
+        }
+    }
+
+    [Theory]
+    [InlineData("pong")]
+    [InlineData("PING")]
+    [InlineData("")]
+    public void Find_UnknownName_ReturnsNull(string name)
+    {
+        Assert.Null(Router().Find(name));
+    }
+
+    [Fact]
+    public void Catalog_Names_AreUniqueAndValidForDiscord()
+    {
+        var names = CommandCatalog.Definitions.Select(d => d.Name).ToList();
+
+        Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(CommandCatalog.Definitions, d =>
+        {
+            Assert.Matches("^[-_a-z0-9]{1,32}$", d.Name);
+            Assert.InRange(d.Description.Length, 1, 100);
+        });
+    }
+
+    [Fact]
+    public async Task Ping_ReportsHandlingTimeSinceTheRequestArrived()
+    {
+        var received = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(1.5));
+
+        var reply = await new PingCommand(_time).ExecuteAsync(Invocation("ping", received), CancellationToken.None);
+
+        Assert.Equal("Pong! Handled in 1.500 ms.", reply.Content);
+        Assert.True(reply.Ephemeral);
+    }
+
+    [Fact]
+    public async Task Help_ListsEveryCommandInTheCatalog()
+    {
+        var reply = await new HelpCommand().ExecuteAsync(Invocation("help", 0), CancellationToken.None);
+
+        foreach (var definition in CommandCatalog.Definitions)
+        {
+            Assert.Contains($"`/{definition.Name}` — {definition.Description}", reply.Content, StringComparison.Ordinal);
+        }
+    }
+
+    private static CommandInvocation Invocation(string name, long receivedAt) => new()
+    {
+        CommandName = name,
+        CorrelationId = "test",
+        ReceivedTimestamp = receivedAt,
+    };
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Hosting;
+
+namespace Serverless.Functions.Tests.Hosting;
+
+public sealed class StartupValidationTests
+{
+    private const string ValidKey = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+
+    [Theory]
+    [InlineData(null, ValidKey, "Discord__ApplicationId is missing")]
+    [InlineData("12ab", ValidKey, "Discord__ApplicationId is malformed")]
+    [InlineData("100000000000000001", null, "Discord__PublicKey is missing")]
+    [InlineData("100000000000000001", "abcd", "Discord__PublicKey is malformed")]
+    [InlineData("100000000000000001", "zz5a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "Discord__PublicKey is malformed")]
+    public async Task Startup_WithBadDiscordSetting_FailsNamingTheKey(string? applicationId, string? publicKey, string expected)
+    {
+        var exception = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Discord:ApplicationId"] = applicationId,
+            ["Discord:PublicKey"] = publicKey,
+        });
+
+        Assert.Contains(exception.Failures, failure => failure.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Startup_WithOutOfRangeInteractionSettings_FailsNamingTheKey()
+    {
+        var exception = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Discord:ApplicationId"] = "100000000000000001",
+            ["Discord:PublicKey"] = ValidKey,
+            ["Interactions:MaxBodyBytes"] = "10",
+            ["Interactions:SignatureMaxAge"] = "02:00:00",
+        });
+
+        Assert.Contains(exception.Failures, failure => failure.StartsWith("Interactions__MaxBodyBytes", StringComparison.Ordinal));
+        Assert.Contains(exception.Failures, failure => failure.StartsWith("Interactions__SignatureMaxAge", StringComparison.Ordinal));
+    }
+
+    private static async Task<OptionsValidationException> StartAsync(Dictionary<string, string?> settings)
+    {
+        var builder = HandlerApp.CreateBuilder([]);
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(settings);
+        await using var app = HandlerApp.Build(builder);
+        return Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+    }
+}

@@ -1,0 +1,64 @@
+using System.Runtime.InteropServices;
+using Serverless.Functions.Tests.Support;
+
+namespace Serverless.Functions.Tests.Publish;
+
+/// <summary>
+/// Publishes src/Functions once per test run exactly as Azure receives it: Native AOT for linux-x64.
+/// </summary>
+public sealed class PublishedFunctionApp : IAsyncLifetime
+{
+    public const string RuntimeIdentifier = "linux-x64";
+
+    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "serverless-publish-" + Guid.NewGuid().ToString("N"));
+
+    public string Executable => Path.Combine(Folder, "Serverless.Functions");
+
+    /// <summary>Why the AOT build cannot be made on this machine, or null. CI always builds it.</summary>
+    public string? SkipReason { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var inCi = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+        if (RuntimeInformation.RuntimeIdentifier != RuntimeIdentifier && !inCi)
+        {
+            SkipReason = $"the Azure build is {RuntimeIdentifier}; this machine is {RuntimeInformation.RuntimeIdentifier}";
+            return;
+        }
+
+        if (!inCi && !HasNativeLinker())
+        {
+            SkipReason = "Native AOT needs clang or gcc on PATH (apt-get install clang)";
+            return;
+        }
+
+        var (exitCode, output) = await ProcessRunner.RunAsync(
+            "dotnet",
+            ["publish", RepositoryPaths.FunctionsProject, "-c", "Release", "-r", RuntimeIdentifier, "-o", Folder, "--nologo"],
+            TimeSpan.FromMinutes(10));
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish failed ({exitCode}):\n{ProcessRunner.Tail(output)}");
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        if (Directory.Exists(Folder))
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static bool HasNativeLinker() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Any(dir => File.Exists(Path.Combine(dir, "clang")) || File.Exists(Path.Combine(dir, "gcc")));
+}
+
+[CollectionDefinition(Name)]
+public sealed class PublishedFunctionAppCollection : ICollectionFixture<PublishedFunctionApp>
+{
+    public const string Name = "published function app";
+}

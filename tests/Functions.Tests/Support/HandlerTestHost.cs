@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Serverless.Functions.Hosting;
+
+namespace Serverless.Functions.Tests.Support;
+
+/// <summary>The real handler pipeline on ASP.NET Core's in-memory test server, with a fake clock and a generated key.</summary>
+public sealed class HandlerTestHost : IAsyncDisposable
+{
+    public const string ApplicationId = "100000000000000001";
+
+    private HandlerTestHost(WebApplication app, InteractionSigner signer, FakeTimeProvider time)
+    {
+        App = app;
+        Signer = signer;
+        Time = time;
+        Client = app.GetTestClient();
+    }
+
+    public WebApplication App { get; }
+
+    public InteractionSigner Signer { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<HandlerTestHost> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var signer = new InteractionSigner();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+        var builder = HandlerApp.CreateBuilder([]);
+        builder.WebHost.UseTestServer();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Discord:ApplicationId"] = ApplicationId,
+            ["Discord:PublicKey"] = signer.PublicKeyHex,
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Services.AddSingleton<TimeProvider>(time);
+        var app = HandlerApp.Build(builder);
+        await app.StartAsync();
+        return new HandlerTestHost(app, signer, time);
+    }
+
+    public Task<HttpResponseMessage> SendSignedAsync(string body) =>
+        Client.SendAsync(Signer.SignedRequest(body, Time.GetUtcNow()));
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.DisposeAsync();
+        Signer.Dispose();
+    }
+}

@@ -1,0 +1,24 @@
+namespace Serverless.Functions.Tests.Support;
+
+public static class RepositoryPaths
+{
+    /// <summary>The repository root: the nearest folder above the test binaries holding Serverless.sln.</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string FunctionMetadata => Path.Combine(Root, "src", "Functions", "FunctionMetadata");
+
+    public static string FunctionsProject => Path.Combine(Root, "src", "Functions", "Serverless.Functions.csproj");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Serverless.sln not found above " + AppContext.BaseDirectory);
+    }
+}
