@@ -1,17 +1,11 @@
-using Microsoft.Extensions.Options;
 using Serverless.Functions.Hosting;
 
-WebApplication app;
-try
-{
-    app = HandlerApp.Build(HandlerApp.CreateBuilder(args));
+var app = HandlerApp.Build(HandlerApp.CreateBuilder(args));
 
-    // Validate here rather than inside the host's start, so a bad setting is one clear line, not a stack trace.
-    app.Services.GetRequiredService<IStartupValidator>().Validate();
-}
-catch (OptionsValidationException exception)
+var failures = HandlerApp.ValidateConfiguration(app.Services);
+if (failures.Count > 0)
 {
-    foreach (var failure in exception.Failures)
+    foreach (var failure in failures)
     {
         await Console.Error.WriteLineAsync($"Configuration error: {failure}");
     }

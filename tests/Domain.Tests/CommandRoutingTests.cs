@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Ping;
+using Serverless.Domain.Features.Status;
 
 namespace Serverless.Domain.Tests;
 
@@ -9,7 +10,7 @@ public sealed class CommandRoutingTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
 
-    private CommandRouter Router() => new(new PingCommand(_time), new HelpCommand());
+    private CommandRouter Router() => new(new PingCommand(_time), new HelpCommand(), new StatusCommand(new FixedProbes(), new FixedProbes()));
 
     [Fact]
     public void Find_EveryCatalogCommand_RoutesToTheClassDeclaringIt()
@@ -75,4 +76,13 @@ public sealed class CommandRoutingTests
         CorrelationId = "test",
         ReceivedTimestamp = receivedAt,
     };
+
+    private sealed class FixedProbes : IStorageStatusProbe, IDiscordStatusProbe
+    {
+        Task<StorageStatus> IStorageStatusProbe.CheckAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(new StorageStatus(DependencyState.Ok, TimeSpan.Zero, []));
+
+        Task<DiscordStatus> IDiscordStatusProbe.CheckAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(new DiscordStatus(DependencyState.Ok, "bot"));
+    }
 }

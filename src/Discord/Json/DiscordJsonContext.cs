@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Serverless.Discord.Interactions;
+using Serverless.Discord.Rest;
 
 namespace Serverless.Discord.Json;
 
@@ -9,4 +10,8 @@ namespace Serverless.Discord.Json;
     Converters = [typeof(SnowflakeConverter)])]
 [JsonSerializable(typeof(InteractionPayload))]
 [JsonSerializable(typeof(InteractionResponsePayload))]
+[JsonSerializable(typeof(MessageEditPayload))]
+[JsonSerializable(typeof(MessagePayload))]
+[JsonSerializable(typeof(UserPayload))]
+[JsonSerializable(typeof(DiscordErrorPayload))]
 public sealed partial class DiscordJsonContext : JsonSerializerContext;

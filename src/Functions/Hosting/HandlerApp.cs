@@ -1,10 +1,14 @@
 using Microsoft.Extensions.Options;
 using Serverless.Discord;
+using Serverless.Discord.Hosting;
 using Serverless.Discord.Interactions;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Ping;
+using Serverless.Domain.Features.Status;
+using Serverless.Functions.Features.Status;
 using Serverless.Functions.Interactions;
+using Serverless.Storage;
 
 namespace Serverless.Functions.Hosting;
 
@@ -43,11 +47,38 @@ public static class HandlerApp
             provider.GetRequiredService<IOptions<InteractionOptions>>().Value.SignatureMaxAge,
             provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<InteractionProcessor>();
+        services.TryAddSingleton<InteractionWorker>();
+
+        services.AddStorage(configuration);
+        services.AddDiscordRest();
 
         services.TryAddSingleton<PingCommand>();
         services.TryAddSingleton<HelpCommand>();
+        services.TryAddSingleton<StatusCommand>();
+        services.TryAddSingleton<IDiscordStatusProbe, DiscordStatusProbe>();
         services.TryAddSingleton<CommandRouter>();
         return services;
+    }
+
+    /// <summary>
+    /// Runs every start-up validation and returns the failures, each naming its setting, so that bad
+    /// configuration stops the app with clear lines rather than a stack trace.
+    /// </summary>
+    public static IReadOnlyList<string> ValidateConfiguration(IServiceProvider services)
+    {
+        try
+        {
+            services.GetRequiredService<IStartupValidator>().Validate();
+            return [];
+        }
+        catch (OptionsValidationException exception)
+        {
+            return [.. exception.Failures];
+        }
+        catch (AggregateException exception) when (exception.InnerExceptions.All(inner => inner is OptionsValidationException))
+        {
+            return [.. exception.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures)];
+        }
     }
 
     public static WebApplication Build(WebApplicationBuilder builder)
@@ -58,6 +89,8 @@ public static class HandlerApp
         // The host polls GET / until the handler answers; answer at once, before anything else.
         app.MapGet("/", static () => Results.Ok());
         app.MapInteractions();
+        app.MapQueueFunction(InteractionWorker.FunctionName, InteractionWorker.BindingName, static (services, message, cancellationToken) =>
+            services.GetRequiredService<InteractionWorker>().RunAsync(message, cancellationToken));
         return app;
     }
 }

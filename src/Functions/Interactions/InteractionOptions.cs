@@ -12,6 +12,15 @@ public sealed class InteractionOptions
 
     /// <summary>Replay window: timestamps further than this in the past or future are refused.</summary>
     public TimeSpan SignatureMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long the endpoint waits for the queue before answering 503: Discord gives up at 3 seconds.</summary>
+    public TimeSpan EnqueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Deferred work older than this is dropped, not run: the interaction token dies at 15 minutes and
+    /// an edit after that only earns Discord's 10062 errors.
+    /// </summary>
+    public TimeSpan DeferredWorkDeadline { get; set; } = TimeSpan.FromMinutes(14);
 }
 
 public sealed class InteractionOptionsValidator : IValidateOptions<InteractionOptions>
@@ -33,6 +42,16 @@ public sealed class InteractionOptionsValidator : IValidateOptions<InteractionOp
         if (options.SignatureMaxAge < MinAge || options.SignatureMaxAge > MaxAge)
         {
             failures.Add($"Interactions__SignatureMaxAge must be between {MinAge} and {MaxAge}.");
+        }
+
+        if (options.EnqueueTimeout <= TimeSpan.Zero || options.EnqueueTimeout > TimeSpan.FromSeconds(2.5))
+        {
+            failures.Add("Interactions__EnqueueTimeout must be positive and at most 00:00:02.5, inside Discord's 3-second deadline.");
+        }
+
+        if (options.DeferredWorkDeadline <= TimeSpan.Zero || options.DeferredWorkDeadline > TimeSpan.FromMinutes(15))
+        {
+            failures.Add("Interactions__DeferredWorkDeadline must be positive and at most 00:15:00, the interaction token's lifetime.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -16,19 +16,22 @@ namespace Serverless.Functions.Interactions;
 public sealed partial class InteractionProcessor(
     InteractionSignatureVerifier verifier,
     CommandRouter router,
+    IDeferredCommandQueue deferredQueue,
     IOptions<InteractionOptions> options,
     TimeProvider timeProvider,
     ILogger<InteractionProcessor> logger)
 {
-    private static readonly byte[] AutocompleteNoChoices = JsonSerializer.SerializeToUtf8Bytes(
-        new InteractionResponsePayload
-        {
-            Type = InteractionCallbackType.ApplicationCommandAutocompleteResult,
-            Data = new InteractionCallbackDataPayload { Choices = [] },
-        },
-        DiscordJsonContext.Default.InteractionResponsePayload);
+    private static readonly byte[] AutocompleteNoChoices = Serialize(new InteractionResponsePayload
+    {
+        Type = InteractionCallbackType.ApplicationCommandAutocompleteResult,
+        Data = new InteractionCallbackDataPayload { Choices = [] },
+    });
+
+    private static readonly byte[] DeferredEphemeral = Serialize(InteractionResponses.Deferred(ephemeral: true));
+    private static readonly byte[] DeferredPublic = Serialize(InteractionResponses.Deferred(ephemeral: false));
 
     private readonly int _maxBodyBytes = options.Value.MaxBodyBytes;
+    private readonly TimeSpan _enqueueTimeout = options.Value.EnqueueTimeout;
 
     public async ValueTask<InteractionHttpResponse> ProcessAsync(
         string? signatureHex,
@@ -168,6 +171,11 @@ public sealed partial class InteractionProcessor(
                 Ephemeral: true));
         }
 
+        if (command.Definition.ResponseMode == CommandResponseMode.Deferred)
+        {
+            return await DeferAsync(interaction, invocation, command.Definition, cancellationToken);
+        }
+
         try
         {
             var reply = await command.ExecuteAsync(invocation, cancellationToken);
@@ -185,10 +193,43 @@ public sealed partial class InteractionProcessor(
         }
     }
 
-    private static InteractionHttpResponse Reply(CommandReply reply) =>
-        InteractionHttpResponse.Ok(JsonSerializer.SerializeToUtf8Bytes(
-            InteractionResponses.Message(reply),
-            DiscordJsonContext.Default.InteractionResponsePayload));
+    /// <summary>Answers "thinking…" only once the work is durably queued; otherwise 503, so nothing is silently lost.</summary>
+    private async ValueTask<InteractionHttpResponse> DeferAsync(InteractionPayload interaction, CommandInvocation invocation, CommandDefinition definition, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(interaction.Token))
+        {
+            Log.InvalidJson(logger);
+            return InteractionHttpResponse.InvalidJson;
+        }
+
+        var deferred = new DeferredCommand
+        {
+            Invocation = invocation,
+            InteractionId = interaction.Id,
+            ApplicationId = interaction.ApplicationId,
+            InteractionToken = interaction.Token,
+            EnqueuedAt = timeProvider.GetUtcNow(),
+        };
+        try
+        {
+            using var timeout = new CancellationTokenSource(_enqueueTimeout, timeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            await deferredQueue.EnqueueAsync(deferred, linked.Token);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.EnqueueFailed(logger, exception, definition.Name, invocation.CorrelationId, invocation.GuildId);
+            return InteractionHttpResponse.NotAccepted;
+        }
+
+        Log.CommandDeferred(logger, definition.Name, invocation.CorrelationId, invocation.GuildId);
+        return InteractionHttpResponse.Ok(definition.Ephemeral ? DeferredEphemeral : DeferredPublic);
+    }
+
+    private static InteractionHttpResponse Reply(CommandReply reply) => InteractionHttpResponse.Ok(Serialize(InteractionResponses.Message(reply)));
+
+    private static byte[] Serialize(InteractionResponsePayload response) =>
+        JsonSerializer.SerializeToUtf8Bytes(response, DiscordJsonContext.Default.InteractionResponsePayload);
 
     private static partial class Log
     {
@@ -209,6 +250,12 @@ public sealed partial class InteractionProcessor(
 
         [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Answered {Command} inline in {ElapsedMs:0.000} ms ({CorrelationId}, guild {GuildId})")]
         public static partial void CommandAnswered(ILogger logger, string command, string correlationId, ulong? guildId, double elapsedMs);
+
+        [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Deferred {Command} to the queue ({CorrelationId}, guild {GuildId})")]
+        public static partial void CommandDeferred(ILogger logger, string command, string correlationId, ulong? guildId);
+
+        [LoggerMessage(EventId = 1009, Level = LogLevel.Error, Message = "Could not queue {Command}; answered 503 so Discord reports the failure ({CorrelationId}, guild {GuildId})")]
+        public static partial void EnqueueFailed(ILogger logger, Exception exception, string command, string correlationId, ulong? guildId);
 
         [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "Command {Command} failed ({CorrelationId}, guild {GuildId})")]
         public static partial void CommandFailed(ILogger logger, Exception exception, string command, string correlationId, ulong? guildId);

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Serverless.Functions.Hosting;
 
 namespace Serverless.Functions.Tests.Hosting;
@@ -18,36 +16,69 @@ public sealed class StartupValidationTests
     [InlineData("100000000000000001", "zz5a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "Discord__PublicKey is malformed")]
     public async Task Startup_WithBadDiscordSetting_FailsNamingTheKey(string? applicationId, string? publicKey, string expected)
     {
-        var exception = await StartAsync(new Dictionary<string, string?>
+        var failures = await ValidateAsync(new Dictionary<string, string?>
         {
             ["Discord:ApplicationId"] = applicationId,
             ["Discord:PublicKey"] = publicKey,
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         });
 
-        Assert.Contains(exception.Failures, failure => failure.StartsWith(expected, StringComparison.Ordinal));
+        var failure = Assert.Single(failures);
+        Assert.StartsWith(expected, failure, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Startup_WithOutOfRangeInteractionSettings_FailsNamingTheKey()
     {
-        var exception = await StartAsync(new Dictionary<string, string?>
+        var failures = await ValidateAsync(new Dictionary<string, string?>
         {
             ["Discord:ApplicationId"] = "100000000000000001",
             ["Discord:PublicKey"] = ValidKey,
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
             ["Interactions:MaxBodyBytes"] = "10",
             ["Interactions:SignatureMaxAge"] = "02:00:00",
         });
 
-        Assert.Contains(exception.Failures, failure => failure.StartsWith("Interactions__MaxBodyBytes", StringComparison.Ordinal));
-        Assert.Contains(exception.Failures, failure => failure.StartsWith("Interactions__SignatureMaxAge", StringComparison.Ordinal));
+        Assert.Contains(failures, failure => failure.StartsWith("Interactions__MaxBodyBytes", StringComparison.Ordinal));
+        Assert.Contains(failures, failure => failure.StartsWith("Interactions__SignatureMaxAge", StringComparison.Ordinal));
     }
 
-    private static async Task<OptionsValidationException> StartAsync(Dictionary<string, string?> settings)
+    [Theory]
+    [InlineData(null, "AzureWebJobsStorage is missing")]
+    [InlineData("not a connection string", "AzureWebJobsStorage is malformed")]
+    public async Task Startup_WithBadStorageSetting_FailsNamingTheKey(string? connection, string expected)
+    {
+        var failures = await ValidateAsync(new Dictionary<string, string?>
+        {
+            ["Discord:ApplicationId"] = "100000000000000001",
+            ["Discord:PublicKey"] = ValidKey,
+            ["AzureWebJobsStorage"] = connection,
+        });
+
+        var failure = Assert.Single(failures);
+        Assert.StartsWith(expected, failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("not a connection string", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_WithManagedIdentityAccountName_IsValid()
+    {
+        var failures = await ValidateAsync(new Dictionary<string, string?>
+        {
+            ["Discord:ApplicationId"] = "100000000000000001",
+            ["Discord:PublicKey"] = ValidKey,
+            ["AzureWebJobsStorage:accountName"] = "serverlessbotstorage",
+        });
+
+        Assert.Empty(failures);
+    }
+
+    private static async Task<IReadOnlyList<string>> ValidateAsync(Dictionary<string, string?> settings)
     {
         var builder = HandlerApp.CreateBuilder([]);
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
         await using var app = HandlerApp.Build(builder);
-        return Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+        return HandlerApp.ValidateConfiguration(app.Services);
     }
 }

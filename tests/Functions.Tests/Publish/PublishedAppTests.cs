@@ -28,6 +28,19 @@ public sealed class PublishedAppTests(PublishedFunctionApp app)
     }
 
     [SkippableFact]
+    public void Publish_ReportsNoTrimOrAotWarningInOurCode()
+    {
+        Skip.If(app.SkipReason is not null, app.SkipReason);
+
+        var ours = app.PublishOutput.Split('\n')
+            .Where(line => line.Contains("warning IL", StringComparison.Ordinal) || line.Contains("error IL", StringComparison.Ordinal))
+            .Where(line => line.Contains("Serverless.", StringComparison.Ordinal) && !line.Contains("/root/.nuget", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Empty(ours);
+    }
+
+    [SkippableFact]
     public async Task NativeExecutable_AnswersASignedPing()
     {
         Skip.If(app.SkipReason is not null, app.SkipReason);
@@ -38,6 +51,7 @@ public sealed class PublishedAppTests(PublishedFunctionApp app)
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Discord__ApplicationId"] = HandlerTestHost.ApplicationId,
             ["Discord__PublicKey"] = signer.PublicKeyHex,
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         });
         try
         {

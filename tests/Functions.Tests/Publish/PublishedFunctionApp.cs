@@ -17,6 +17,9 @@ public sealed class PublishedFunctionApp : IAsyncLifetime
     /// <summary>Why the AOT build cannot be made on this machine, or null. CI always builds it.</summary>
     public string? SkipReason { get; private set; }
 
+    /// <summary>What <c>dotnet publish</c> printed: the AOT compiler's warnings are read from it.</summary>
+    public string PublishOutput { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         var inCi = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
@@ -36,6 +39,7 @@ public sealed class PublishedFunctionApp : IAsyncLifetime
             "dotnet",
             ["publish", RepositoryPaths.FunctionsProject, "-c", "Release", "-r", RuntimeIdentifier, "-o", Folder, "--nologo"],
             TimeSpan.FromMinutes(10));
+        PublishOutput = output;
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"dotnet publish failed ({exitCode}):\n{ProcessRunner.Tail(output)}");

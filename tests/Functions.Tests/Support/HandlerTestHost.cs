@@ -29,7 +29,8 @@ public sealed class HandlerTestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<HandlerTestHost> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="configureServices">Replaces services after the app's own registrations, e.g. a port's test double.</param>
+    public static async Task<HandlerTestHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var signer = new InteractionSigner();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
@@ -39,6 +40,7 @@ public sealed class HandlerTestHost : IAsyncDisposable
         {
             ["Discord:ApplicationId"] = ApplicationId,
             ["Discord:PublicKey"] = signer.PublicKeyHex,
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         });
         if (settings is not null)
         {
@@ -46,6 +48,7 @@ public sealed class HandlerTestHost : IAsyncDisposable
         }
 
         builder.Services.AddSingleton<TimeProvider>(time);
+        configureServices?.Invoke(builder.Services);
         var app = HandlerApp.Build(builder);
         await app.StartAsync();
         return new HandlerTestHost(app, signer, time);

@@ -1,0 +1,11 @@
+namespace Serverless.Discord;
+
+public static class Snowflake
+{
+    /// <summary>Discord's epoch, the first second of 2015, in Unix milliseconds.</summary>
+    public const long DiscordEpochMilliseconds = 1420070400000;
+
+    /// <summary>When Discord created the object with this id (for an interaction: when it was sent).</summary>
+    public static DateTimeOffset CreatedAt(ulong id) =>
+        DateTimeOffset.FromUnixTimeMilliseconds((long)(id >> 22) + DiscordEpochMilliseconds);
+}

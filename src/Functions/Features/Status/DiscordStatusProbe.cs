@@ -1,0 +1,31 @@
+using System.Net;
+using Serverless.Discord.Rest;
+using Serverless.Domain.Features.Status;
+
+namespace Serverless.Functions.Features.Status;
+
+/// <summary>Asks Discord who the bot is: the cheapest call that proves the token is accepted.</summary>
+public sealed class DiscordStatusProbe(DiscordRestClient discord, DiscordCredentials credentials) : IDiscordStatusProbe
+{
+    public async Task<DiscordStatus> CheckAsync(CancellationToken cancellationToken)
+    {
+        if (credentials.BotToken is null)
+        {
+            return new DiscordStatus(DependencyState.NotConfigured, Problem: "Discord__BotToken is not set");
+        }
+
+        try
+        {
+            var bot = await discord.GetCurrentUserAsync(cancellationToken);
+            return new DiscordStatus(DependencyState.Ok, bot.Username);
+        }
+        catch (DiscordApiException exception) when (exception.Status == HttpStatusCode.Unauthorized)
+        {
+            return new DiscordStatus(DependencyState.Unauthorized, Problem: "Discord rejected the bot token");
+        }
+        catch (Exception exception) when (exception is DiscordApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new DiscordStatus(DependencyState.Unreachable, Problem: "Discord did not answer");
+        }
+    }
+}

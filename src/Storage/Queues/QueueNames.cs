@@ -1,0 +1,13 @@
+namespace Serverless.Storage.Queues;
+
+public static class QueueNames
+{
+    public const string Interactions = "interactions";
+
+    public const string PoisonSuffix = "-poison";
+
+    /// <summary>The work queues that exist so far; each has a <c>-poison</c> twin where the host parks failures.</summary>
+    public static IReadOnlyList<string> Work { get; } = [Interactions];
+
+    public static string Poison(string queue) => queue + PoisonSuffix;
+}

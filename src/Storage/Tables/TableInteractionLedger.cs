@@ -1,0 +1,47 @@
+using Azure;
+using Azure.Data.Tables;
+using Serverless.Domain.Commands;
+
+namespace Serverless.Storage.Tables;
+
+/// <summary>Records finished interactions in the <c>interactionruns</c> table, one row per interaction id.</summary>
+public sealed class TableInteractionLedger(StorageAccount account, TimeProvider timeProvider) : IInteractionLedger
+{
+    public const string TableName = "interactionruns";
+    private const string RowKey = "done";
+
+    private readonly TableClient _table = account.Tables.GetTableClient(TableName);
+
+    public async Task<bool> IsCompletedAsync(ulong interactionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var row = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(interactionId), RowKey, ["PartitionKey"], cancellationToken);
+            return row.HasValue;
+        }
+        catch (RequestFailedException exception) when (exception.ErrorCode == "TableNotFound")
+        {
+            return false;
+        }
+    }
+
+    public async Task MarkCompletedAsync(ulong interactionId, string commandName, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(PartitionKey(interactionId), RowKey)
+        {
+            ["Command"] = commandName,
+            ["CompletedAt"] = timeProvider.GetUtcNow(),
+        };
+        try
+        {
+            await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.ErrorCode == "TableNotFound")
+        {
+            await _table.CreateIfNotExistsAsync(cancellationToken);
+            await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        }
+    }
+
+    private static string PartitionKey(ulong interactionId) => interactionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
