@@ -32,9 +32,11 @@ public sealed class PublishedAppTests(PublishedFunctionApp app)
     {
         Skip.If(app.SkipReason is not null, app.SkipReason);
 
+        // MSBuild ends every line with the project's path, which names us; judge the message before it.
         var ours = app.PublishOutput.Split('\n')
             .Where(line => line.Contains("warning IL", StringComparison.Ordinal) || line.Contains("error IL", StringComparison.Ordinal))
-            .Where(line => line.Contains("Serverless.", StringComparison.Ordinal) && !line.Contains("/root/.nuget", StringComparison.Ordinal))
+            .Select(line => line.Split(" [/", 2)[0])
+            .Where(message => message.Contains("Serverless.", StringComparison.Ordinal))
             .ToList();
 
         Assert.Empty(ours);
