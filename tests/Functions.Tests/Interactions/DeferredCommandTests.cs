@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Domain.Commands;
 using Serverless.Functions.Tests.Support;
+using Serverless.TestSupport;
 
 namespace Serverless.Functions.Tests.Interactions;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Status;
 using Serverless.Functions.Tests.Support;
+using Serverless.TestSupport;
 using Serverless.Storage.Queues;
 
 namespace Serverless.Functions.Tests.Interactions;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Serverless.Functions.Tests.Support;
+using Serverless.TestSupport;
 
 namespace Serverless.Functions.Tests.Interactions;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Serverless.Functions.Tests.Support;
+using Serverless.TestSupport;
 
 namespace Serverless.Functions.Tests.Publish;
 

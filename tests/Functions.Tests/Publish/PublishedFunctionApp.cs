@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Serverless.Functions.Tests.Support;
+using Serverless.TestSupport;
 
 namespace Serverless.Functions.Tests.Publish;
 

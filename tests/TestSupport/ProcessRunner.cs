@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Serverless.Functions.Tests.Support;
+namespace Serverless.TestSupport;
 
 public static class ProcessRunner
 {

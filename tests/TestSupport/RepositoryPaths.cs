@@ -1,4 +1,4 @@
-namespace Serverless.Functions.Tests.Support;
+namespace Serverless.TestSupport;
 
 public static class RepositoryPaths
 {

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Configuration;
+using Serverless.TestSupport;
+
+namespace Serverless.Storage.Tests;
+
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    public AzuriteServer Server { get; private set; } = null!;
+
+    public StorageAccount Account { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await AzuriteServer.StartAsync();
+        Account = StorageAccount.FromConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageAccount.SettingName] = Server.ConnectionString })
+            .Build());
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}

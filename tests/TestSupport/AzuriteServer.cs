@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace Serverless.TestSupport;
+
+/// <summary>
+/// A private Azurite for one test class: installed from npm into the repository's ignored <c>.tools</c>
+/// folder at a pinned version, started in memory on free loopback ports, stopped on dispose.
+/// </summary>
+public sealed class AzuriteServer : IAsyncDisposable
+{
+    public const string Version = "3.37.0";
+
+    // Azurite's published development account; not a secret.
+    private const string AccountName = "devstoreaccount1";
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private Process? _process;
+
+    private AzuriteServer(int blobPort, int queuePort, int tablePort)
+    {
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+    }
+
+    public int BlobPort { get; }
+
+    public int QueuePort { get; }
+
+    public int TablePort { get; }
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public static async Task<AzuriteServer> StartAsync()
+    {
+        var server = new AzuriteServer(ProcessRunner.FreePort(), ProcessRunner.FreePort(), ProcessRunner.FreePort());
+        await server.StartAgainAsync();
+        return server;
+    }
+
+    /// <summary>Starts (or restarts, empty) on the same ports.</summary>
+    public async Task StartAgainAsync()
+    {
+        var entry = await EnsureInstalledAsync();
+        var info = new ProcessStartInfo("node")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[]
+        {
+            entry, "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
+            "--blobHost", "127.0.0.1", "--blobPort", Port(BlobPort),
+            "--queueHost", "127.0.0.1", "--queuePort", Port(QueuePort),
+            "--tableHost", "127.0.0.1", "--tablePort", Port(TablePort),
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start node");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = Stopwatch.StartNew();
+        while (!await IsListeningAsync(QueuePort) || !await IsListeningAsync(TablePort))
+        {
+            if (_process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new InvalidOperationException($"Azurite did not start (exit code {(_process.HasExited ? _process.ExitCode : -1)}).");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    /// <summary>Installs the pinned Azurite once per machine; concurrent test processes wait on a lock file.</summary>
+    public static async Task<string> EnsureInstalledAsync()
+    {
+        var prefix = Path.Combine(RepositoryPaths.Root, ".tools", "azurite");
+        var entry = Path.Combine(prefix, "node_modules", "azurite", "dist", "src", "azurite.js");
+        var marker = Path.Combine(prefix, "installed-" + Version);
+        if (File.Exists(marker) && File.Exists(entry))
+        {
+            return entry;
+        }
+
+        Directory.CreateDirectory(prefix);
+        await using var lockFile = await AcquireLockAsync(Path.Combine(prefix, ".install.lock"));
+        if (File.Exists(marker) && File.Exists(entry))
+        {
+            return entry;
+        }
+
+        var (exitCode, output) = await ProcessRunner.RunAsync(
+            "npm",
+            ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--no-package-lock", "--loglevel", "error", "azurite@" + Version],
+            TimeSpan.FromMinutes(5));
+        if (exitCode != 0 || !File.Exists(entry))
+        {
+            throw new InvalidOperationException($"npm install azurite@{Version} failed ({exitCode}): {ProcessRunner.Tail(output)}");
+        }
+
+        await File.WriteAllTextAsync(marker, Version);
+        return entry;
+    }
+
+    private static async Task<FileStream> AcquireLockAsync(string path)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (deadline.Elapsed < TimeSpan.FromMinutes(6))
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static async Task<bool> IsListeningAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync("127.0.0.1", port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+}
