@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Serverless.Sandbox.Crypto;
+
+namespace Serverless.Sandbox.Cli;
+
+internal static class ServeCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0: any free port).", DefaultValueFactory = _ => SandboxDefaults.CliPort };
+        var botUrl = new Option<string>("--bot-url") { Description = "The bot's interactions endpoint.", DefaultValueFactory = _ => SandboxDefaults.BotInteractionsUrl.ToString() };
+        var keyFile = new Option<string?>("--key-file") { Description = "File holding the signing key seed, so restarts keep the public key; created (mode 600) if missing." };
+        var command = new Command("serve", "Run the sandbox until Ctrl+C.") { port, botUrl, keyFile };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(port), parse.GetValue(botUrl)!, parse.GetValue(keyFile), output, error, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int port, string botUrl, string? keyFile, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (port is < 0 or > 65535)
+        {
+            await error.WriteLineAsync($"--port must be between 0 and 65535, not {port}.");
+            return SandboxCli.UsageOrUnreachable;
+        }
+
+        if (!Uri.TryCreate(botUrl, UriKind.Absolute, out var botUri) || (botUri.Scheme != Uri.UriSchemeHttp && botUri.Scheme != Uri.UriSchemeHttps))
+        {
+            await error.WriteLineAsync($"--bot-url must be an absolute http(s) URL, not '{botUrl}'.");
+            return SandboxCli.UsageOrUnreachable;
+        }
+
+        string? seed = null;
+        var keyNote = "a new signing key (pass --key-file to keep it across restarts)";
+        if (keyFile is not null)
+        {
+            try
+            {
+                var (seedHex, created) = await SigningKeyFile.LoadOrCreateAsync(keyFile, cancellationToken);
+                seed = seedHex;
+                keyNote = created ? $"a new signing key, saved to {keyFile}" : $"the signing key from {keyFile}";
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                await error.WriteLineAsync($"Cannot use key file '{keyFile}': {exception.Message}");
+                return SandboxCli.UsageOrUnreachable;
+            }
+        }
+
+        SandboxServer sandbox;
+        try
+        {
+            sandbox = await SandboxServer.StartAsync(
+                new SandboxOptions
+                {
+                    Port = port,
+                    BotInteractionsUrl = botUri,
+                    SigningKeySeedHex = seed,
+                    ConfigureLogging = logging => logging
+                        .AddSimpleConsole(console =>
+                        {
+                            console.SingleLine = true;
+                            console.TimestampFormat = "HH:mm:ss ";
+                        })
+                        .SetMinimumLevel(LogLevel.Information)
+                        .AddFilter("Microsoft", LogLevel.Warning)
+                        // Start-up failures (port in use) are reported below in one line, not as a logged stack trace.
+                        .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None),
+                },
+                cancellationToken);
+        }
+        catch (IOException exception)
+        {
+            await error.WriteLineAsync($"Cannot listen on 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}: {exception.Message}");
+            return SandboxCli.UsageOrUnreachable;
+        }
+
+        await using (sandbox)
+        {
+            await output.WriteLineAsync($"""
+                Discord sandbox listening on {sandbox.BaseUrl} with {keyNote}.
+                Configure the bot with:
+                  Discord__ApplicationId={sandbox.ApplicationId.ToString(CultureInfo.InvariantCulture)}
+                  Discord__PublicKey={sandbox.PublicKeyHex}
+                  Discord__ApiBaseUrl={sandbox.ApiBaseUrl}
+                  Discord__BotToken={sandbox.BotToken}
+                Interactions go to {sandbox.BotInteractionsUrl}. Press Ctrl+C to stop.
+                """);
+            await output.FlushAsync(cancellationToken);
+            await WaitForStopAsync(cancellationToken);
+        }
+
+        await output.WriteLineAsync("Sandbox stopped.");
+        return SandboxCli.Ok;
+    }
+
+    /// <summary>Until Ctrl+C or SIGTERM (a dev script stopping us): both are the normal way to stop, so exit 0.</summary>
+    private static async Task WaitForStopAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping is what we were waiting for.
+        }
+    }
+}

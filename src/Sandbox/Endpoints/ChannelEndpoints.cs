@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Mvc;
+using Serverless.Sandbox.Http;
+using Serverless.Sandbox.RateLimiting;
+using static Serverless.Sandbox.Endpoints.EndpointHelpers;
+
+namespace Serverless.Sandbox.Endpoints;
+
+/// <summary>Channel messages: <c>/channels/{channel.id}/messages</c>, bot auth, per-channel buckets.</summary>
+internal static class ChannelEndpoints
+{
+    private const int MaxPage = 100;
+
+    public static IEndpointRouteBuilder MapChannelMessages(this IEndpointRouteBuilder api)
+    {
+        var messages = api.MapGroup("/channels/{channelId}/messages").WithMetadata(DiscordRouteMetadata.Bot(RateLimitCategory.ChannelMessages));
+        messages.MapGet("", List);
+        messages.MapPost("", Create);
+        messages.MapGet("/{messageId}", Get);
+        messages.MapPatch("/{messageId}", Edit);
+        messages.MapDelete("/{messageId}", Delete);
+        return api;
+    }
+
+    /// <summary>Newest first, like Discord; honours <c>limit</c> (1–100, default 50).</summary>
+    private static IResult List(string channelId, int? limit, [FromServices] SandboxContext sandbox)
+    {
+        if (!TryParseSnowflake(channelId, out var channel))
+        {
+            return UnknownChannel();
+        }
+
+        var page = Math.Clamp(limit ?? 50, 1, MaxPage);
+        return DiscordResults.Messages(sandbox.State.ChannelMessages(channel).Reverse().Take(page));
+    }
+
+    private static IResult Create(HttpContext context, string channelId, [FromServices] SandboxContext sandbox)
+    {
+        if (!TryParseSnowflake(channelId, out var channel))
+        {
+            return UnknownChannel();
+        }
+
+        if (!TryReadDraft(context, out var draft, out var error))
+        {
+            return error;
+        }
+
+        if (!draft.HasVisibleContent)
+        {
+            return DiscordResults.EmptyMessage();
+        }
+
+        var (message, _) = sandbox.State.CreateChannelMessage(channel, draft, sandbox.Time.GetUtcNow());
+        return DiscordResults.Message(message);
+    }
+
+    private static IResult Get(string channelId, string messageId, [FromServices] SandboxContext sandbox) =>
+        TryParseSnowflake(channelId, out var channel) && TryParseSnowflake(messageId, out var id) && sandbox.State.GetChannelMessage(channel, id) is { } message
+            ? DiscordResults.Message(message)
+            : DiscordResults.UnknownMessage();
+
+    private static IResult Edit(HttpContext context, string channelId, string messageId, [FromServices] SandboxContext sandbox)
+    {
+        if (!TryReadDraft(context, out var draft, out var error))
+        {
+            return error;
+        }
+
+        return TryParseSnowflake(channelId, out var channel) && TryParseSnowflake(messageId, out var id)
+            && sandbox.State.EditChannelMessage(channel, id, draft, sandbox.Time.GetUtcNow()) is { } message
+            ? DiscordResults.Message(message)
+            : DiscordResults.UnknownMessage();
+    }
+
+    private static IResult Delete(string channelId, string messageId, [FromServices] SandboxContext sandbox) =>
+        TryParseSnowflake(channelId, out var channel) && TryParseSnowflake(messageId, out var id) && sandbox.State.DeleteChannelMessage(channel, id)
+            ? Results.NoContent()
+            : DiscordResults.UnknownMessage();
+
+    private static IResult UnknownChannel() => DiscordResults.Error(StatusCodes.Status404NotFound, 10003, "Unknown Channel");
+}

@@ -1,0 +1,187 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Serverless.Sandbox.Interactions;
+
+/// <summary>Writes interaction JSON shaped like Discord's (fields as Discord sends them, snowflakes as strings).</summary>
+internal static class InteractionPayload
+{
+    /// <summary>Discord's current attachment size limit for a server without boosts.</summary>
+    private const long AttachmentSizeLimit = 10 * 1024 * 1024;
+
+    public static string Ping(ulong id, ulong applicationId, string token) => Write(writer =>
+    {
+        writer.WriteString("id", Snowflake(id));
+        writer.WriteString("application_id", Snowflake(applicationId));
+        writer.WriteNumber("type", 1);
+        writer.WriteString("token", token);
+        writer.WriteNumber("version", 1);
+    });
+
+    public static string Command(ulong id, ulong applicationId, string token, ulong commandId, CommandInteraction command, DateTimeOffset now) => Write(writer =>
+    {
+        writer.WriteString("id", Snowflake(id));
+        writer.WriteString("application_id", Snowflake(applicationId));
+        writer.WriteNumber("type", 2);
+
+        writer.WriteStartObject("data");
+        writer.WriteString("id", Snowflake(commandId));
+        writer.WriteString("name", command.Name);
+        writer.WriteNumber("type", 1);
+        if (command.Options.Count > 0)
+        {
+            WriteOptions(writer, command.Options);
+        }
+
+        writer.WriteEndObject();
+
+        if (command.GuildId is { } guildId)
+        {
+            writer.WriteString("guild_id", Snowflake(guildId));
+        }
+
+        writer.WriteString("channel_id", Snowflake(command.ChannelId));
+        writer.WriteStartObject("channel");
+        writer.WriteString("id", Snowflake(command.ChannelId));
+        writer.WriteNumber("type", command.GuildId is null ? 1 : 0);
+        if (command.GuildId is { } channelGuild)
+        {
+            writer.WriteString("guild_id", Snowflake(channelGuild));
+            writer.WriteString("name", "general");
+        }
+
+        writer.WriteEndObject();
+
+        if (command.GuildId is not null)
+        {
+            writer.WriteStartObject("member");
+            WriteUser(writer, "user", command);
+            writer.WriteStartArray("roles");
+            writer.WriteEndArray();
+            writer.WriteString("permissions", command.MemberPermissions);
+            writer.WriteNull("nick");
+            writer.WriteNull("avatar");
+            writer.WriteString("joined_at", now.AddDays(-30).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture));
+            writer.WriteNull("premium_since");
+            writer.WriteBoolean("deaf", false);
+            writer.WriteBoolean("mute", false);
+            writer.WriteBoolean("pending", false);
+            writer.WriteNumber("flags", 0);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            WriteUser(writer, "user", command);
+        }
+
+        writer.WriteString("token", token);
+        writer.WriteNumber("version", 1);
+        writer.WriteString("locale", command.Locale);
+        if (command.GuildId is not null)
+        {
+            writer.WriteString("guild_locale", command.Locale);
+        }
+
+        writer.WriteString("app_permissions", command.AppPermissions);
+        writer.WriteStartArray("entitlements");
+        writer.WriteEndArray();
+        writer.WriteStartObject("authorizing_integration_owners");
+        writer.WriteString("0", command.GuildId is { } owner ? Snowflake(owner) : "0");
+        writer.WriteEndObject();
+        writer.WriteNumber("context", command.GuildId is null ? 1 : 0);
+        writer.WriteNumber("attachment_size_limit", AttachmentSizeLimit);
+    });
+
+    private static void WriteUser(Utf8JsonWriter writer, string property, CommandInteraction command)
+    {
+        writer.WriteStartObject(property);
+        writer.WriteString("id", Snowflake(command.UserId));
+        writer.WriteString("username", command.Username);
+        writer.WriteString("discriminator", "0");
+        writer.WriteString("global_name", command.Username);
+        writer.WriteNull("avatar");
+        writer.WriteNumber("public_flags", 0);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteOptions(Utf8JsonWriter writer, IEnumerable<CommandOption> options)
+    {
+        writer.WriteStartArray("options");
+        foreach (var option in options)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", option.Name);
+            writer.WriteNumber("type", (int)option.Type);
+            if (option.Type is CommandOptionType.SubCommand or CommandOptionType.SubCommandGroup)
+            {
+                WriteOptions(writer, option.Options);
+            }
+            else
+            {
+                writer.WritePropertyName("value");
+                WriteValue(writer, option.Value);
+            }
+
+            if (option.Focused)
+            {
+                writer.WriteBoolean("focused", true);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string text:
+                writer.WriteStringValue(text);
+                break;
+            case bool boolean:
+                writer.WriteBooleanValue(boolean);
+                break;
+            case long or int or short or sbyte or byte or ushort or uint:
+                writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case ulong id:
+                writer.WriteStringValue(Snowflake(id));
+                break;
+            case double or float or decimal:
+                writer.WriteNumberValue(Convert.ToDouble(value, CultureInfo.InvariantCulture));
+                break;
+            case JsonElement element:
+                element.WriteTo(writer);
+                break;
+            default:
+                writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string Snowflake(ulong id) => id.ToString(CultureInfo.InvariantCulture);
+
+    // Discord sends raw UTF-8 (no \uXXXX for "é" or "+"); the body never lands in HTML.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}

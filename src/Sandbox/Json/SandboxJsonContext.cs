@@ -1,0 +1,47 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Serverless.Sandbox.Json;
+
+/// <summary>Discord's wire shapes (snake_case names declared on each property).</summary>
+[JsonSerializable(typeof(ErrorWire))]
+[JsonSerializable(typeof(RateLimitedWire))]
+[JsonSerializable(typeof(UserWire))]
+[JsonSerializable(typeof(MessageWire))]
+[JsonSerializable(typeof(List<MessageWire>))]
+[JsonSerializable(typeof(GatewayWire))]
+[JsonSerializable(typeof(GatewayBotWire))]
+[JsonSerializable(typeof(InteractionCallbackWire))]
+[JsonSerializable(typeof(List<JsonElement>))]
+internal sealed partial class SandboxJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// Use this instance, not <c>Default</c>: it writes text as Discord does, unescaped UTF-8 ("+", quotes,
+    /// "é"), which keeps recorded bodies readable. Nothing here is ever embedded in HTML.
+    /// </summary>
+    public static SandboxJsonContext Wire { get; } = new(new JsonSerializerOptions
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
+
+/// <summary>The sandbox's own control API under <c>/_sandbox</c>, shared by the server and the CLI.</summary>
+[JsonSerializable(typeof(SandboxInfoWire))]
+[JsonSerializable(typeof(CallsWire))]
+[JsonSerializable(typeof(SendInteractionRequestWire))]
+[JsonSerializable(typeof(SentInteractionWire))]
+[JsonSerializable(typeof(FaultRuleWire))]
+[JsonSerializable(typeof(List<FaultRuleWire>))]
+[JsonSerializable(typeof(ControlErrorWire))]
+[JsonSerializable(typeof(string))]
+internal sealed partial class ControlJsonContext : JsonSerializerContext
+{
+    /// <summary>camelCase, unescaped text; see <see cref="SandboxJsonContext.Wire"/>.</summary>
+    public static ControlJsonContext Control { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

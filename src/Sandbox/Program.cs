@@ -1,0 +1,3 @@
+using Serverless.Sandbox.Cli;
+
+return await SandboxCli.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

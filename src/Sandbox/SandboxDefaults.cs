@@ -1,0 +1,35 @@
+namespace Serverless.Sandbox;
+
+/// <summary>
+/// Fixed, made-up identities of the sandbox's "Discord", so tests can assert on them. None of these
+/// exist on Discord; the ids are well-formed snowflakes that merely look plausible.
+/// </summary>
+public static class SandboxDefaults
+{
+    public const ulong ApplicationId = 100000000000000001;
+
+    /// <summary>
+    /// Fake bot token. Deliberately not shaped like a real token (three base64 parts joined by dots),
+    /// so secret scanners never flag it and nobody mistakes it for one.
+    /// </summary>
+    public const string BotToken = "sandbox-bot-token-not-a-secret";
+
+    public const ulong GuildId = 100000000000000010;
+
+    public const ulong ChannelId = 100000000000000020;
+
+    public const ulong UserId = 100000000000000030;
+
+    public const string Username = "sandbox-user";
+
+    public const string BotUsername = "sandbox-bot";
+
+    /// <summary>A typical member's permission bitfield (view, send, read history, use commands…), as Discord sends it: a string.</summary>
+    public const string MemberPermissions = "2248473465835073";
+
+    public const string Locale = "en-US";
+
+    public const int CliPort = 7072;
+
+    public static readonly Uri BotInteractionsUrl = new("http://127.0.0.1:7071/api/interactions");
+}

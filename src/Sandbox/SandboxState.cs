@@ -1,0 +1,519 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Serverless.Sandbox.State;
+
+namespace Serverless.Sandbox;
+
+/// <summary>
+/// The sandbox's in-memory "Discord": interactions, messages and application commands. Tests read it
+/// (<c>sandbox.State</c>); the REST endpoints and the interaction sender change it. One lock guards it
+/// all: traffic is a bot's, not a data centre's, and one lock keeps every read consistent.
+/// </summary>
+public sealed class SandboxState
+{
+    private static readonly TimeSpan SettleWait = TimeSpan.FromSeconds(3);
+
+    private readonly Lock _lock = new();
+    private readonly SnowflakeGenerator _ids;
+    private readonly ulong _applicationId;
+    private readonly TimeSpan _nonceWindow;
+    private readonly Dictionary<ulong, SandboxMessage> _messages = [];
+    private readonly Dictionary<ulong, List<ulong>> _channelMessageIds = [];
+    private readonly Dictionary<string, InteractionEntry> _interactions = new(StringComparer.Ordinal);
+    private readonly List<string> _interactionOrder = [];
+    private readonly Dictionary<(ulong ChannelId, string Nonce), (ulong MessageId, DateTimeOffset At)> _nonces = [];
+    private readonly Dictionary<ulong, List<SandboxCommand>> _commands = [];
+
+    internal SandboxState(SnowflakeGenerator ids, ulong applicationId, TimeSpan nonceWindow)
+    {
+        _ids = ids;
+        _applicationId = applicationId;
+        _nonceWindow = nonceWindow;
+    }
+
+    /// <summary>The bot user's id; Discord gives a bot user the application's id.</summary>
+    public ulong BotUserId => _applicationId;
+
+    /// <summary>Every interaction sent so far, oldest first.</summary>
+    public IReadOnlyList<SandboxInteraction> Interactions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _interactionOrder.Select(token => _interactions[token].Snapshot())];
+            }
+        }
+    }
+
+    public SandboxInteraction? GetInteraction(string interactionToken)
+    {
+        lock (_lock)
+        {
+            return _interactions.GetValueOrDefault(interactionToken)?.Snapshot();
+        }
+    }
+
+    /// <summary>The interaction's initial response message (<c>@original</c>), or null if it has none (yet, or any more).</summary>
+    public SandboxMessage? GetOriginal(string interactionToken)
+    {
+        lock (_lock)
+        {
+            return _interactions.GetValueOrDefault(interactionToken)?.OriginalMessageId is { } id ? _messages.GetValueOrDefault(id) : null;
+        }
+    }
+
+    /// <summary>Follow-up messages of the interaction that still exist, oldest first.</summary>
+    public IReadOnlyList<SandboxMessage> FollowUps(string interactionToken)
+    {
+        lock (_lock)
+        {
+            return _interactions.TryGetValue(interactionToken, out var entry)
+                ? [.. entry.FollowUpIds.Select(id => _messages.GetValueOrDefault(id)).OfType<SandboxMessage>()]
+                : [];
+        }
+    }
+
+    /// <summary>Messages everyone in the channel would see (ephemeral ones are left out), oldest first.</summary>
+    public IReadOnlyList<SandboxMessage> ChannelMessages(ulong channelId)
+    {
+        lock (_lock)
+        {
+            return _channelMessageIds.TryGetValue(channelId, out var ids)
+                ? [.. ids.Select(id => _messages[id]).Where(message => !message.IsEphemeral)]
+                : [];
+        }
+    }
+
+    public SandboxMessage? GetMessage(ulong messageId)
+    {
+        lock (_lock)
+        {
+            return _messages.GetValueOrDefault(messageId);
+        }
+    }
+
+    /// <summary>The registered commands: global ones for a null <paramref name="guildId"/>, else that guild's.</summary>
+    public IReadOnlyList<SandboxCommand> Commands(ulong? guildId = null)
+    {
+        lock (_lock)
+        {
+            return _commands.TryGetValue(guildId ?? 0, out var list) ? [.. list] : [];
+        }
+    }
+
+    // ---- Interactions ----
+
+    internal void AddInteraction(SandboxInteraction interaction)
+    {
+        lock (_lock)
+        {
+            _interactions.Add(interaction.Token, new InteractionEntry(interaction));
+            _interactionOrder.Add(interaction.Token);
+        }
+    }
+
+    /// <summary>Looks up a token for a webhook route, applying Discord's checks in Discord's order.</summary>
+    internal WebhookAccess CheckWebhook(ulong applicationId, string token, DateTimeOffset now, TimeSpan tokenLifetime)
+    {
+        lock (_lock)
+        {
+            if (applicationId != _applicationId || !_interactions.TryGetValue(token, out var entry) || entry.Interaction.Invalidated)
+            {
+                return WebhookAccess.Unknown;
+            }
+
+            return now - entry.Interaction.CreatedAt > tokenLifetime ? WebhookAccess.Expired : WebhookAccess.Allowed;
+        }
+    }
+
+    /// <summary>Records the initial response; for types 4 and 5 this creates <c>@original</c>.</summary>
+    internal InitialResponseOutcome RecordInitialResponse(string token, int type, JsonElement? data, InitialResponseChannel via, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (!_interactions.TryGetValue(token, out var entry) || entry.Interaction.Invalidated)
+            {
+                return InitialResponseOutcome.Unknown;
+            }
+
+            if (entry.Interaction.InitialResponseType is not null)
+            {
+                return InitialResponseOutcome.AlreadyAcknowledged;
+            }
+
+            ulong? originalId = null;
+            if (type is 4 or 5)
+            {
+                var draft = data is { ValueKind: JsonValueKind.Object } d ? MessageDraft.Parse(d, out _) ?? MessageDraft.Empty : MessageDraft.Empty;
+                var message = draft.Create(_ids.Next(), entry.Interaction.ChannelId ?? 0, now) with
+                {
+                    GuildId = entry.Interaction.GuildId,
+                    Type = 20,
+                    AuthorId = BotUserId,
+                    WebhookId = _applicationId,
+                    InteractionToken = token,
+                    Nonce = null,
+                };
+                if (type == 5)
+                {
+                    // A deferred answer shows "thinking…": empty and loading; only EPHEMERAL survives from its flags.
+                    message = message with
+                    {
+                        Content = "",
+                        Embeds = MessageJson.EmptyArray,
+                        Components = MessageJson.EmptyArray,
+                        Flags = SandboxMessage.LoadingFlag | (message.Flags & SandboxMessage.EphemeralFlag),
+                    };
+                }
+
+                AddMessageLocked(message);
+                originalId = message.Id;
+            }
+
+            entry.Interaction = entry.Interaction with { InitialResponseType = type, InitialResponseVia = via, OriginalMessageId = originalId };
+            entry.Settled.TrySetResult();
+            return InitialResponseOutcome.Recorded;
+        }
+    }
+
+    /// <summary>Checks an interaction callback (<c>POST /interactions/{id}/{token}/callback</c>) before its body is applied.</summary>
+    internal InitialResponseOutcome CheckCallback(ulong interactionId, string token, DateTimeOffset now, TimeSpan deadline)
+    {
+        lock (_lock)
+        {
+            if (!_interactions.TryGetValue(token, out var entry) || entry.Interaction.Id != interactionId || entry.Interaction.Invalidated
+                || (deadline != Timeout.InfiniteTimeSpan && now - entry.Interaction.CreatedAt > deadline))
+            {
+                return InitialResponseOutcome.Unknown;
+            }
+
+            return entry.Interaction.InitialResponseType is null ? InitialResponseOutcome.Recorded : InitialResponseOutcome.AlreadyAcknowledged;
+        }
+    }
+
+    /// <summary>What Discord does when the initial response comes too late: the token dies.</summary>
+    internal void Invalidate(string token)
+    {
+        lock (_lock)
+        {
+            if (_interactions.TryGetValue(token, out var entry) && entry.Interaction.InitialResponseType is null)
+            {
+                entry.Interaction = entry.Interaction with { Invalidated = true };
+                entry.Settled.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>The sender is done with the interaction: the bot answered (or failed to).</summary>
+    internal void MarkSettled(string token)
+    {
+        lock (_lock)
+        {
+            _interactions.GetValueOrDefault(token)?.Settled.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Waits until the interaction's initial response is known. A bot may defer and PATCH <c>@original</c> at once,
+    /// before the sender has read the defer off the wire; without this wait that PATCH could lose the race and
+    /// get 10008. The wait is bounded in real time (not the TimeProvider: it guards an in-process race) by
+    /// Discord's 3 s, after which Discord would have given up on the interaction anyway.
+    /// </summary>
+    internal async Task WaitUntilSettledAsync(string token, CancellationToken cancellationToken)
+    {
+        Task settled;
+        lock (_lock)
+        {
+            if (!_interactions.TryGetValue(token, out var entry))
+            {
+                return;
+            }
+
+            settled = entry.Settled.Task;
+        }
+
+        try
+        {
+            await settled.WaitAsync(SettleWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The bot is calling us before answering the interaction: it gets what Discord would say now.
+        }
+    }
+
+    internal SandboxMessage? EditOriginal(string token, MessageDraft draft, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return _interactions.GetValueOrDefault(token)?.OriginalMessageId is { } id ? EditLocked(id, draft, now) : null;
+        }
+    }
+
+    internal bool DeleteOriginal(string token)
+    {
+        lock (_lock)
+        {
+            if (_interactions.GetValueOrDefault(token) is not { OriginalMessageId: { } id } entry)
+            {
+                return false;
+            }
+
+            entry.Interaction = entry.Interaction with { OriginalMessageId = null };
+            return DeleteLocked(id);
+        }
+    }
+
+    /// <returns>
+    /// The message, and whether it is <c>@original</c> edited instead: Discord's deprecated behaviour for the first
+    /// follow-up after a deferred (type 5) answer, reproduced so the sandbox shows what a user would see.
+    /// </returns>
+    internal (SandboxMessage Message, bool EditedLoadingOriginal) CreateFollowUp(string token, MessageDraft draft, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var entry = _interactions[token];
+            if (entry.OriginalMessageId is { } originalId && _messages.TryGetValue(originalId, out var original) && original.IsLoading)
+            {
+                return (EditLocked(originalId, draft, now)!, true);
+            }
+
+            var message = draft.Create(_ids.Next(), entry.Interaction.ChannelId ?? 0, now) with
+            {
+                GuildId = entry.Interaction.GuildId,
+                AuthorId = BotUserId,
+                WebhookId = _applicationId,
+                InteractionToken = token,
+                Nonce = null,
+            };
+            AddMessageLocked(message);
+            entry.FollowUpIds.Add(message.Id);
+            return (message, false);
+        }
+    }
+
+    /// <summary>A message of this interaction (original or follow-up) by id.</summary>
+    internal SandboxMessage? GetInteractionMessage(string token, ulong messageId)
+    {
+        lock (_lock)
+        {
+            return BelongsLocked(token, messageId) ? _messages.GetValueOrDefault(messageId) : null;
+        }
+    }
+
+    internal SandboxMessage? EditInteractionMessage(string token, ulong messageId, MessageDraft draft, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return BelongsLocked(token, messageId) ? EditLocked(messageId, draft, now) : null;
+        }
+    }
+
+    internal bool DeleteInteractionMessage(string token, ulong messageId)
+    {
+        lock (_lock)
+        {
+            if (!BelongsLocked(token, messageId))
+            {
+                return false;
+            }
+
+            var entry = _interactions[token];
+            if (entry.OriginalMessageId == messageId)
+            {
+                entry.Interaction = entry.Interaction with { OriginalMessageId = null };
+            }
+
+            return DeleteLocked(messageId);
+        }
+    }
+
+    // ---- Channel messages ----
+
+    /// <returns>The message, and whether it is an earlier one returned again because of <c>enforce_nonce</c>.</returns>
+    internal (SandboxMessage Message, bool Deduplicated) CreateChannelMessage(ulong channelId, MessageDraft draft, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (draft.EnforceNonce && draft.Nonce is { } nonce
+                && _nonces.TryGetValue((channelId, nonce), out var seen)
+                && now - seen.At <= _nonceWindow
+                && _messages.TryGetValue(seen.MessageId, out var earlier))
+            {
+                return (earlier, true);
+            }
+
+            // EPHEMERAL only exists for interaction responses; Discord ignores it here.
+            var message = draft.Create(_ids.Next(), channelId, now) with { AuthorId = BotUserId };
+            message = message with { Flags = message.Flags & ~SandboxMessage.EphemeralFlag };
+            AddMessageLocked(message);
+            if (draft.EnforceNonce && draft.Nonce is { } newNonce)
+            {
+                _nonces[(channelId, newNonce)] = (message.Id, now);
+            }
+
+            return (message, false);
+        }
+    }
+
+    internal SandboxMessage? GetChannelMessage(ulong channelId, ulong messageId)
+    {
+        lock (_lock)
+        {
+            return _messages.TryGetValue(messageId, out var message) && message.ChannelId == channelId && !message.IsEphemeral ? message : null;
+        }
+    }
+
+    internal SandboxMessage? EditChannelMessage(ulong channelId, ulong messageId, MessageDraft draft, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return _messages.TryGetValue(messageId, out var message) && message.ChannelId == channelId && !message.IsEphemeral
+                ? EditLocked(messageId, draft, now)
+                : null;
+        }
+    }
+
+    internal bool DeleteChannelMessage(ulong channelId, ulong messageId)
+    {
+        lock (_lock)
+        {
+            if (!_messages.TryGetValue(messageId, out var message) || message.ChannelId != channelId || message.IsEphemeral)
+            {
+                return false;
+            }
+
+            // Deleting an interaction response from the channel also removes it from its interaction.
+            if (message.InteractionToken is { } token && _interactions.TryGetValue(token, out var entry) && entry.OriginalMessageId == messageId)
+            {
+                entry.Interaction = entry.Interaction with { OriginalMessageId = null };
+            }
+
+            return DeleteLocked(messageId);
+        }
+    }
+
+    // ---- Application commands ----
+
+    /// <summary>Bulk overwrite: the given commands replace all of the scope's; a name (per type) keeps its id across overwrites.</summary>
+    internal IReadOnlyList<SandboxCommand> OverwriteCommands(ulong? guildId, IReadOnlyList<JsonObject> commands)
+    {
+        lock (_lock)
+        {
+            var previous = _commands.TryGetValue(guildId ?? 0, out var list) ? list : [];
+            var version = _ids.Next();
+            var stored = new List<SandboxCommand>(commands.Count);
+            foreach (var command in commands)
+            {
+                var name = command["name"]!.GetValue<string>();
+                var type = command["type"] is JsonValue typeValue && typeValue.TryGetValue<int>(out var t) ? t : 1;
+                var id = previous.FirstOrDefault(existing => existing.Name == name && existing.Type == type)?.Id ?? _ids.Next();
+                var description = command["description"] is JsonValue d && d.TryGetValue<string>(out var text) ? text : "";
+
+                var json = (JsonObject)command.DeepClone();
+                json["id"] = Snowflake(id);
+                json["application_id"] = Snowflake(_applicationId);
+                json["version"] = Snowflake(version);
+                json["type"] = type;
+                json["description"] = description;
+                json["default_member_permissions"] ??= null;
+                json["nsfw"] ??= false;
+                if (guildId is { } guild)
+                {
+                    json["guild_id"] = Snowflake(guild);
+                }
+                else
+                {
+                    json.Remove("guild_id");
+                }
+
+                stored.Add(new SandboxCommand(id, _applicationId, guildId, name, type, description, version, MessageJson.Parse(json.ToJsonString())));
+            }
+
+            _commands[guildId ?? 0] = stored;
+            return stored;
+        }
+    }
+
+    /// <summary>The id a command with this name has in the guild or globally, for interactions that invoke it.</summary>
+    internal ulong? FindCommandId(string name, ulong? guildId)
+    {
+        lock (_lock)
+        {
+            var inGuild = guildId is { } guild && _commands.TryGetValue(guild, out var guildCommands)
+                ? guildCommands.FirstOrDefault(command => command.Name == name && command.Type == 1)
+                : null;
+            return (inGuild ?? (_commands.TryGetValue(0, out var global) ? global.FirstOrDefault(command => command.Name == name && command.Type == 1) : null))?.Id;
+        }
+    }
+
+    private static string Snowflake(ulong id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private void AddMessageLocked(SandboxMessage message)
+    {
+        _messages.Add(message.Id, message);
+        if (!_channelMessageIds.TryGetValue(message.ChannelId, out var ids))
+        {
+            ids = [];
+            _channelMessageIds.Add(message.ChannelId, ids);
+        }
+
+        ids.Add(message.Id);
+    }
+
+    private SandboxMessage? EditLocked(ulong messageId, MessageDraft draft, DateTimeOffset now)
+    {
+        if (!_messages.TryGetValue(messageId, out var message))
+        {
+            return null;
+        }
+
+        var edited = draft.ApplyTo(message, now);
+        _messages[messageId] = edited;
+        return edited;
+    }
+
+    private bool DeleteLocked(ulong messageId)
+    {
+        if (!_messages.Remove(messageId, out var message))
+        {
+            return false;
+        }
+
+        _channelMessageIds[message.ChannelId].Remove(messageId);
+        return true;
+    }
+
+    private bool BelongsLocked(string token, ulong messageId) =>
+        _interactions.TryGetValue(token, out var entry)
+        && (entry.OriginalMessageId == messageId || entry.FollowUpIds.Contains(messageId));
+
+    /// <summary>The mutable bookkeeping behind a <see cref="SandboxInteraction"/> snapshot.</summary>
+    private sealed class InteractionEntry(SandboxInteraction interaction)
+    {
+        public SandboxInteraction Interaction { get; set; } = interaction;
+
+        public ulong? OriginalMessageId => Interaction.OriginalMessageId;
+
+        public List<ulong> FollowUpIds { get; } = [];
+
+        public TaskCompletionSource Settled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public SandboxInteraction Snapshot() => Interaction;
+    }
+}
+
+internal enum WebhookAccess
+{
+    Allowed,
+    Unknown,
+    Expired,
+}
+
+internal enum InitialResponseOutcome
+{
+    Recorded,
+    Unknown,
+    AlreadyAcknowledged,
+}
