@@ -7,6 +7,16 @@ public static class RepositoryPaths
 
     public static string FunctionMetadata => Path.Combine(Root, "src", "Functions", "FunctionMetadata");
 
+    /// <summary>The Functions project's JIT build output: a complete function app, as the DevHost serves it locally.</summary>
+    public static string FunctionsBuildOutput => Path.Combine(Root, "src", "Functions", "bin", Configuration, "net10.0");
+
+    private const string Configuration =
+#if DEBUG
+        "Debug";
+#else
+        "Release";
+#endif
+
     public static string FunctionsProject => Path.Combine(Root, "src", "Functions", "Serverless.Functions.csproj");
 
     private static string FindRoot()

@@ -58,11 +58,12 @@ public sealed partial class InteractionProcessor(
         // The signed data is the timestamp followed by the body: read the body in right behind the
         // timestamp's bytes so that verification needs no second copy.
         var prefixLength = timestamp!.Length;
-        var buffer = ArrayPool<byte>.Shared.Rent(prefixLength + (int)Math.Min(contentLength ?? 4096, _maxBodyBytes) + 1);
+        var rented = ArrayPool<byte>.Shared.Rent(prefixLength + (int)Math.Min(contentLength ?? 4096, _maxBodyBytes) + 1);
+        var buffer = rented;
         try
         {
-            Encoding.ASCII.GetBytes(timestamp, buffer);
-            var (length, tooLarge) = await ReadBodyAsync(body, prefixLength, cancellationToken);
+            Encoding.ASCII.GetBytes(timestamp, rented);
+            (buffer, var length, var tooLarge) = await ReadBodyAsync(body, rented, prefixLength, cancellationToken);
             if (tooLarge)
             {
                 Log.BodyTooLarge(logger, length, _maxBodyBytes);
@@ -96,39 +97,56 @@ public sealed partial class InteractionProcessor(
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            if (!ReferenceEquals(buffer, rented))
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
+    }
 
-        // Grows the rented buffer up to the limit; a body that does not fit is refused, not truncated.
-        async ValueTask<(int Length, bool TooLarge)> ReadBodyAsync(Stream source, int offset, CancellationToken ct)
+    /// <summary>
+    /// Reads the body in after <paramref name="offset"/> bytes of <paramref name="rented"/>, growing into larger
+    /// pooled buffers up to the limit; a body that does not fit is refused, not truncated. The caller keeps
+    /// ownership of <paramref name="rented"/> and returns the buffer this gives back.
+    /// A method of its own rather than a local function so the per-request state needs no closure.
+    /// </summary>
+    private async ValueTask<(byte[] Buffer, int Length, bool TooLarge)> ReadBodyAsync(Stream source, byte[] rented, int offset, CancellationToken cancellationToken)
+    {
+        var buffer = rented;
+        var length = 0;
+        try
         {
-            var length = 0;
             while (true)
             {
                 if (offset + length == buffer.Length)
                 {
-                    if (length > _maxBodyBytes)
-                    {
-                        return (length, true);
-                    }
-
                     var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, offset + _maxBodyBytes + 1));
                     buffer.AsSpan(0, offset + length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    if (!ReferenceEquals(buffer, rented))
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+
                     buffer = larger;
                 }
 
-                var read = await source.ReadAsync(buffer.AsMemory(offset + length), ct);
+                var read = await source.ReadAsync(buffer.AsMemory(offset + length), cancellationToken);
                 if (read == 0)
                 {
-                    return (length, false);
+                    return (buffer, length, false);
                 }
 
                 length += read;
                 if (length > _maxBodyBytes)
                 {
-                    return (length, true);
+                    return (buffer, length, true);
                 }
             }
+        }
+        catch when (!ReferenceEquals(buffer, rented))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Functions.Hosting;
+using Serverless.TestSupport;
 
 namespace Serverless.Functions.Tests.Support;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Serverless.Functions.Tests.Support;
+namespace Serverless.TestSupport;
 
 /// <summary>One function as the Functions host sees it: its folder name and trigger binding.</summary>
 public sealed record DeclaredFunction(string Name, string TriggerType, string? Route, IReadOnlyList<string> Methods);

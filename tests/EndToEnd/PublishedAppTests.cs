@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Serverless.Functions.Tests.Support;
 using Serverless.TestSupport;
 
-namespace Serverless.Functions.Tests.Publish;
+namespace Serverless.EndToEnd;
 
-[Collection(PublishedFunctionAppCollection.Name)]
+[Collection(EndToEndCollection.Name)]
 public sealed class PublishedAppTests(PublishedFunctionApp app)
 {
     [SkippableFact]
@@ -52,7 +51,7 @@ public sealed class PublishedAppTests(PublishedFunctionApp app)
         using var process = Start(new Dictionary<string, string>
         {
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Discord__ApplicationId"] = HandlerTestHost.ApplicationId,
+            ["Discord__ApplicationId"] = "100000000000000001",
             ["Discord__PublicKey"] = signer.PublicKeyHex,
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         });

@@ -1,8 +1,7 @@
 using System.Runtime.InteropServices;
-using Serverless.Functions.Tests.Support;
 using Serverless.TestSupport;
 
-namespace Serverless.Functions.Tests.Publish;
+namespace Serverless.EndToEnd;
 
 /// <summary>
 /// Publishes src/Functions once per test run exactly as Azure receives it: Native AOT for linux-x64.
@@ -62,8 +61,12 @@ public sealed class PublishedFunctionApp : IAsyncLifetime
             .Any(dir => File.Exists(Path.Combine(dir, "clang")) || File.Exists(Path.Combine(dir, "gcc")));
 }
 
+/// <summary>
+/// End-to-end tests run one at a time: each environment is several processes (Azurite, the DevHost, the
+/// handler, the Sandbox), and the AOT build is published once for all of them.
+/// </summary>
 [CollectionDefinition(Name)]
-public sealed class PublishedFunctionAppCollection : ICollectionFixture<PublishedFunctionApp>
+public sealed class EndToEndCollection : ICollectionFixture<PublishedFunctionApp>
 {
-    public const string Name = "published function app";
+    public const string Name = "end to end";
 }

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using NSec.Cryptography;
 
-namespace Serverless.Functions.Tests.Support;
+namespace Serverless.TestSupport;
 
 /// <summary>Signs requests the way Discord does, with a key generated for the test.</summary>
 public sealed class InteractionSigner : IDisposable

@@ -1,0 +1,110 @@
+using System.Globalization;
+using Azure.Storage.Queues;
+using Serverless.DevHost;
+using Serverless.Sandbox;
+using Serverless.Storage.Queues;
+using Serverless.TestSupport;
+
+namespace Serverless.EndToEnd;
+
+/// <summary>
+/// The whole bot on loopback: a private Azurite, the Sandbox's Discord, and the DevHost playing the
+/// Functions host with the real handler as its child process.
+/// </summary>
+public class BotEnvironment : IAsyncLifetime
+{
+    public AzuriteServer Azurite { get; private set; } = null!;
+
+    public SandboxServer Discord { get; private set; } = null!;
+
+    public FunctionsDevHost Host { get; private set; } = null!;
+
+    public Uri InteractionsUrl => new($"{Host.BaseUrl}/api/interactions");
+
+    /// <summary>The function app the DevHost serves and how to start its handler; the JIT build by default.</summary>
+    protected virtual Task<(string ScriptRoot, string Command, IReadOnlyList<string> Arguments)> HandlerAsync() =>
+        Task.FromResult<(string, string, IReadOnlyList<string>)>((
+            RepositoryPaths.FunctionsBuildOutput,
+            "dotnet",
+            [Path.Combine(RepositoryPaths.FunctionsBuildOutput, "Serverless.Functions.dll")]));
+
+    public virtual async Task InitializeAsync()
+    {
+        Azurite = await AzuriteServer.StartAsync();
+        Discord = await SandboxServer.StartAsync(new SandboxOptions());
+        var (scriptRoot, command, arguments) = await HandlerAsync();
+        Host = await FunctionsDevHost.StartAsync(new DevHostOptions
+        {
+            ScriptRoot = scriptRoot,
+            HandlerCommand = command,
+            HandlerArguments = arguments,
+            Port = 0,
+            SettingsPath = null,
+            Settings = new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+                ["Discord__ApplicationId"] = Discord.ApplicationId.ToString(CultureInfo.InvariantCulture),
+                ["Discord__PublicKey"] = Discord.PublicKeyHex,
+                ["Discord__BotToken"] = Discord.BotToken,
+                ["Discord__ApiBaseUrl"] = Discord.ApiBaseUrl,
+                // host.json's retry pacing, shortened so poison handling is seen in seconds, as app settings
+                // override host.json under the real host.
+                ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:00.200",
+                ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.200",
+            },
+        });
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Discord.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+
+    public QueueClient Queue(string name) =>
+        new(Azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = Storage.StorageAccount.MessageEncoding });
+
+    /// <summary>Waits until every message of a queue has been taken and deleted (handled, dropped or moved to poison).</summary>
+    public async Task WaitUntilDrainedAsync(string queue, TimeSpan timeout)
+    {
+        var client = Queue(queue);
+        var deadline = DateTime.UtcNow + timeout;
+        while ((await client.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{queue} still holds messages after {timeout}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Reads a queue's messages without taking them (peek).</summary>
+    public async Task<IReadOnlyList<string>> PeekAsync(string queue)
+    {
+        var client = Queue(queue);
+        if (!(await client.ExistsAsync()).Value)
+        {
+            return [];
+        }
+
+        var messages = await client.PeekMessagesAsync(maxMessages: 32);
+        return [.. messages.Value.Select(m => m.Body.ToString())];
+    }
+
+    public Task EnqueueRawAsync(string queue, string text) => Queue(queue).SendMessageAsync(text);
+}
+
+/// <summary>The same environment with the published Native AOT handler, the build Azure runs.</summary>
+public sealed class AotBotEnvironment(PublishedFunctionApp app) : BotEnvironment
+{
+    public string? SkipReason => app.SkipReason;
+
+    protected override Task<(string ScriptRoot, string Command, IReadOnlyList<string> Arguments)> HandlerAsync() =>
+        Task.FromResult<(string, string, IReadOnlyList<string>)>((app.Folder, app.Executable, []));
+
+    public override Task InitializeAsync() => app.SkipReason is null ? base.InitializeAsync() : Task.CompletedTask;
+
+    public override Task DisposeAsync() => app.SkipReason is null ? base.DisposeAsync() : Task.CompletedTask;
+}
+
+/// <summary>An environment of its own, because its test stops Azurite.</summary>
+public sealed class OutageBotEnvironment : BotEnvironment;

@@ -1,0 +1,151 @@
+using System.Net;
+using System.Text.Json;
+using Serverless.Domain.Commands;
+using Serverless.Sandbox;
+using Serverless.Storage.Queues;
+
+namespace Serverless.EndToEnd;
+
+/// <summary>Discord's requests through the DevHost to the real handler, queues in Azurite, answers in the Sandbox.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class InteractionFlowTests(BotEnvironment bot) : IClassFixture<BotEnvironment>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Ping_IsAnsweredWithPong()
+    {
+        var sent = await bot.Discord.Interactions.SendPingAsync(bot.InteractionsUrl);
+
+        Assert.Equal(200, sent.StatusCode);
+        Assert.Equal("""{"type":1}""", sent.ResponseBody);
+    }
+
+    [Fact]
+    public async Task BadSignature_Is401()
+    {
+        var sent = await bot.Discord.Interactions.SendRawAsync(
+            """{"type":1,"id":"1","application_id":"1","token":"t","version":1}""",
+            new RawInteractionOptions { SignCorrectly = false },
+            bot.InteractionsUrl);
+
+        Assert.Equal(401, sent.StatusCode);
+    }
+
+    [Fact]
+    public async Task PingCommand_IsAnsweredInline()
+    {
+        var sent = await bot.Discord.Interactions.SendCommandAsync(new CommandInteraction { Name = "ping" }, bot.InteractionsUrl);
+
+        Assert.Equal(200, sent.StatusCode);
+        Assert.Equal(4, sent.ResponseType);
+        Assert.StartsWith("Pong!", bot.Discord.State.GetOriginal(sent.Token)?.Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_IsDeferredThenTheOriginalIsEditedWithTheStatus()
+    {
+        var sent = await bot.Discord.Interactions.SendCommandAsync(new CommandInteraction { Name = "status" }, bot.InteractionsUrl);
+
+        Assert.Equal(200, sent.StatusCode);
+        Assert.Equal(5, sent.ResponseType);
+        Assert.Equal(64, sent.ResponseJson!.Value.GetProperty("data").GetProperty("flags").GetInt32());
+        await bot.Discord.WaitForCallAsync(c => c.Method == "PATCH" && c.InteractionToken == sent.Token && c.StatusCode == 200, Patience);
+        var original = bot.Discord.State.GetOriginal(sent.Token)!;
+        Assert.False(original.IsLoading);
+        Assert.True(original.IsEphemeral);
+        Assert.Contains("storage: ok", original.Content, StringComparison.Ordinal);
+        Assert.Contains("discord: ok", original.Content, StringComparison.Ordinal);
+        Assert.Contains("interactions-poison", original.Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SameQueueMessageDeliveredTwice_EditsTheAnswerOnce()
+    {
+        var sent = await bot.Discord.Interactions.SendCommandAsync(new CommandInteraction { Name = "status" }, bot.InteractionsUrl);
+        await bot.Discord.WaitForCallAsync(c => c.Method == "PATCH" && c.InteractionToken == sent.Token && c.StatusCode == 200, Patience);
+
+        // The same work again, as a redelivery after a lost acknowledgement would bring it.
+        var again = InteractionMessageCodec.Encode(new DeferredCommand
+        {
+            InteractionId = sent.InteractionId,
+            ApplicationId = bot.Discord.ApplicationId,
+            InteractionToken = sent.Token,
+            EnqueuedAt = DateTimeOffset.UtcNow,
+            Invocation = new CommandInvocation { CommandName = "status", CorrelationId = "redelivered" },
+        });
+        await bot.EnqueueRawAsync(QueueNames.Interactions, again);
+        await bot.EnqueueRawAsync(QueueNames.Interactions, again);
+        await bot.WaitUntilDrainedAsync(QueueNames.Interactions, Patience);
+
+        Assert.Single(bot.Discord.Calls, c => c.Method == "PATCH" && c.InteractionToken == sent.Token);
+        Assert.Equal(1, bot.Discord.State.GetOriginal(sent.Token)!.EditCount);
+    }
+
+    [Fact]
+    public async Task UnreadableMessage_EndsInThePoisonQueue()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        await bot.EnqueueRawAsync(QueueNames.Interactions, $$"""{"v":99,"kind":"interaction","correlationId":"{{marker}}"}""");
+
+        var deadline = DateTime.UtcNow + Patience;
+        while (!(await bot.PeekAsync(QueueNames.Poison(QueueNames.Interactions))).Any(m => m.Contains(marker, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the message never reached interactions-poison");
+            await Task.Delay(200);
+        }
+
+        Assert.DoesNotContain(await bot.PeekAsync(QueueNames.Interactions), m => m.Contains(marker, StringComparison.Ordinal));
+    }
+}
+
+[Collection(EndToEndCollection.Name)]
+public sealed class StorageOutageTests(OutageBotEnvironment bot) : IClassFixture<OutageBotEnvironment>
+{
+    [Fact]
+    public async Task DeferredCommand_WhenStorageIsDown_Answers5xxInsteadOfLosingTheWork()
+    {
+        await bot.Azurite.StopAsync();
+        try
+        {
+            var sent = await bot.Discord.Interactions.SendCommandAsync(new CommandInteraction { Name = "status" }, bot.InteractionsUrl);
+
+            Assert.InRange(sent.StatusCode, 500, 599);
+            Assert.False(sent.DeadlineExceeded, "the 5xx must come within Discord's 3 seconds");
+            var ping = await bot.Discord.Interactions.SendCommandAsync(new CommandInteraction { Name = "ping" }, bot.InteractionsUrl);
+            Assert.Equal(200, ping.StatusCode);
+        }
+        finally
+        {
+            await bot.Azurite.StartAgainAsync();
+        }
+
+        var recovered = await bot.Discord.Interactions.SendCommandAsync(new CommandInteraction { Name = "status" }, bot.InteractionsUrl);
+        Assert.Equal(5, recovered.ResponseType);
+    }
+}
+
+/// <summary>The deferred flow again with the published Native AOT handler: Tables and Queues under AOT.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class AotInteractionFlowTests(PublishedFunctionApp app) : IAsyncLifetime
+{
+    private readonly AotBotEnvironment _bot = new(app);
+
+    public Task InitializeAsync() => _bot.InitializeAsync();
+
+    public Task DisposeAsync() => _bot.DisposeAsync();
+
+    [SkippableFact]
+    public async Task Status_WithTheNativeHandler_IsDeferredThenEdited()
+    {
+        Skip.If(_bot.SkipReason is not null, _bot.SkipReason);
+
+        var sent = await _bot.Discord.Interactions.SendCommandAsync(new CommandInteraction { Name = "status" }, _bot.InteractionsUrl);
+
+        Assert.Equal(5, sent.ResponseType);
+        await _bot.Discord.WaitForCallAsync(c => c.Method == "PATCH" && c.InteractionToken == sent.Token && c.StatusCode == 200, TimeSpan.FromSeconds(30));
+        Assert.Contains("storage: ok", _bot.Discord.State.GetOriginal(sent.Token)!.Content, StringComparison.Ordinal);
+        await _bot.WaitUntilDrainedAsync(QueueNames.Interactions, TimeSpan.FromSeconds(30));
+        Assert.Single(_bot.Discord.Calls, c => c.Method == "PATCH" && c.InteractionToken == sent.Token);
+    }
+}
