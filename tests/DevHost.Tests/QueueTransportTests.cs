@@ -1,0 +1,59 @@
+using Serverless.DevHost.Queues;
+using Serverless.DevHost.Tests.Support;
+using Xunit;
+
+namespace Serverless.DevHost.Tests;
+
+/// <summary>
+/// The rules both transports must follow, so the in-memory one is a fair stand-in for Azure Storage in the trigger
+/// tests. The Azure run needs a storage account, e.g. Azurite started with --skipApiVersionCheck: set
+/// DEVHOST_TEST_STORAGE_CONNECTION to its connection string, or the test is skipped.
+/// </summary>
+public sealed class QueueTransportTests
+{
+    public const string ConnectionVariable = "DEVHOST_TEST_STORAGE_CONNECTION";
+
+    [Fact]
+    public Task InMemoryTransport_FollowsTheQueueRules() =>
+        AssertQueueRulesAsync(new InMemoryQueueTransport(new ObservableTimeProvider(DateTimeOffset.UnixEpoch)));
+
+    [SkippableFact]
+    public Task AzureTransport_FollowsTheQueueRules()
+    {
+        var connectionString = Environment.GetEnvironmentVariable(ConnectionVariable);
+        Skip.If(string.IsNullOrEmpty(connectionString), $"{ConnectionVariable} is not set (e.g. Azurite's connection string)");
+        return AssertQueueRulesAsync(new AzureQueueTransport(connectionString));
+    }
+
+    private static async Task AssertQueueRulesAsync(IQueueTransport transport)
+    {
+        var queue = "devhost-test-" + Guid.NewGuid().ToString("N")[..12];
+        var ct = CancellationToken.None;
+        await transport.CreateQueueIfNotExistsAsync(queue, ct);
+        await transport.CreateQueueIfNotExistsAsync(queue, ct);
+        await transport.SendMessageAsync(queue, "first", ct);
+        await transport.SendMessageAsync(queue, "eyJzZWNvbmQiOnRydWV9", ct);
+
+        // A received message is hidden: the next receive gets the other one.
+        var first = Assert.Single(await transport.ReceiveMessagesAsync(queue, 1, TimeSpan.FromMinutes(1), ct));
+        Assert.Equal(("first", 1L), (first.MessageText, first.DequeueCount));
+        var second = Assert.Single(await transport.ReceiveMessagesAsync(queue, 32, TimeSpan.FromMinutes(1), ct));
+        Assert.Equal("eyJzZWNvbmQiOnRydWV9", second.MessageText);
+        Assert.Empty(await transport.ReceiveMessagesAsync(queue, 32, TimeSpan.FromMinutes(1), ct));
+
+        // Made visible again, it comes back with a higher dequeue count and a new receipt.
+        await transport.UpdateVisibilityAsync(first, TimeSpan.Zero, ct);
+        var again = Assert.Single(await transport.ReceiveMessagesAsync(queue, 32, TimeSpan.FromMinutes(1), ct));
+        Assert.Equal((first.MessageId, "first", 2L), (again.MessageId, again.MessageText, again.DequeueCount));
+        Assert.NotEqual(first.PopReceipt, again.PopReceipt);
+        Assert.NotNull(again.InsertedOn);
+        Assert.NotNull(again.ExpiresOn);
+        Assert.NotNull(again.NextVisibleOn);
+
+        // Only the latest receipt deletes it.
+        await Assert.ThrowsAnyAsync<Exception>(() => transport.DeleteMessageAsync(first, ct));
+        await transport.DeleteMessageAsync(again, ct);
+        await transport.DeleteMessageAsync(second, ct);
+        Assert.Empty(await transport.ReceiveMessagesAsync(queue, 32, TimeSpan.FromSeconds(1), ct));
+    }
+}
