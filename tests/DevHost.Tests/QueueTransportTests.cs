@@ -1,28 +1,25 @@
 using Serverless.DevHost.Queues;
 using Serverless.DevHost.Tests.Support;
+using Serverless.TestSupport;
 using Xunit;
 
 namespace Serverless.DevHost.Tests;
 
 /// <summary>
 /// The rules both transports must follow, so the in-memory one is a fair stand-in for Azure Storage in the trigger
-/// tests. The Azure run needs a storage account, e.g. Azurite started with --skipApiVersionCheck: set
-/// DEVHOST_TEST_STORAGE_CONNECTION to its connection string, or the test is skipped.
+/// tests. The Azure run uses a private Azurite.
 /// </summary>
 public sealed class QueueTransportTests
 {
-    public const string ConnectionVariable = "DEVHOST_TEST_STORAGE_CONNECTION";
-
     [Fact]
     public Task InMemoryTransport_FollowsTheQueueRules() =>
         AssertQueueRulesAsync(new InMemoryQueueTransport(new ObservableTimeProvider(DateTimeOffset.UnixEpoch)));
 
-    [SkippableFact]
-    public Task AzureTransport_FollowsTheQueueRules()
+    [Fact]
+    public async Task AzureTransport_FollowsTheQueueRules()
     {
-        var connectionString = Environment.GetEnvironmentVariable(ConnectionVariable);
-        Skip.If(string.IsNullOrEmpty(connectionString), $"{ConnectionVariable} is not set (e.g. Azurite's connection string)");
-        return AssertQueueRulesAsync(new AzureQueueTransport(connectionString));
+        await using var azurite = await AzuriteServer.StartAsync();
+        await AssertQueueRulesAsync(new AzureQueueTransport(azurite.ConnectionString));
     }
 
     private static async Task AssertQueueRulesAsync(IQueueTransport transport)
