@@ -21,7 +21,6 @@ public sealed class DiscordOptions
 
     public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;
 
-    public ulong ApplicationIdValue => ulong.Parse(ApplicationId!, System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>Fails start-up with the environment variable's name when a required setting is missing or malformed.</summary>

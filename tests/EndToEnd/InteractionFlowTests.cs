@@ -22,6 +22,20 @@ public sealed class InteractionFlowTests(BotEnvironment bot) : IClassFixture<Bot
     }
 
     [Fact]
+    public async Task Healthz_ThroughTheHost_ReportsStorageAndDiscordOk()
+    {
+        using var client = new HttpClient();
+
+        using var response = await client.GetAsync(new Uri($"{bot.Host.BaseUrl}/api/healthz"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("ok", body.RootElement.GetProperty("status").GetString());
+        Assert.Equal("ok", body.RootElement.GetProperty("storage").GetProperty("status").GetString());
+        Assert.Equal("ok", body.RootElement.GetProperty("discord").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task BadSignature_Is401()
     {
         var sent = await bot.Discord.Interactions.SendRawAsync(

@@ -6,6 +6,7 @@ using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Ping;
 using Serverless.Domain.Features.Status;
+using Serverless.Functions.Features.Health;
 using Serverless.Functions.Features.Status;
 using Serverless.Functions.Interactions;
 using Serverless.Storage;
@@ -89,6 +90,7 @@ public static class HandlerApp
         // The host polls GET / until the handler answers; answer at once, before anything else.
         app.MapGet("/", static () => Results.Ok());
         app.MapInteractions();
+        app.MapHealth();
         app.MapQueueFunction(InteractionWorker.FunctionName, InteractionWorker.BindingName, static (services, message, cancellationToken) =>
             services.GetRequiredService<InteractionWorker>().RunAsync(message, cancellationToken));
         return app;

@@ -1,0 +1,81 @@
+using System.Text.Json.Serialization;
+using Serverless.Domain.Features.Status;
+
+namespace Serverless.Functions.Features.Health;
+
+/// <summary>
+/// <c>GET /api/healthz</c> for probes and operators: one entry per dependency, 200 unless the bot cannot
+/// work at all (503). Storage down is a failure: nothing deferred can be accepted. Discord trouble is
+/// degraded: inline answers still work.
+/// </summary>
+public static class HealthEndpoint
+{
+    public const string Route = "/api/healthz";
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(Route, static async context =>
+        {
+            var storageProbe = context.RequestServices.GetRequiredService<IStorageStatusProbe>();
+            var discordProbe = context.RequestServices.GetRequiredService<IDiscordStatusProbe>();
+            var storageCheck = storageProbe.CheckAsync(context.RequestAborted);
+            var discordCheck = discordProbe.CheckAsync(context.RequestAborted);
+            var report = Report(await storageCheck, await discordCheck);
+
+            context.Response.StatusCode = report.Status == "fail" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+            context.Response.Headers.CacheControl = "no-store";
+            await context.Response.WriteAsJsonAsync(report, HealthJsonContext.Default.HealthReport, cancellationToken: context.RequestAborted);
+        });
+        return endpoints;
+    }
+
+    public static HealthReport Report(StorageStatus storage, DiscordStatus discord)
+    {
+        var storageOk = storage.State == DependencyState.Ok;
+        var discordOk = discord.State == DependencyState.Ok;
+        return new HealthReport
+        {
+            Status = !storageOk ? "fail" : discordOk ? "ok" : "degraded",
+            Storage = new HealthEntry { Status = Name(storage.State), LatencyMs = storageOk ? Math.Round(storage.Latency.TotalMilliseconds, 1) : null, Detail = storage.Problem },
+            Discord = new HealthEntry { Status = Name(discord.State), Detail = discord.Problem },
+        };
+    }
+
+    private static string Name(DependencyState state) => state switch
+    {
+        DependencyState.Ok => "ok",
+        DependencyState.Degraded => "degraded",
+        DependencyState.Unauthorized => "unauthorized",
+        DependencyState.Unreachable => "unreachable",
+        DependencyState.NotConfigured => "not_configured",
+        _ => "unknown",
+    };
+}
+
+public sealed class HealthReport
+{
+    [JsonPropertyName("status")]
+    public required string Status { get; init; }
+
+    [JsonPropertyName("storage")]
+    public required HealthEntry Storage { get; init; }
+
+    [JsonPropertyName("discord")]
+    public required HealthEntry Discord { get; init; }
+}
+
+public sealed class HealthEntry
+{
+    [JsonPropertyName("status")]
+    public required string Status { get; init; }
+
+    [JsonPropertyName("latencyMs")]
+    public double? LatencyMs { get; init; }
+
+    [JsonPropertyName("detail")]
+    public string? Detail { get; init; }
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HealthReport))]
+internal sealed partial class HealthJsonContext : JsonSerializerContext;
