@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Logging;
 using Serverless.DevHost;
 using Serverless.Sandbox;
 using Serverless.Storage.Queues;
@@ -18,6 +19,9 @@ public class BotEnvironment : IAsyncLifetime
     public SandboxServer Discord { get; private set; } = null!;
 
     public FunctionsDevHost Host { get; private set; } = null!;
+
+    /// <summary>Every line the DevHost and the handler logged.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public Uri InteractionsUrl => new($"{Host.BaseUrl}/api/interactions");
 
@@ -40,6 +44,7 @@ public class BotEnvironment : IAsyncLifetime
             HandlerArguments = arguments,
             Port = 0,
             SettingsPath = null,
+            LoggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs)),
             Settings = new Dictionary<string, string?>
             {
                 ["AzureWebJobsStorage"] = Azurite.ConnectionString,

@@ -71,6 +71,11 @@ public sealed class InteractionFlowTests(BotEnvironment bot) : IClassFixture<Bot
         Assert.Contains("storage: ok", original.Content, StringComparison.Ordinal);
         Assert.Contains("discord: ok", original.Content, StringComparison.Ordinal);
         Assert.Contains("interactions-poison", original.Content, StringComparison.Ordinal);
+
+        // Neither the interaction token nor the bot token reaches any log line of the host or the handler.
+        Assert.NotEmpty(bot.Logs.Lines);
+        Assert.DoesNotContain(bot.Logs.Lines, line => line.Contains(sent.Token, StringComparison.Ordinal));
+        Assert.DoesNotContain(bot.Logs.Lines, line => line.Contains(bot.Discord.BotToken, StringComparison.Ordinal));
     }
 
     [Fact]
