@@ -15,15 +15,20 @@ public sealed class StorageAccount
 {
     public const string SettingName = "AzureWebJobsStorage";
 
-    private StorageAccount(QueueServiceClient queues, TableServiceClient tables)
+    // Clients are built on first use, not at start-up: building Azure SDK clients costs tens of
+    // milliseconds, and a cold instance must answer Discord's PING without paying for storage it does not use.
+    private readonly Lazy<QueueServiceClient> _queues;
+    private readonly Lazy<TableServiceClient> _tables;
+
+    private StorageAccount(Func<QueueServiceClient> queues, Func<TableServiceClient> tables)
     {
-        Queues = queues;
-        Tables = tables;
+        _queues = new Lazy<QueueServiceClient>(queues);
+        _tables = new Lazy<TableServiceClient>(tables);
     }
 
-    public QueueServiceClient Queues { get; }
+    public QueueServiceClient Queues => _queues.Value;
 
-    public TableServiceClient Tables { get; }
+    public TableServiceClient Tables => _tables.Value;
 
     /// <summary>Every queue client uses this encoding, the same as <c>host.json</c>'s <c>messageEncoding</c>.</summary>
     public static QueueMessageEncoding MessageEncoding => QueueMessageEncoding.Base64;
@@ -40,26 +45,54 @@ public sealed class StorageAccount
         retry.NetworkTimeout = TimeSpan.FromSeconds(5);
     }
 
+    private static QueueClientOptions QueueOptions()
+    {
+        var options = new QueueClientOptions { MessageEncoding = MessageEncoding };
+        ConfigureRetries(options.Retry);
+        return options;
+    }
+
+    private static TableClientOptions TableOptions()
+    {
+        var options = new TableClientOptions();
+        ConfigureRetries(options.Retry);
+        return options;
+    }
+
+    /// <summary>
+    /// The shape check the SDK would do when building a client, done without building one:
+    /// <c>key=value</c> pairs naming development storage, an account or an endpoint.
+    /// </summary>
+    private static bool LooksLikeConnectionString(string value)
+    {
+        var keys = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToList();
+        if (keys.Count == 0 || keys.Any(pair => pair.Length != 2 || pair[0].Length == 0))
+        {
+            return false;
+        }
+
+        var names = keys.Select(pair => pair[0]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return names.Contains("UseDevelopmentStorage") || names.Contains("AccountName") || names.Contains("QueueEndpoint");
+    }
+
     /// <summary>Reads the setting; throws <see cref="StorageConfigurationException"/> naming it when it is missing or malformed.</summary>
     public static StorageAccount FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var queueOptions = new QueueClientOptions { MessageEncoding = MessageEncoding };
-        ConfigureRetries(queueOptions.Retry);
-        var tableOptions = new TableClientOptions();
-        ConfigureRetries(tableOptions.Retry);
         var connectionString = configuration[SettingName];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            try
+            if (!LooksLikeConnectionString(connectionString))
             {
-                return new StorageAccount(new QueueServiceClient(connectionString, queueOptions), new TableServiceClient(connectionString, tableOptions));
-            }
-            catch (Exception exception) when (exception is FormatException or ArgumentException or InvalidOperationException)
-            {
-                // The SDK's message can echo the connection string, key included: name the setting instead.
+                // Never echo the value: a connection string holds the account key.
                 throw new StorageConfigurationException($"{SettingName} is malformed: it must be a storage connection string such as UseDevelopmentStorage=true.");
             }
+
+            return new StorageAccount(
+                () => new QueueServiceClient(connectionString, QueueOptions()),
+                () => new TableServiceClient(connectionString, TableOptions()));
         }
 
         var section = configuration.GetSection(SettingName);
@@ -75,9 +108,14 @@ public sealed class StorageAccount
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
         var queueUri = section["queueServiceUri"] ?? $"https://{accountName}.queue.core.windows.net";
         var tableUri = section["tableServiceUri"] ?? $"https://{accountName}.table.core.windows.net";
+        if (!Uri.TryCreate(queueUri, UriKind.Absolute, out var queues) || !Uri.TryCreate(tableUri, UriKind.Absolute, out var tables))
+        {
+            throw new StorageConfigurationException($"{SettingName}__accountName is malformed: it must be a storage account name.");
+        }
+
         return new StorageAccount(
-            new QueueServiceClient(new Uri(queueUri), credential, queueOptions),
-            new TableServiceClient(new Uri(tableUri), credential, tableOptions));
+            () => new QueueServiceClient(queues, credential, QueueOptions()),
+            () => new TableServiceClient(tables, credential, TableOptions()));
     }
 }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Serverless.Discord;
 using Serverless.Discord.Hosting;
+using Serverless.Discord.Rest;
 using Serverless.Discord.Interactions;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Help;
@@ -56,7 +57,9 @@ public static class HandlerApp
         services.TryAddSingleton<PingCommand>();
         services.TryAddSingleton<HelpCommand>();
         services.TryAddSingleton<StatusCommand>();
-        services.TryAddSingleton<IDiscordStatusProbe, DiscordStatusProbe>();
+        services.TryAddSingleton<IDiscordStatusProbe>(provider => new DiscordStatusProbe(
+            provider.GetRequiredService<DiscordRestClient>,
+            provider.GetRequiredService<DiscordCredentials>()));
         services.TryAddSingleton<CommandRouter>();
         return services;
     }

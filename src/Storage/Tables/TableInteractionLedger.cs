@@ -10,13 +10,15 @@ public sealed class TableInteractionLedger(StorageAccount account, TimeProvider 
     public const string TableName = "interactionruns";
     private const string RowKey = "done";
 
-    private readonly TableClient _table = account.Tables.GetTableClient(TableName);
+    private TableClient? _table;
+
+    private TableClient Table => _table ??= account.Tables.GetTableClient(TableName);
 
     public async Task<bool> IsCompletedAsync(ulong interactionId, CancellationToken cancellationToken)
     {
         try
         {
-            var row = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(interactionId), RowKey, ["PartitionKey"], cancellationToken);
+            var row = await Table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(interactionId), RowKey, ["PartitionKey"], cancellationToken);
             return row.HasValue;
         }
         catch (RequestFailedException exception) when (exception.ErrorCode == "TableNotFound")
@@ -34,12 +36,12 @@ public sealed class TableInteractionLedger(StorageAccount account, TimeProvider 
         };
         try
         {
-            await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+            await Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         }
         catch (RequestFailedException exception) when (exception.ErrorCode == "TableNotFound")
         {
-            await _table.CreateIfNotExistsAsync(cancellationToken);
-            await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+            await Table.CreateIfNotExistsAsync(cancellationToken);
+            await Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         }
     }
 

@@ -5,7 +5,11 @@ using Serverless.Domain.Features.Status;
 namespace Serverless.Functions.Features.Status;
 
 /// <summary>Asks Discord who the bot is: the cheapest call that proves the token is accepted.</summary>
-public sealed class DiscordStatusProbe(DiscordRestClient discord, DiscordCredentials credentials) : IDiscordStatusProbe
+/// <remarks>
+/// Takes a factory, not the client: every command is built with the router on the first request, and
+/// building the HTTP client pipeline there would slow a cold instance's first answer for nothing.
+/// </remarks>
+public sealed class DiscordStatusProbe(Func<DiscordRestClient> discordFactory, DiscordCredentials credentials) : IDiscordStatusProbe
 {
     public async Task<DiscordStatus> CheckAsync(CancellationToken cancellationToken)
     {
@@ -16,7 +20,7 @@ public sealed class DiscordStatusProbe(DiscordRestClient discord, DiscordCredent
 
         try
         {
-            var bot = await discord.GetCurrentUserAsync(cancellationToken);
+            var bot = await discordFactory().GetCurrentUserAsync(cancellationToken);
             return new DiscordStatus(DependencyState.Ok, bot.Username);
         }
         catch (DiscordApiException exception) when (exception.Status == HttpStatusCode.Unauthorized)
