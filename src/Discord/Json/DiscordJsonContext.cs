@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Serverless.Discord.Commands;
 using Serverless.Discord.Interactions;
 using Serverless.Discord.Rest;
 
@@ -14,4 +15,5 @@ namespace Serverless.Discord.Json;
 [JsonSerializable(typeof(MessagePayload))]
 [JsonSerializable(typeof(UserPayload))]
 [JsonSerializable(typeof(DiscordErrorPayload))]
+[JsonSerializable(typeof(IReadOnlyList<ApplicationCommandPayload>))]
 public sealed partial class DiscordJsonContext : JsonSerializerContext;

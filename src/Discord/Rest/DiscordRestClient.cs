@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Serverless.Discord.Commands;
 using Serverless.Discord.Interactions;
 using Serverless.Discord.Json;
 
@@ -34,6 +35,46 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
         var request = new HttpRequestMessage(HttpMethod.Get, "users/@me");
         AuthorizeAsBot(request);
         return SendAsync(request, "GET /users/@me", DiscordJsonContext.Default.UserPayload, cancellationToken);
+    }
+
+    /// <summary>The application's global commands as Discord has them.</summary>
+    public Task<IReadOnlyList<ApplicationCommandPayload>> GetGlobalCommandsAsync(ulong applicationId, CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"applications/{applicationId}/commands"));
+        AuthorizeAsBot(request);
+        return SendAsync(request, "GET /applications/{application}/commands", DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload, cancellationToken);
+    }
+
+    /// <summary>The application's commands in one guild as Discord has them.</summary>
+    public Task<IReadOnlyList<ApplicationCommandPayload>> GetGuildCommandsAsync(ulong applicationId, ulong guildId, CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"applications/{applicationId}/guilds/{guildId}/commands"));
+        AuthorizeAsBot(request);
+        return SendAsync(request, "GET /applications/{application}/guilds/{guild}/commands", DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload, cancellationToken);
+    }
+
+    /// <summary>Replaces all global commands (of every type) with <paramref name="commands"/>; returns them as Discord stored them.</summary>
+    public Task<IReadOnlyList<ApplicationCommandPayload>> BulkOverwriteGlobalCommandsAsync(ulong applicationId, IReadOnlyList<ApplicationCommandPayload> commands, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        var request = new HttpRequestMessage(HttpMethod.Put, string.Create(CultureInfo.InvariantCulture, $"applications/{applicationId}/commands"))
+        {
+            Content = JsonContent.Create(commands, DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload),
+        };
+        AuthorizeAsBot(request);
+        return SendAsync(request, "PUT /applications/{application}/commands", DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload, cancellationToken);
+    }
+
+    /// <summary>Replaces all of one guild's commands (of every type) with <paramref name="commands"/>; returns them as Discord stored them.</summary>
+    public Task<IReadOnlyList<ApplicationCommandPayload>> BulkOverwriteGuildCommandsAsync(ulong applicationId, ulong guildId, IReadOnlyList<ApplicationCommandPayload> commands, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        var request = new HttpRequestMessage(HttpMethod.Put, string.Create(CultureInfo.InvariantCulture, $"applications/{applicationId}/guilds/{guildId}/commands"))
+        {
+            Content = JsonContent.Create(commands, DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload),
+        };
+        AuthorizeAsBot(request);
+        return SendAsync(request, "PUT /applications/{application}/guilds/{guild}/commands", DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload, cancellationToken);
     }
 
     private void AuthorizeAsBot(HttpRequestMessage request)

@@ -1,0 +1,217 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Serverless.Discord;
+using Serverless.Discord.Commands;
+using Serverless.Discord.Hosting;
+using Serverless.Discord.Rest;
+using Serverless.Domain.Commands;
+
+namespace Serverless.Ops.Commands;
+
+/// <summary><c>commands export|deploy|check</c>: the application commands defined in code, and Discord's copy of them.</summary>
+internal static class CommandsCommand
+{
+    public static Command Create(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error) =>
+        new("commands", "Export, deploy and check the bot's application commands.")
+        {
+            CreateExport(output, error),
+            CreateDeploy(environment, output, error),
+            CreateCheck(environment, output, error),
+        };
+
+    private static Command CreateExport(TextWriter output, TextWriter error)
+    {
+        var file = new Option<FileInfo?>("--out") { HelpName = "FILE", Description = "Write the manifest to this file instead of standard output." };
+        var command = new Command("export", "Print the command manifest defined in code: the body of Discord's bulk overwrite.") { file };
+        command.SetAction((parse, cancellationToken) => GuardAsync(error, async () =>
+        {
+            var json = CommandManifest.ToJson(CommandManifest.Create(CommandCatalog.Definitions));
+            if (parse.GetValue(file) is not { } target)
+            {
+                await output.WriteAsync(json);
+                return ExitCodes.Ok;
+            }
+
+            try
+            {
+                await File.WriteAllTextAsync(target.FullName, json, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new OpsUsageException($"Cannot write {target.FullName}: {exception.Message}");
+            }
+
+            await output.WriteLineAsync($"Wrote the manifest ({CommandCatalog.Definitions.Count} commands) to {target.FullName}.");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command CreateDeploy(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error)
+    {
+        var guild = GuildOption();
+        var manifestFile = ManifestOption();
+        var settings = SettingsOption();
+        var command = new Command(
+            "deploy",
+            "Replace Discord's commands with the manifest (bulk overwrite): globally, or in one guild, where changes show at once.\n"
+            + "Commands on Discord that the manifest lacks are deleted.")
+        {
+            guild, manifestFile, settings,
+        };
+        command.SetAction((parse, cancellationToken) => GuardAsync(error, async () =>
+        {
+            var manifest = await LoadManifestAsync(parse.GetValue(manifestFile), cancellationToken);
+            var config = await OpsSettings.LoadAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
+            await using var services = CreateServices(config);
+            var client = services.GetRequiredService<DiscordRestClient>();
+
+            var guildId = parse.GetValue(guild);
+            var stored = guildId is { } id
+                ? await client.BulkOverwriteGuildCommandsAsync(config.ApplicationId, id, CommandManifest.ForGuild(manifest), cancellationToken)
+                : await client.BulkOverwriteGlobalCommandsAsync(config.ApplicationId, manifest, cancellationToken);
+
+            var names = stored.Count == 0 ? "." : ": " + string.Join(", ", stored.Select(command => command.Name));
+            await output.WriteLineAsync($"Deployed {stored.Count} command{(stored.Count == 1 ? "" : "s")} to {Scope(config, guildId)}{names}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command CreateCheck(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error)
+    {
+        var guild = GuildOption();
+        var manifestFile = ManifestOption();
+        var settings = SettingsOption();
+        var command = new Command(
+            "check",
+            "Compare Discord's commands with the manifest, ignoring fields Discord assigns and fields at their defaults.\n"
+            + "Lists '+ added NAME' (a deploy would create it), '- removed NAME' (a deploy would delete it) and "
+            + "'~ changed NAME: FIELD DISCORD -> MANIFEST'. Exits 1 when they differ.")
+        {
+            guild, manifestFile, settings,
+        };
+        command.SetAction((parse, cancellationToken) => GuardAsync(error, async () =>
+        {
+            var manifest = await LoadManifestAsync(parse.GetValue(manifestFile), cancellationToken);
+            var config = await OpsSettings.LoadAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
+            await using var services = CreateServices(config);
+            var client = services.GetRequiredService<DiscordRestClient>();
+
+            var guildId = parse.GetValue(guild);
+            var actual = guildId is { } id
+                ? await client.GetGuildCommandsAsync(config.ApplicationId, id, cancellationToken)
+                : await client.GetGlobalCommandsAsync(config.ApplicationId, cancellationToken);
+
+            var drift = CommandDrift.Compare(manifest, actual, guildScope: guildId is not null);
+            if (drift.Count == 0)
+            {
+                await output.WriteLineAsync($"No drift: the {actual.Count} commands of {Scope(config, guildId)} match the manifest.");
+                return ExitCodes.Ok;
+            }
+
+            await output.WriteLineAsync($"Drift between the manifest and {Scope(config, guildId)}:");
+            foreach (var entry in drift)
+            {
+                await output.WriteLineAsync(entry.ToString());
+            }
+
+            var added = drift.Count(entry => entry.Kind == DriftKind.Added);
+            var removed = drift.Count(entry => entry.Kind == DriftKind.Removed);
+            var changed = drift.Where(entry => entry.Kind == DriftKind.Changed).Select(entry => entry.CommandName).Distinct().Count();
+            await output.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{added} added, {removed} removed, {changed} changed. Run 'commands deploy' with the same scope to apply the manifest."));
+            return ExitCodes.Drift;
+        }));
+        return command;
+    }
+
+    private static Option<ulong?> GuildOption() =>
+        new("--guild") { HelpName = "ID", Description = "A guild id: work on that guild's commands instead of the global ones." };
+
+    private static Option<FileInfo?> ManifestOption() =>
+        new("--manifest") { HelpName = "FILE", Description = "A manifest file (as written by 'commands export') instead of the commands defined in code." };
+
+    private static Option<FileInfo?> SettingsOption() =>
+        new("--settings") { HelpName = "FILE", Description = "A local.settings.json whose Values supply settings the environment does not." };
+
+    private static string Scope(OpsSettings config, ulong? guildId) => guildId is { } id
+        ? string.Create(CultureInfo.InvariantCulture, $"guild {id} (application {config.ApplicationId})")
+        : string.Create(CultureInfo.InvariantCulture, $"the global commands (application {config.ApplicationId})");
+
+    private static async Task<IReadOnlyList<ApplicationCommandPayload>> LoadManifestAsync(FileInfo? file, CancellationToken cancellationToken)
+    {
+        if (file is null)
+        {
+            return CommandManifest.Create(CommandCatalog.Definitions);
+        }
+
+        string json;
+        try
+        {
+            json = await File.ReadAllTextAsync(file.FullName, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new OpsUsageException($"Cannot read the manifest {file.FullName}: {exception.Message}");
+        }
+
+        var manifest = CommandManifest.Parse(json);
+        CommandManifest.ThrowIfInvalid(manifest);
+        return manifest;
+    }
+
+    /// <summary>The same registration as the Functions app: <c>AddDiscordRest()</c> on <see cref="IHttpClientFactory"/>.</summary>
+    private static ServiceProvider CreateServices(OpsSettings config)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(Options.Create(config.Discord));
+        services.AddDiscordRest();
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>Turns every expected failure into one line on standard error and its exit code; never prints the token.</summary>
+    private static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (OpsUsageException exception)
+        {
+            await error.WriteLineAsync(exception.Message);
+            return ExitCodes.UsageOrConfiguration;
+        }
+        catch (CommandManifestException exception)
+        {
+            await error.WriteLineAsync(string.Join(" ", exception.Message.Split('\n', StringSplitOptions.TrimEntries)));
+            return ExitCodes.UsageOrConfiguration;
+        }
+        catch (DiscordApiException exception)
+        {
+            // The message holds the status, Discord's code and the route template: never the URL or the token.
+            await error.WriteLineAsync(exception.Message);
+            return ExitCodes.DiscordOrNetwork;
+        }
+        catch (HttpRequestException exception)
+        {
+            await error.WriteLineAsync($"Cannot reach Discord: {exception.Message}");
+            return ExitCodes.DiscordOrNetwork;
+        }
+        catch (System.Text.Json.JsonException exception)
+        {
+            // A proxy's page or a changed API: the manifest file's JSON errors are turned into usage errors before this.
+            await error.WriteLineAsync($"Discord's answer could not be read: {exception.Message}");
+            return ExitCodes.DiscordOrNetwork;
+        }
+        catch (TaskCanceledException exception) when (exception.InnerException is TimeoutException)
+        {
+            await error.WriteLineAsync("Discord did not answer in time.");
+            return ExitCodes.DiscordOrNetwork;
+        }
+    }
+}

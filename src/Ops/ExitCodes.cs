@@ -1,0 +1,17 @@
+namespace Serverless.Ops;
+
+/// <summary>The CLI's exit codes; scripts and CI branch on them, so they never change meaning.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary><c>commands check</c> found Discord's commands differ from the manifest.</summary>
+    public const int Drift = 1;
+
+    public const int UsageOrConfiguration = 2;
+
+    public const int DiscordOrNetwork = 3;
+
+    public const string Help =
+        "Exit codes: 0 ok; 1 drift (commands check); 2 usage or configuration error; 3 Discord or network error.";
+}

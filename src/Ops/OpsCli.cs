@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Serverless.Ops.Commands;
+
+namespace Serverless.Ops;
+
+/// <summary>The <c>bot-ops</c> command line. Everything it prints goes to the writers it is given, so tests run it in-process.</summary>
+public static class OpsCli
+{
+    public static async Task<int> RunAsync(
+        string[] args,
+        IReadOnlyDictionary<string, string?> environment,
+        TextWriter output,
+        TextWriter error,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+
+        var root = new RootCommand(
+            "Operations for the serverless Discord bot.\n"
+            + "Settings come from the environment (Discord__ApplicationId, Discord__BotToken, Discord__ApiBaseUrl), "
+            + "over the Values of --settings local.settings.json when given.\n"
+            + ExitCodes.Help)
+        {
+            CommandsCommand.Create(environment, output, error),
+        };
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // Reported here rather than by System.CommandLine, whose exit code for usage errors is 1, which is our drift.
+            foreach (var parseError in parse.Errors)
+            {
+                await error.WriteLineAsync(parseError.Message);
+            }
+
+            await error.WriteLineAsync("Run with --help for usage.");
+            return ExitCodes.UsageOrConfiguration;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Serverless.Discord;
+
+namespace Serverless.Ops;
+
+/// <summary>
+/// Settings for the calls to Discord: the environment (<c>Discord__ApplicationId</c>, <c>Discord__BotToken</c>,
+/// <c>Discord__ApiBaseUrl</c>) over the <c>Values</c> of an optional <c>local.settings.json</c>, the same
+/// precedence the Functions tools use.
+/// </summary>
+internal sealed class OpsSettings
+{
+    public const string ApplicationIdKey = "Discord__ApplicationId";
+    public const string BotTokenKey = "Discord__BotToken";
+    public const string ApiBaseUrlKey = "Discord__ApiBaseUrl";
+
+    private OpsSettings(DiscordOptions discord, ulong applicationId)
+    {
+        Discord = discord;
+        ApplicationId = applicationId;
+    }
+
+    public DiscordOptions Discord { get; }
+
+    public ulong ApplicationId { get; }
+
+    /// <exception cref="OpsUsageException">A setting is missing or malformed, or the settings file cannot be read.</exception>
+    public static async Task<OpsSettings> LoadAsync(IReadOnlyDictionary<string, string?> environment, string? settingsFile, CancellationToken cancellationToken)
+    {
+        var builder = new ConfigurationBuilder();
+        if (settingsFile is not null)
+        {
+            builder.AddInMemoryCollection(await ReadValuesAsync(settingsFile, cancellationToken));
+        }
+
+        builder.AddInMemoryCollection(environment
+            .Where(variable => variable.Key.StartsWith(DiscordOptions.SectionName + "__", StringComparison.OrdinalIgnoreCase))
+            .Select(variable => KeyValuePair.Create(ToConfigurationKey(variable.Key), variable.Value)));
+        var section = builder.Build().GetSection(DiscordOptions.SectionName);
+
+        var discord = new DiscordOptions
+        {
+            ApplicationId = section["ApplicationId"],
+            BotToken = section["BotToken"],
+            ApiBaseUrl = string.IsNullOrWhiteSpace(section["ApiBaseUrl"]) ? DiscordOptions.DefaultApiBaseUrl : section["ApiBaseUrl"]!,
+        };
+
+        if (string.IsNullOrWhiteSpace(discord.ApplicationId))
+        {
+            throw new OpsUsageException($"{ApplicationIdKey} is missing: set it to the application id from the Developer Portal.");
+        }
+
+        if (!ulong.TryParse(discord.ApplicationId, NumberStyles.None, CultureInfo.InvariantCulture, out var applicationId) || applicationId == 0)
+        {
+            throw new OpsUsageException($"{ApplicationIdKey} is malformed: it must be a numeric snowflake.");
+        }
+
+        if (string.IsNullOrWhiteSpace(discord.BotToken))
+        {
+            throw new OpsUsageException($"{BotTokenKey} is missing: set it to the bot token from the Developer Portal.");
+        }
+
+        if (!Uri.TryCreate(discord.ApiBaseUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new OpsUsageException($"{ApiBaseUrlKey} is malformed: it must be an absolute http(s) URL.");
+        }
+
+        return new OpsSettings(discord, applicationId);
+    }
+
+    // Functions' settings use "__" as environment variables do; configuration uses ":".
+    private static string ToConfigurationKey(string key) => key.Replace("__", ":", StringComparison.Ordinal);
+
+    private static async Task<IEnumerable<KeyValuePair<string, string?>>> ReadValuesAsync(string path, CancellationToken cancellationToken)
+    {
+        JsonDocument document;
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            document = await JsonDocument.ParseAsync(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new OpsUsageException($"Cannot read the settings file {path}: {exception.Message}");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("Values", out var values)
+                || values.ValueKind != JsonValueKind.Object)
+            {
+                throw new OpsUsageException($"The settings file {path} has no \"Values\" object.");
+            }
+
+            return [.. values.EnumerateObject()
+                .Where(value => value.Value.ValueKind == JsonValueKind.String)
+                .Select(value => KeyValuePair.Create(ToConfigurationKey(value.Name), value.Value.GetString()))];
+        }
+    }
+}
+
+/// <summary>The command line or the configuration is wrong; the message is the one line the user sees.</summary>
+internal sealed class OpsUsageException(string message) : Exception(message);
