@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Status;
+using Serverless.Domain.RateLimiting;
+using Serverless.Storage.RateLimiting;
 using Serverless.Storage.Queues;
 using Serverless.Storage.Status;
 using Serverless.Storage.Tables;
@@ -24,6 +26,9 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IDeferredCommandQueue, AzureDeferredCommandQueue>();
         services.TryAddSingleton<IInteractionLedger, TableInteractionLedger>();
         services.TryAddSingleton<IStorageStatusProbe, StorageStatusProbe>();
+
+        // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
+        services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Discord.Rest;
+using Serverless.Domain.RateLimiting;
 
 namespace Serverless.Discord.Hosting;
 
@@ -9,9 +10,22 @@ public static class DiscordServiceCollectionExtensions
 {
     public const string UserAgent = "DiscordBot (https://github.com/serverless-discord-bot, 0.1)";
 
-    /// <summary>Registers <see cref="DiscordRestClient"/> on a named <see cref="HttpClient"/> bound to <see cref="DiscordOptions"/>.</summary>
+    /// <summary>
+    /// Registers <see cref="DiscordRestClient"/> on a named <see cref="HttpClient"/> bound to <see cref="DiscordOptions"/>,
+    /// with retries and circuit breaker (outer) and the shared rate limiter (inner) as handlers.
+    /// Rate-limit state lives in <see cref="IRateLimitStore"/>: in memory unless storage registered a shared one first.
+    /// </summary>
     public static IHttpClientBuilder AddDiscordRest(this IServiceCollection services)
     {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<DiscordRateLimitOptions>();
+        services.TryAddSingleton<IRateLimitStore>(_ => new InMemoryRateLimitStore());
+        services.TryAddSingleton<DiscordTokenState>();
+        services.TryAddSingleton<RateLimitCoordinator>();
+        services.TryAddSingleton<InvalidRequestBudget>();
+        services.TryAddSingleton<DiscordResiliencePipeline>();
+        services.TryAddTransient<DiscordResilienceHandler>();
+        services.TryAddTransient<DiscordRateLimitHandler>();
         services.TryAddSingleton(provider => new DiscordCredentials(provider.GetRequiredService<IOptions<DiscordOptions>>().Value.BotToken));
         services.TryAddTransient(provider => new DiscordRestClient(
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(DiscordRestClient.HttpClientName),
@@ -21,10 +35,16 @@ public static class DiscordServiceCollectionExtensions
             {
                 var baseUrl = provider.GetRequiredService<IOptions<DiscordOptions>>().Value.ApiBaseUrl.TrimEnd('/') + "/";
                 client.BaseAddress = new Uri(baseUrl);
-                client.Timeout = TimeSpan.FromSeconds(15);
+                // Only a backstop: each network attempt has its own timeout, and waiting for a rate-limit slot
+                // is bounded by DiscordRateLimitOptions.MaxWait and the caller's token.
+                client.Timeout = TimeSpan.FromMinutes(2);
                 client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
             })
             // The default HttpClient logs print request URLs, and interaction webhook URLs hold tokens.
+            // Retries outside the limiter: every attempt waits for its own slot, and 429s (handled by the
+            // limiter) never reach the circuit breaker as failures.
+            .AddHttpMessageHandler<DiscordResilienceHandler>()
+            .AddHttpMessageHandler<DiscordRateLimitHandler>()
             .RemoveAllLoggers();
     }
 }

@@ -12,6 +12,7 @@ namespace Serverless.Discord.Json;
 [JsonSerializable(typeof(InteractionPayload))]
 [JsonSerializable(typeof(InteractionResponsePayload))]
 [JsonSerializable(typeof(MessageEditPayload))]
+[JsonSerializable(typeof(MessageCreatePayload))]
 [JsonSerializable(typeof(MessagePayload))]
 [JsonSerializable(typeof(UserPayload))]
 [JsonSerializable(typeof(DiscordErrorPayload))]

@@ -30,6 +30,15 @@ public class DiscordApiException : Exception
         DiscordMessage = discordMessage;
     }
 
+    /// <summary>For the typed errors raised before or instead of Discord's answer.</summary>
+    public DiscordApiException(HttpStatusCode status, int? errorCode, string route, string? discordMessage, Exception? innerException)
+        : base($"Discord answered {(int)status} to {route}: {errorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} {discordMessage}", innerException)
+    {
+        Status = status;
+        ErrorCode = errorCode;
+        DiscordMessage = discordMessage;
+    }
+
     public HttpStatusCode Status { get; }
 
     /// <summary>Discord's JSON error code, e.g. 10062 Unknown interaction; null when the body had none.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -26,7 +27,24 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
         {
             Content = JsonContent.Create(edit, DiscordJsonContext.Default.MessageEditPayload),
         };
+
+        // A user is waiting on this edit: it goes out even when the invalid-request budget is low.
+        request.Options.Set(DiscordRequestOptions.Essential, true);
         return SendAsync(request, "PATCH /webhooks/{application}/{token}/messages/@original", DiscordJsonContext.Default.MessagePayload, cancellationToken);
+    }
+
+    /// <summary>Posts a message in a channel. With a nonce and <c>enforce_nonce</c> the post is retried safely on 5xx.</summary>
+    public Task<MessagePayload> CreateMessageAsync(ulong channelId, MessageCreatePayload message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var path = string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}/messages");
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = JsonContent.Create(message, DiscordJsonContext.Default.MessageCreatePayload),
+        };
+        request.Options.Set(DiscordRequestOptions.Idempotent, message.Nonce is not null && message.EnforceNonce == true);
+        AuthorizeAsBot(request);
+        return SendAsync(request, "POST /channels/{channel}/messages", DiscordJsonContext.Default.MessagePayload, cancellationToken);
     }
 
     /// <summary>The bot's own user; proves the bot token is accepted.</summary>
@@ -111,7 +129,13 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
             // Cloudflare and proxies answer with HTML; the status alone must do.
         }
 
-        return new DiscordApiException(response.StatusCode, error?.Code, route, error?.Message ?? response.ReasonPhrase);
+        var message = error?.Message ?? response.ReasonPhrase;
+        return response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => new DiscordUnauthorizedException(error?.Code, route, message),
+            HttpStatusCode.TooManyRequests => new DiscordRateLimitedException(route, TimeSpan.FromSeconds(error?.RetryAfter ?? 0), error?.Global == true, error?.Code, message),
+            _ => new DiscordApiException(response.StatusCode, error?.Code, route, message),
+        };
     }
 }
 

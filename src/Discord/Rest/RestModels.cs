@@ -13,6 +13,22 @@ public sealed class MessageEditPayload
     public AllowedMentionsPayload? AllowedMentions { get; set; }
 }
 
+/// <summary>Body of a new channel message (POST). With <see cref="Nonce"/> and <see cref="EnforceNonce"/>, Discord posts it at most once, so it may be retried.</summary>
+public sealed class MessageCreatePayload
+{
+    [JsonPropertyName("content")]
+    public string? Content { get; set; }
+
+    [JsonPropertyName("nonce")]
+    public string? Nonce { get; set; }
+
+    [JsonPropertyName("enforce_nonce")]
+    public bool? EnforceNonce { get; set; }
+
+    [JsonPropertyName("allowed_mentions")]
+    public AllowedMentionsPayload? AllowedMentions { get; set; }
+}
+
 public sealed class MessagePayload
 {
     [JsonPropertyName("id")]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Discord.Rest;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Status;
 using Serverless.Functions.Tests.Support;
@@ -29,6 +30,10 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
                 services.AddSingleton<IInteractionLedger>(_ledger);
                 services.AddSingleton<IStorageStatusProbe>(new HealthyStorage());
                 services.AddHttpClient("discord").ConfigurePrimaryHttpMessageHandler(() => _discord);
+
+                // The client's own retries back off on the host's fake clock, which these tests do not move;
+                // one attempt lets a 5xx reach the worker, whose answer is what is tested here.
+                services.Configure<DiscordRateLimitOptions>(options => options.MaxAttempts = 1);
             });
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Serverless.Domain.RateLimiting;
 using Serverless.Functions.Hosting;
 using Serverless.TestSupport;
 
@@ -49,6 +50,9 @@ public sealed class HandlerTestHost : IAsyncDisposable
         }
 
         builder.Services.AddSingleton<TimeProvider>(time);
+
+        // No Azurite here: rate-limit state stays in memory rather than failing over from an absent account.
+        builder.Services.AddSingleton<IRateLimitStore>(new InMemoryRateLimitStore());
         configureServices?.Invoke(builder.Services);
         var app = HandlerApp.Build(builder);
         await app.StartAsync();

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Serverless.Discord;
+using Serverless.Discord.Hosting;
+using Serverless.Discord.Rest;
+using Serverless.Domain.RateLimiting;
+using Serverless.Sandbox;
+
+// N independent clients (own ServiceProvider, HttpClient, coordinator) share only an IRateLimitStore and push
+// 1,000 channel messages over 20 channels through the Sandbox (5 per 5 s per channel, 50/s global).
+// The Sandbox and the clients run on one fake clock that moves only while no HTTP call is in flight, so
+// "time" below is the time the rate limits impose, independent of this machine's speed.
+const int Messages = 1_000;
+const int Channels = 20;
+var channelLimit = new RouteRateLimit(5, TimeSpan.FromSeconds(5));
+const int GlobalLimit = 50;
+
+var perChannel = (double)Messages / Channels;
+var ideal = TimeSpan.FromSeconds(Math.Max(
+    (Math.Ceiling(perChannel / channelLimit.Limit) - 1) * channelLimit.Period.TotalSeconds,
+    (Math.Ceiling((double)Messages / GlobalLimit) - 1) * 1.0));
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Messages} messages over {Channels} channels; limits {channelLimit.Limit}/{channelLimit.Period.TotalSeconds}s per channel, {GlobalLimit}/s global; ideal {ideal.TotalSeconds:0.0} s"));
+Console.WriteLine("clients  limit-time(s)  ratio-to-ideal  429s  store-reservations  wall(s)");
+foreach (var clients in args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)) : [1, 4, 16])
+{
+    await RunAsync(clients);
+}
+
+async Task RunAsync(int clientCount)
+{
+    var start = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    var clock = new FakeTimeProvider(start);
+    await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
+    {
+        TimeProvider = clock,
+        RateLimits = new SandboxRateLimitOptions { ChannelMessages = channelLimit, GlobalLimit = GlobalLimit },
+        ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Error),
+    });
+    var inFlight = new InFlight();
+    var store = new CountingStore(new InMemoryRateLimitStore(), inFlight);
+    var providers = Enumerable.Range(0, clientCount).Select(_ =>
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton<IRateLimitStore>(store);
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Error));
+        services.Configure<DiscordOptions>(options =>
+        {
+            options.ApiBaseUrl = sandbox.ApiBaseUrl;
+            options.BotToken = sandbox.BotToken;
+        });
+        services.Configure<DiscordRateLimitOptions>(options => options.MaxWait = TimeSpan.FromMinutes(10));
+        services.AddDiscordRest().ConfigurePrimaryHttpMessageHandler(() => new CountingHandler(inFlight) { InnerHandler = new SocketsHttpHandler() });
+        return services.BuildServiceProvider();
+    }).ToList();
+
+    var wall = Stopwatch.StartNew();
+    var sends = Enumerable.Range(0, Messages).Select(i =>
+    {
+        var client = providers[i % clientCount].GetRequiredService<DiscordRestClient>();
+        return client.CreateMessageAsync((ulong)(10_000 + (i % Channels)), new MessageCreatePayload { Content = "m" + i.ToString(CultureInfo.InvariantCulture) });
+    }).ToArray();
+    var all = Task.WhenAll(sends);
+    while (!all.IsCompleted)
+    {
+        await Task.WhenAny(all, Task.Delay(2));
+        if (!all.IsCompleted && inFlight.Count == 0)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(50));
+        }
+    }
+
+    await all;
+    var lastCall = sandbox.Calls.Max(call => call.At);
+    var elapsed = lastCall - start;
+    var tooMany = sandbox.Calls.Count(call => call.StatusCode == 429);
+    if (Environment.GetEnvironmentVariable("RATELIMIT_BENCH_TRACE") is not null)
+    {
+        foreach (var call in sandbox.Calls.Where(call => call.StatusCode == 429).Take(30))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(call.At - start).TotalSeconds:0.00} {call.StatusCode} {call.Path}"));
+        }
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clientCount,7}  {elapsed.TotalSeconds,13:0.0}  {elapsed / ideal,14:0.00}  {tooMany,4}  {store.Reservations,18}  {wall.Elapsed.TotalSeconds,7:0.0}"));
+    providers.ForEach(provider => provider.Dispose());
+}
+
+internal sealed class InFlight
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public async Task<T> TrackAsync<T>(Func<Task<T>> work)
+    {
+        Interlocked.Increment(ref _count);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+}
+
+internal sealed class CountingHandler(InFlight inFlight) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        inFlight.TrackAsync(() => base.SendAsync(request, cancellationToken));
+}
+
+internal sealed class CountingStore(IRateLimitStore inner, InFlight inFlight) : IRateLimitStore
+{
+    private int _reservations;
+
+    public int Reservations => Volatile.Read(ref _reservations);
+
+    public Task<Reservation> ReserveAsync(string key, int wanted, BucketDefaults defaults, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reservations);
+        return inFlight.TrackAsync(() => inner.ReserveAsync(key, wanted, defaults, now, cancellationToken));
+    }
+
+    public Task ObserveAsync(string key, BucketObservation observation, DateTimeOffset now, CancellationToken cancellationToken) => inner.ObserveAsync(key, observation, now, cancellationToken);
+
+    public Task ExhaustAsync(string key, TimeSpan retryAfter, BucketDefaults defaults, DateTimeOffset now, CancellationToken cancellationToken) => inner.ExhaustAsync(key, retryAfter, defaults, now, cancellationToken);
+
+    public Task<string?> GetBucketIdAsync(string route, CancellationToken cancellationToken) => inner.GetBucketIdAsync(route, cancellationToken);
+
+    public Task SetBucketIdAsync(string route, string bucketId, CancellationToken cancellationToken) => inner.SetBucketIdAsync(route, bucketId, cancellationToken);
+
+    public Task AddInvalidRequestsAsync(int count, DateTimeOffset now, CancellationToken cancellationToken) => inner.AddInvalidRequestsAsync(count, now, cancellationToken);
+
+    public Task<int> CountInvalidRequestsAsync(TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken) => inner.CountInvalidRequestsAsync(window, now, cancellationToken);
+}

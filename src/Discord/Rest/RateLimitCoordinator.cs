@@ -1,0 +1,341 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Domain.RateLimiting;
+
+namespace Serverless.Discord.Rest;
+
+/// <summary>
+/// One per process: spends slots of shared buckets. Slots are claimed from <see cref="IRateLimitStore"/> in
+/// leases of several at a time (one conditional write) and spent locally, so a lone instance with budget
+/// pays a store round trip only every few requests. When the store fails or is slower than
+/// <see cref="DiscordRateLimitOptions.StoreTimeout"/>, it switches to conservative in-process limits
+/// for a while: never to none.
+/// </summary>
+internal sealed partial class RateLimitCoordinator(
+    IRateLimitStore store,
+    IOptions<DiscordRateLimitOptions> options,
+    TimeProvider timeProvider,
+    ILogger<RateLimitCoordinator> logger)
+{
+    public const string GlobalKey = "global";
+
+    private readonly DiscordRateLimitOptions _options = options.Value;
+    private readonly InMemoryRateLimitStore _fallback = new(conservative: true);
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, LocalLease> _leases = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? BucketId, DateTimeOffset Until)> _routes = new(StringComparer.Ordinal);
+    private const int MinPruneAt = 4096;
+    private int _pruneAt = MinPruneAt;
+    private DateTimeOffset _degradedUntil = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextWarning = DateTimeOffset.MinValue;
+
+    public BucketDefaults GlobalDefaults => new(_options.GlobalLimit, _options.GlobalPeriod);
+
+    /// <summary>True while the shared store is skipped after a failure.</summary>
+    public bool IsDegraded => timeProvider.GetUtcNow() < _degradedUntil;
+
+    /// <summary>The key of the request's bucket: the learned bucket id if anyone learned it, else the route.</summary>
+    public async Task<string> BucketKeyAsync(DiscordRoute route, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            if (_routes.TryGetValue(route.Template, out var known) && (known.BucketId is not null || now < known.Until))
+            {
+                return route.BucketKey(known.BucketId);
+            }
+        }
+
+        var bucketId = await CallStoreAsync(ct => store.GetBucketIdAsync(route.Template, ct), () => Task.FromResult<string?>(null), cancellationToken);
+        lock (_lock)
+        {
+            // Unknown routes are asked again shortly: another instance may learn the bucket first.
+            _routes[route.Template] = (bucketId, now + TimeSpan.FromSeconds(1));
+        }
+
+        return route.BucketKey(bucketId);
+    }
+
+    /// <summary>Waits (on the TimeProvider) until a slot of the route's bucket is ours; returns the bucket key used.</summary>
+    /// <remarks>The key is resolved again after every wait: a request that queued while the route's bucket was unknown must spend from the learned bucket, not the route's probe row.</remarks>
+    public Task<(string Key, DateTimeOffset ValidUntil)> AcquireAsync(DiscordRoute route, int leaseSize, CancellationToken cancellationToken) =>
+        AcquireAsync(ct => BucketKeyAsync(route, ct), BucketDefaults.Unknown, leaseSize, route.Template, global: false, cancellationToken);
+
+    /// <summary>Waits until a slot of the global limit is ours.</summary>
+    public Task AcquireGlobalAsync(string routeForErrors, CancellationToken cancellationToken) =>
+        AcquireAsync(_ => Task.FromResult(GlobalKey), GlobalDefaults, _options.GlobalLeaseSize, routeForErrors, global: true, cancellationToken);
+
+    private async Task<(string Key, DateTimeOffset ValidUntil)> AcquireAsync(Func<CancellationToken, Task<string>> resolveKey, BucketDefaults defaults, int leaseSize, string routeForErrors, bool global, CancellationToken cancellationToken)
+    {
+        var deadline = timeProvider.GetUtcNow() + _options.MaxWait;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = await resolveKey(cancellationToken);
+            var now = timeProvider.GetUtcNow();
+            LocalLease lease;
+            lock (_lock)
+            {
+                lease = Lease(key);
+                if (lease.TryTake(now))
+                {
+                    return (key, lease.ValidUntil);
+                }
+            }
+
+            DateTimeOffset retryAt;
+            await lease.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                now = timeProvider.GetUtcNow();
+                lock (_lock)
+                {
+                    // Another local request may have refilled the lease while we queued for the gate.
+                    if (lease.TryTake(now))
+                    {
+                        return (key, lease.ValidUntil);
+                    }
+                }
+
+                retryAt = lease.BlockedUntil;
+                if (retryAt <= now)
+                {
+                    var degraded = IsDegraded;
+                    var wanted = degraded ? 1 : Math.Max(1, leaseSize);
+                    var fallbackDefaults = global ? new BucketDefaults(_options.FallbackGlobalLimit, defaults.Period) : defaults;
+                    var reservation = await CallStoreAsync(
+                        ct => store.ReserveAsync(key, wanted, defaults, now, ct),
+                        () => _fallback.ReserveAsync(key, 1, fallbackDefaults, now, CancellationToken.None),
+                        cancellationToken);
+                    lock (_lock)
+                    {
+                        if (reservation.Granted > 0)
+                        {
+                            lease.Fill(reservation.Granted - 1, reservation.ValidUntil);
+                            return (key, reservation.ValidUntil);
+                        }
+
+                        lease.BlockedUntil = reservation.ValidUntil;
+                    }
+
+                    retryAt = reservation.ValidUntil;
+                }
+            }
+            finally
+            {
+                lease.Gate.Release();
+            }
+
+            if (retryAt > deadline)
+            {
+                throw new DiscordRateLimitedException(routeForErrors, retryAt - now, global);
+            }
+
+            Log.Waiting(logger, routeForErrors, (retryAt - now).TotalMilliseconds, global);
+            await WaitAsync(retryAt - now, lease.Changed, cancellationToken);
+        }
+    }
+
+    /// <summary>Folds a response's headers in; writes to the store only when it tells others something new.</summary>
+    public async Task ObserveAsync(DiscordRoute route, string usedKey, string? bucketId, BucketObservation observation, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var key = route.BucketKey(bucketId);
+        bool learnedRoute;
+        bool tellOthers;
+        lock (_lock)
+        {
+            learnedRoute = bucketId is not null && (!_routes.TryGetValue(route.Template, out var known) || known.BucketId != bucketId);
+            if (learnedRoute)
+            {
+                _routes[route.Template] = (bucketId, DateTimeOffset.MaxValue);
+            }
+
+            var lease = Lease(key);
+            var resetAt = now + observation.ResetAfter + RateLimitMath.WindowMargin;
+
+            // A new window, a spent bucket, or a probe's answer is news for the other instances;
+            // "one fewer left in the window we know" is not, and costs no write.
+            // A window that ends later than the shared row thinks (its first request reached Discord late) is
+            // news too: otherwise someone would open the next window while Discord still counts this one.
+            tellOthers = learnedRoute || key != usedKey || observation.Remaining <= 0 || lease.KnownResetAt is null
+                || now >= lease.KnownResetAt || RateLimitMath.SpendBy(resetAt) > lease.KnownResetAt + RateLimitMath.WindowMargin;
+            lease.Observe(observation.Remaining, RateLimitMath.SpendBy(resetAt));
+        }
+
+        await _fallback.ObserveAsync(key, observation, now, CancellationToken.None);
+        if (learnedRoute)
+        {
+            await CallStoreAsync(async ct => { await store.SetBucketIdAsync(route.Template, bucketId!, ct); return true; }, () => Task.FromResult(false), cancellationToken);
+        }
+
+        if (tellOthers)
+        {
+            await CallStoreAsync(async ct => { await store.ObserveAsync(key, observation, now, ct); return true; }, () => Task.FromResult(false), cancellationToken);
+        }
+
+        // Wake local waiters only once the store holds the news, or they would read the old row.
+        lock (_lock)
+        {
+            Lease(key).Signal();
+            Lease(usedKey).Signal();
+        }
+    }
+
+    /// <summary>A 429: nobody (here or elsewhere) sends on <paramref name="key"/> for <paramref name="retryAfter"/>.</summary>
+    public async Task ExhaustAsync(string key, TimeSpan retryAfter, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var defaults = key == GlobalKey ? GlobalDefaults : BucketDefaults.Unknown;
+        lock (_lock)
+        {
+            Lease(key).Block(now + retryAfter);
+        }
+
+        await _fallback.ExhaustAsync(key, retryAfter, defaults, now, CancellationToken.None);
+        await CallStoreAsync(async ct => { await store.ExhaustAsync(key, retryAfter, defaults, now, ct); return true; }, () => Task.FromResult(false), cancellationToken);
+    }
+
+    private LocalLease Lease(string key)
+    {
+        if (!_leases.TryGetValue(key, out var lease))
+        {
+            if (_leases.Count >= _pruneAt)
+            {
+                Prune(timeProvider.GetUtcNow());
+            }
+
+            lease = new LocalLease();
+            _leases[key] = lease;
+        }
+
+        return lease;
+    }
+
+    /// <summary>
+    /// Every interaction token is a key of its own, so idle leases are dropped once there are many; the
+    /// threshold doubles with what is still live, keeping the sweep's cost amortized.
+    /// </summary>
+    private void Prune(DateTimeOffset now)
+    {
+        foreach (var (key, lease) in _leases)
+        {
+            if (lease.IsIdle(now))
+            {
+                _leases.Remove(key);
+            }
+        }
+
+        _pruneAt = Math.Max(MinPruneAt, _leases.Count * 2);
+    }
+
+    /// <summary>Runs a store call under the store timeout; on failure switches to local limits and runs <paramref name="fallback"/>.</summary>
+    private async Task<T> CallStoreAsync<T>(Func<CancellationToken, Task<T>> call, Func<Task<T>> fallback, CancellationToken cancellationToken)
+    {
+        if (IsDegraded)
+        {
+            return await fallback();
+        }
+
+        using var timeout = new CancellationTokenSource(_options.StoreTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            return await call(linked.Token).WaitAsync(linked.Token);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not OutOfMemoryException)
+        {
+            var now = timeProvider.GetUtcNow();
+            _degradedUntil = now + _options.StoreRetryAfter;
+            if (now >= _nextWarning)
+            {
+                _nextWarning = now + _options.WarningPeriod;
+                Log.StoreDegraded(logger, exception.GetType().Name, _options.StoreRetryAfter.TotalSeconds, _options.FallbackGlobalLimit);
+            }
+
+            return await fallback();
+        }
+    }
+
+    private async Task WaitAsync(TimeSpan delay, Task changed, CancellationToken cancellationToken)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        // Wake on the reset, or earlier when a local response tells us the bucket's real state.
+        using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sleep = Task.Delay(delay, timeProvider, cancelDelay.Token);
+        await Task.WhenAny(sleep, changed);
+        await cancelDelay.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Slots this process holds for one key, and what it last heard about the key's window.</summary>
+    private sealed class LocalLease
+    {
+        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public int Slots { get; private set; }
+
+        public DateTimeOffset ValidUntil { get; private set; }
+
+        public DateTimeOffset BlockedUntil { get; set; } = DateTimeOffset.MinValue;
+
+        public DateTimeOffset? KnownResetAt { get; private set; }
+
+        public Task Changed => _changed.Task;
+
+        /// <summary>Nothing held, nothing pending, nobody inside the gate: safe to forget.</summary>
+        public bool IsIdle(DateTimeOffset now) =>
+            Gate.CurrentCount == 1 && now >= ValidUntil && now >= BlockedUntil && (KnownResetAt is null || now >= KnownResetAt);
+
+        public bool TryTake(DateTimeOffset now)
+        {
+            if (Slots > 0 && now < ValidUntil && now >= BlockedUntil)
+            {
+                Slots--;
+                return true;
+            }
+
+            return false;
+        }
+
+        public void Fill(int slots, DateTimeOffset validUntil)
+        {
+            Slots = slots;
+            ValidUntil = validUntil;
+            KnownResetAt = validUntil;
+            BlockedUntil = DateTimeOffset.MinValue;
+        }
+
+        public void Observe(int remaining, DateTimeOffset resetAt)
+        {
+            // Never hold more than Discord says is left; a new window's slots come from the store.
+            Slots = Math.Min(Slots, Math.Max(0, remaining));
+            KnownResetAt = KnownResetAt is { } known && known > resetAt ? known : resetAt;
+            BlockedUntil = DateTimeOffset.MinValue;
+        }
+
+        public void Block(DateTimeOffset until)
+        {
+            Slots = 0;
+            BlockedUntil = until;
+            Signal();
+        }
+
+        public void Signal() => Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Waiting {DelayMs} ms for rate limit on {Route} (global: {Global})")]
+        public static partial void Waiting(ILogger logger, string route, double delayMs, bool global);
+
+        [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Rate-limit store failed ({ErrorType}); using conservative local limits for {RetryAfterSeconds} s (one request per bucket window, global {FallbackGlobalLimit}/s)")]
+        public static partial void StoreDegraded(ILogger logger, string errorType, double retryAfterSeconds, int fallbackGlobalLimit);
+    }
+}

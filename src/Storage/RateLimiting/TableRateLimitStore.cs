@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Serverless.Domain.RateLimiting;
+
+namespace Serverless.Storage.RateLimiting;
+
+/// <summary>
+/// Rate-limit state in the <c>ratelimits</c> table, shared by every instance. One row per bucket key
+/// (PartitionKey = a hash of the key, so rows spread over partitions and no key character needs escaping),
+/// one per route's learned bucket id, and one per minute of invalid-request counts. Every change is
+/// read → <see cref="RateLimitMath"/> → write with <c>If-Match</c> on the ETag read, retried on 412/409.
+/// </summary>
+public sealed class TableRateLimitStore(StorageAccount account) : IRateLimitStore
+{
+    public const string TableName = "ratelimits";
+    private const string BucketRow = "bucket";
+    private const string RouteRow = "route";
+    private const string InvalidPartition = "invalid";
+    private const int MaxConflicts = 20;
+
+    private readonly TableClient _table = account.Tables.GetTableClient(TableName);
+    private int _tableCreated;
+
+    public Task<Reservation> ReserveAsync(string key, int wanted, BucketDefaults defaults, DateTimeOffset now, CancellationToken cancellationToken) =>
+        UpdateBucketAsync(key, state => RateLimitMath.Reserve(state, wanted, now, defaults), cancellationToken);
+
+    public Task ObserveAsync(string key, BucketObservation observation, DateTimeOffset now, CancellationToken cancellationToken) =>
+        UpdateBucketAsync(key, state => (RateLimitMath.Observe(state, observation, now), 0), cancellationToken);
+
+    public Task ExhaustAsync(string key, TimeSpan retryAfter, BucketDefaults defaults, DateTimeOffset now, CancellationToken cancellationToken) =>
+        UpdateBucketAsync(key, state => (RateLimitMath.Exhaust(state, retryAfter, now, defaults), 0), cancellationToken);
+
+    public async Task<string?> GetBucketIdAsync(string route, CancellationToken cancellationToken)
+    {
+        var row = await GetAsync(Hash("r:" + route), RouteRow, cancellationToken);
+        return row?.GetString("BucketId");
+    }
+
+    public Task SetBucketIdAsync(string route, string bucketId, CancellationToken cancellationToken) =>
+        WithTableAsync(() => _table.UpsertEntityAsync(new TableEntity(Hash("r:" + route), RouteRow) { ["BucketId"] = bucketId }, TableUpdateMode.Replace, cancellationToken), cancellationToken);
+
+    public async Task AddInvalidRequestsAsync(int count, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rowKey = MinuteKey(now.ToUnixTimeSeconds() / 60);
+        for (var attempt = 0; ; attempt++)
+        {
+            var row = await GetAsync(InvalidPartition, rowKey, cancellationToken);
+            var entity = new TableEntity(InvalidPartition, rowKey) { ["Count"] = (row?.GetInt32("Count") ?? 0) + count };
+            if (await TryWriteAsync(entity, row?.ETag, cancellationToken) || attempt >= MaxConflicts)
+            {
+                return;
+            }
+        }
+    }
+
+    public async Task<int> CountInvalidRequestsAsync(TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var first = MinuteKey(((now - window).ToUnixTimeSeconds() / 60) + 1);
+        var last = MinuteKey(now.ToUnixTimeSeconds() / 60);
+        var total = 0;
+        try
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {InvalidPartition} and RowKey ge {first} and RowKey le {last}");
+            await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["Count"], cancellationToken: cancellationToken))
+            {
+                total += row.GetInt32("Count") ?? 0;
+            }
+        }
+        catch (RequestFailedException exception) when (exception.ErrorCode == "TableNotFound")
+        {
+            return 0;
+        }
+
+        return total;
+    }
+
+    private async Task<T> UpdateBucketAsync<T>(string key, Func<BucketState?, (BucketState State, T Result)> change, CancellationToken cancellationToken)
+    {
+        var partition = Hash("b:" + key);
+        for (var attempt = 0; ; attempt++)
+        {
+            var row = await GetAsync(partition, BucketRow, cancellationToken);
+            var (state, result) = change(row is null ? null : ToState(row));
+            if (await TryWriteAsync(ToEntity(partition, state), row?.ETag, cancellationToken))
+            {
+                return result;
+            }
+
+            if (attempt >= MaxConflicts)
+            {
+                throw new InvalidOperationException("Rate-limit row kept changing under us; giving up this reservation.");
+            }
+        }
+    }
+
+    /// <summary>Inserts when <paramref name="etag"/> is null, else replaces if unchanged; false when another instance won.</summary>
+    private async Task<bool> TryWriteAsync(TableEntity entity, ETag? etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WithTableAsync(
+                () => etag is { } match
+                    ? _table.UpdateEntityAsync(entity, match, TableUpdateMode.Replace, cancellationToken)
+                    : _table.AddEntityAsync(entity, cancellationToken),
+                cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 412 or 409)
+        {
+            return false;
+        }
+    }
+
+    private async Task<TableEntity?> GetAsync(string partition, string rowKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var row = await _table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
+            return row.HasValue ? row.Value : null;
+        }
+        catch (RequestFailedException exception) when (exception.ErrorCode == "TableNotFound")
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Runs a write; on <c>TableNotFound</c> creates the table (once per process) and runs it again.</summary>
+    private async Task WithTableAsync(Func<Task> write, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await write();
+        }
+        catch (RequestFailedException exception) when (exception.ErrorCode == "TableNotFound" && Interlocked.Exchange(ref _tableCreated, 1) == 0)
+        {
+            await _table.CreateIfNotExistsAsync(cancellationToken);
+            await write();
+        }
+    }
+
+    private static BucketState ToState(TableEntity row) => new(
+        row.GetInt32("Limit") ?? 1,
+        row.GetInt32("Remaining") ?? 0,
+        row.GetDateTimeOffset("ResetAt") ?? DateTimeOffset.MinValue,
+        TimeSpan.FromTicks(row.GetInt64("PeriodTicks") ?? TimeSpan.TicksPerSecond),
+        row.GetBoolean("Probing") ?? false);
+
+    private static TableEntity ToEntity(string partition, BucketState state) => new(partition, BucketRow)
+    {
+        ["Limit"] = state.Limit,
+        ["Remaining"] = state.Remaining,
+        ["ResetAt"] = state.ResetAt,
+        ["PeriodTicks"] = state.Period.Ticks,
+        ["Probing"] = state.Probing,
+    };
+
+    private static string MinuteKey(long minute) => minute.ToString("D12", CultureInfo.InvariantCulture);
+
+    private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)).AsSpan(0, 16));
+}

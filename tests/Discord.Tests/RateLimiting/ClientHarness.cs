@@ -1,0 +1,161 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Serverless.Discord.Hosting;
+using Serverless.Discord.Rest;
+using Serverless.Domain.RateLimiting;
+
+namespace Serverless.Discord.Tests.RateLimiting;
+
+/// <summary>A <see cref="DiscordRestClient"/> built the production way, over a <see cref="FakeDiscord"/> and a fake clock.</summary>
+internal sealed class ClientHarness : IDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly ServiceProvider _provider;
+
+    public ClientHarness(Action<DiscordRateLimitOptions>? configure = null, IRateLimitStore? store = null, FakeTimeProvider? clock = null, string? apiBaseUrl = null, string? botToken = null, InFlight? inFlight = null)
+    {
+        InFlightWork = inFlight ?? new InFlight();
+        Clock = clock ?? new FakeTimeProvider(Start);
+        Discord = new FakeDiscord(Clock);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddSingleton(Logs);
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
+        if (store is not null)
+        {
+            Store = new CountingStore(store, InFlightWork);
+            services.AddSingleton<IRateLimitStore>(Store);
+        }
+
+        services.Configure<DiscordOptions>(options =>
+        {
+            options.BotToken = botToken ?? "test-token";
+            options.ApiBaseUrl = apiBaseUrl ?? "http://discord.test/api/v10";
+        });
+        services.Configure<DiscordRateLimitOptions>(options => configure?.Invoke(options));
+        var http = services.AddDiscordRest();
+        http.ConfigurePrimaryHttpMessageHandler(() => apiBaseUrl is null ? Discord : new CountingHandler(InFlightWork) { InnerHandler = new SocketsHttpHandler() });
+        _provider = services.BuildServiceProvider();
+        Client = _provider.GetRequiredService<DiscordRestClient>();
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public FakeDiscord Discord { get; }
+
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    public DiscordRestClient Client { get; }
+
+    /// <summary>The store as the client sees it, when the test gave one.</summary>
+    public CountingStore? Store { get; private set; }
+
+    /// <summary>Real I/O under way (HTTP to the sandbox, storage calls): the fake clock stands still meanwhile.</summary>
+    public InFlight InFlightWork { get; }
+
+    public DiscordTokenState TokenState => _provider.GetRequiredService<DiscordTokenState>();
+
+    /// <summary>Moves the fake clock in small steps until <paramref name="task"/> ends; only the fake clock decides waits.</summary>
+    public async Task<T> DriveAsync<T>(Task<T> task, TimeSpan? step = null, int maxSteps = 20_000)
+    {
+        for (var i = 0; i < maxSteps && !task.IsCompleted; i++)
+        {
+            // Let the continuations that the last advance released run before moving on.
+            await Task.WhenAny(task, Task.Delay(2));
+            if (!task.IsCompleted && InFlightWork.Count == 0)
+            {
+                Clock.Advance(step ?? TimeSpan.FromMilliseconds(50));
+            }
+        }
+
+        return await task;
+    }
+
+    public async Task DriveAsync(Task task, TimeSpan? step = null) => await DriveAsync(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return 0; }, TaskScheduler.Default), step);
+
+    public void Dispose() => _provider.Dispose();
+}
+
+/// <summary>Counts real I/O in flight so the driver moves the fake clock only while every task waits on it.</summary>
+internal sealed class InFlight
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public async Task<T> TrackAsync<T>(Func<Task<T>> work)
+    {
+        Interlocked.Increment(ref _count);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+}
+
+internal sealed class CountingHandler(InFlight inFlight) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        inFlight.TrackAsync(() => base.SendAsync(request, cancellationToken));
+}
+
+internal sealed class CountingStore(IRateLimitStore inner, InFlight inFlight) : IRateLimitStore
+{
+    private int _reservations;
+
+    public int Reservations => Volatile.Read(ref _reservations);
+
+    public Task<Reservation> ReserveAsync(string key, int wanted, BucketDefaults defaults, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reservations);
+        return inFlight.TrackAsync(() => inner.ReserveAsync(key, wanted, defaults, now, cancellationToken));
+    }
+
+    public Task ObserveAsync(string key, BucketObservation observation, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inFlight.TrackAsync(async () => { await inner.ObserveAsync(key, observation, now, cancellationToken); return 0; });
+
+    public Task ExhaustAsync(string key, TimeSpan retryAfter, BucketDefaults defaults, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inFlight.TrackAsync(async () => { await inner.ExhaustAsync(key, retryAfter, defaults, now, cancellationToken); return 0; });
+
+    public Task<string?> GetBucketIdAsync(string route, CancellationToken cancellationToken) =>
+        inFlight.TrackAsync(() => inner.GetBucketIdAsync(route, cancellationToken));
+
+    public Task SetBucketIdAsync(string route, string bucketId, CancellationToken cancellationToken) =>
+        inFlight.TrackAsync(async () => { await inner.SetBucketIdAsync(route, bucketId, cancellationToken); return 0; });
+
+    public Task AddInvalidRequestsAsync(int count, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inFlight.TrackAsync(async () => { await inner.AddInvalidRequestsAsync(count, now, cancellationToken); return 0; });
+
+    public Task<int> CountInvalidRequestsAsync(TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inFlight.TrackAsync(() => inner.CountInvalidRequestsAsync(window, now, cancellationToken));
+}
+
+internal sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, EventId Id, string Message)> _entries = new();
+
+    public IReadOnlyList<(LogLevel Level, EventId Id, string Message)> Entries => [.. _entries];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(_entries);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<(LogLevel, EventId, string)> entries) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            entries.Enqueue((logLevel, eventId, formatter(state, exception)));
+    }
+}
