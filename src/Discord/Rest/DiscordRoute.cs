@@ -10,6 +10,9 @@ namespace Serverless.Discord.Rest;
 /// </summary>
 internal sealed record DiscordRoute(string Template, string MajorParameter, bool IsInteraction, bool CountsTowardGlobal)
 {
+    /// <summary>Starts the part of a key naming a webhook token's bucket (a hash, never the token).</summary>
+    public const string WebhookMajorMarker = "|w:";
+
     /// <summary>The key used until Discord tells the route's bucket id.</summary>
     public string RouteKey => Template + "|" + MajorParameter;
 

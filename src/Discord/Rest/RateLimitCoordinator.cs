@@ -21,6 +21,10 @@ internal sealed partial class RateLimitCoordinator(
 
     private readonly DiscordRateLimitOptions _options = options.Value;
     private readonly InMemoryRateLimitStore _fallback = new(conservative: true);
+
+    // Buckets of one interaction's webhook token stay in this process: one worker uses a token at a time,
+    // and sharing them would cost a storage write per deferred answer and a table row per interaction.
+    private readonly InMemoryRateLimitStore _tokenBuckets = new();
     private readonly Lock _lock = new();
     private readonly Dictionary<string, LocalLease> _leases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string? BucketId, DateTimeOffset Until)> _routes = new(StringComparer.Ordinal);
@@ -104,7 +108,7 @@ internal sealed partial class RateLimitCoordinator(
                     var wanted = degraded ? 1 : Math.Max(1, leaseSize);
                     var fallbackDefaults = global ? new BucketDefaults(_options.FallbackGlobalLimit, defaults.Period) : defaults;
                     var reservation = await CallStoreAsync(
-                        ct => store.ReserveAsync(key, wanted, defaults, now, ct),
+                        ct => StoreFor(key).ReserveAsync(key, wanted, defaults, now, ct),
                         () => _fallback.ReserveAsync(key, 1, fallbackDefaults, now, CancellationToken.None),
                         cancellationToken);
                     lock (_lock)
@@ -171,7 +175,7 @@ internal sealed partial class RateLimitCoordinator(
 
         if (tellOthers)
         {
-            await CallStoreAsync(async ct => { await store.ObserveAsync(key, observation, now, ct); return true; }, () => Task.FromResult(false), cancellationToken);
+            await CallStoreAsync(async ct => { await StoreFor(key).ObserveAsync(key, observation, now, ct); return true; }, () => Task.FromResult(false), cancellationToken);
         }
 
         // Wake local waiters only once the store holds the news, or they would read the old row.
@@ -193,7 +197,7 @@ internal sealed partial class RateLimitCoordinator(
         }
 
         await _fallback.ExhaustAsync(key, retryAfter, defaults, now, CancellationToken.None);
-        await CallStoreAsync(async ct => { await store.ExhaustAsync(key, retryAfter, defaults, now, ct); return true; }, () => Task.FromResult(false), cancellationToken);
+        await CallStoreAsync(async ct => { await StoreFor(key).ExhaustAsync(key, retryAfter, defaults, now, ct); return true; }, () => Task.FromResult(false), cancellationToken);
     }
 
     private LocalLease Lease(string key)
@@ -228,6 +232,8 @@ internal sealed partial class RateLimitCoordinator(
 
         _pruneAt = Math.Max(MinPruneAt, _leases.Count * 2);
     }
+
+    private IRateLimitStore StoreFor(string key) => key.Contains(DiscordRoute.WebhookMajorMarker, StringComparison.Ordinal) ? _tokenBuckets : store;
 
     /// <summary>Runs a store call under the store timeout; on failure switches to local limits and runs <paramref name="fallback"/>.</summary>
     private async Task<T> CallStoreAsync<T>(Func<CancellationToken, Task<T>> call, Func<Task<T>> fallback, CancellationToken cancellationToken)
