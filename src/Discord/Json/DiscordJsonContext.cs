@@ -14,6 +14,7 @@ namespace Serverless.Discord.Json;
 [JsonSerializable(typeof(MessageEditPayload))]
 [JsonSerializable(typeof(MessageCreatePayload))]
 [JsonSerializable(typeof(MessagePayload))]
+[JsonSerializable(typeof(GatewayBotPayload))]
 [JsonSerializable(typeof(UserPayload))]
 [JsonSerializable(typeof(DiscordErrorPayload))]
 [JsonSerializable(typeof(IReadOnlyList<ApplicationCommandPayload>))]

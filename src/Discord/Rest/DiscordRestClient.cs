@@ -33,6 +33,52 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
         return SendAsync(request, "PATCH /webhooks/{application}/{token}/messages/@original", DiscordJsonContext.Default.MessagePayload, cancellationToken);
     }
 
+    /// <summary>Sends a follow-up message to an interaction (a new message, not the "thinking…" one).</summary>
+    public Task<MessagePayload> CreateFollowupMessageAsync(ulong applicationId, string interactionToken, MessageCreatePayload message, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(interactionToken);
+        ArgumentNullException.ThrowIfNull(message);
+        var path = string.Create(CultureInfo.InvariantCulture, $"webhooks/{applicationId}/{Uri.EscapeDataString(interactionToken)}");
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = JsonContent.Create(message, DiscordJsonContext.Default.MessageCreatePayload),
+        };
+        request.Options.Set(DiscordRequestOptions.Essential, true);
+        return SendAsync(request, "POST /webhooks/{application}/{token}", DiscordJsonContext.Default.MessagePayload, cancellationToken);
+    }
+
+    /// <summary>Edits a message the bot posted in a channel (dashboards are edited in place).</summary>
+    public Task<MessagePayload> EditMessageAsync(ulong channelId, ulong messageId, MessageEditPayload edit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        var request = new HttpRequestMessage(HttpMethod.Patch, string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}/messages/{messageId}"))
+        {
+            Content = JsonContent.Create(edit, DiscordJsonContext.Default.MessageEditPayload),
+        };
+        AuthorizeAsBot(request);
+        return SendAsync(request, "PATCH /channels/{channel}/messages/{message}", DiscordJsonContext.Default.MessagePayload, cancellationToken);
+    }
+
+    /// <summary>Deletes a message in a channel. Discord answers 204 with no body.</summary>
+    public async Task DeleteMessageAsync(ulong channelId, ulong messageId, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}/messages/{messageId}"));
+        AuthorizeAsBot(request);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ToExceptionAsync(response, "DELETE /channels/{channel}/messages/{message}", cancellationToken);
+        }
+    }
+
+    /// <summary>Where and how the companion should connect to the gateway.</summary>
+    public Task<GatewayBotPayload> GetGatewayBotAsync(CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "gateway/bot");
+        AuthorizeAsBot(request);
+        return SendAsync(request, "GET /gateway/bot", DiscordJsonContext.Default.GatewayBotPayload, cancellationToken);
+    }
+
     /// <summary>Posts a message in a channel. With a nonce and <c>enforce_nonce</c> the post is retried safely on 5xx.</summary>
     public Task<MessagePayload> CreateMessageAsync(ulong channelId, MessageCreatePayload message, CancellationToken cancellationToken = default)
     {

@@ -58,3 +58,32 @@ public sealed class DiscordErrorPayload
     [JsonPropertyName("global")]
     public bool? Global { get; set; }
 }
+
+public sealed class GatewayBotPayload
+{
+    [JsonPropertyName("url")]
+    public string Url { get; set; } = "";
+
+    [JsonPropertyName("shards")]
+    public int Shards { get; set; }
+
+    [JsonPropertyName("session_start_limit")]
+    public SessionStartLimitPayload? SessionStartLimit { get; set; }
+}
+
+public sealed class SessionStartLimitPayload
+{
+    [JsonPropertyName("total")]
+    public int Total { get; set; }
+
+    [JsonPropertyName("remaining")]
+    public int Remaining { get; set; }
+
+    /// <summary>Milliseconds until the limit resets.</summary>
+    [JsonPropertyName("reset_after")]
+    public long ResetAfter { get; set; }
+
+    /// <summary>Identify requests allowed per 5 seconds.</summary>
+    [JsonPropertyName("max_concurrency")]
+    public int MaxConcurrency { get; set; }
+}
