@@ -31,6 +31,8 @@ public static class HandlerApp
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         }
 
+        // Log levels in code rather than an appsettings.json: no settings file to find and watch at start-up.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddHandlerServices(builder.Configuration);
         return builder;
     }
