@@ -34,7 +34,7 @@ public static class RateLimitMath
                 return (new BucketState(1, 0, resetAt, period, Probing: true), new Reservation(1, resetAt));
             }
 
-            var granted = Math.Min(wanted, known);
+            var granted = Math.Min(wanted, FairShare(known));
             var windowEnd = now + period + WindowMargin;
             return (new BucketState(known, known - granted, windowEnd, period), new Reservation(granted, SpendBy(windowEnd)));
         }
@@ -45,9 +45,16 @@ public static class RateLimitMath
             return (state, new Reservation(0, state.ResetAt));
         }
 
-        var take = Math.Min(wanted, state.Remaining);
+        var take = Math.Min(wanted, FairShare(state.Remaining));
         return (state with { Remaining = state.Remaining - take }, new Reservation(take, SpendBy(state.ResetAt)));
     }
+
+    /// <summary>
+    /// One lease takes at most half of what is left (at least one): a lone instance still claims several
+    /// slots per store write, while instances sharing a bucket leave slots for each other instead of one
+    /// holding them idle until the window ends.
+    /// </summary>
+    private static int FairShare(int available) => Math.Max(1, (available + 1) / 2);
 
     /// <summary>
     /// Slots must be sent before Discord's earliest possible reset, and a new window opens only after its latest:

@@ -18,14 +18,15 @@ public sealed class RateLimitMathTests
     }
 
     [Fact]
-    public void Reserve_GrantsALeaseUpToWhatIsLeft()
+    public void Reserve_GrantsALeaseOfAtMostHalfOfWhatIsLeft()
     {
         var known = RateLimitMath.Observe(null, new BucketObservation(5, 4, TimeSpan.FromSeconds(5)), Now);
         var (state, lease) = RateLimitMath.Reserve(known, 3, Now, BucketDefaults.Unknown);
-        var (_, rest) = RateLimitMath.Reserve(state, 3, Now, BucketDefaults.Unknown);
+        var (next, second) = RateLimitMath.Reserve(state, 3, Now, BucketDefaults.Unknown);
+        var (last, third) = RateLimitMath.Reserve(next, 3, Now, BucketDefaults.Unknown);
+        var (_, none) = RateLimitMath.Reserve(last, 3, Now, BucketDefaults.Unknown);
 
-        Assert.Equal(3, lease.Granted);
-        Assert.Equal(1, rest.Granted);
+        Assert.Equal([2, 1, 1, 0], new[] { lease.Granted, second.Granted, third.Granted, none.Granted });
     }
 
     [Fact]
