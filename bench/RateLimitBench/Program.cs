@@ -8,6 +8,7 @@ using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
 using Serverless.Domain.RateLimiting;
 using Serverless.Sandbox;
+using Serverless.TestSupport;
 
 // N independent clients (own ServiceProvider, HttpClient, coordinator) share only an IRateLimitStore and push
 // 1,000 channel messages over 20 channels through the Sandbox (5 per 5 s per channel, 50/s global).
@@ -88,55 +89,4 @@ async Task RunAsync(int clientCount)
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clientCount,7}  {elapsed.TotalSeconds,13:0.0}  {elapsed / ideal,14:0.00}  {tooMany,4}  {store.Reservations,18}  {wall.Elapsed.TotalSeconds,7:0.0}"));
     providers.ForEach(provider => provider.Dispose());
-}
-
-internal sealed class InFlight
-{
-    private int _count;
-
-    public int Count => Volatile.Read(ref _count);
-
-    public async Task<T> TrackAsync<T>(Func<Task<T>> work)
-    {
-        Interlocked.Increment(ref _count);
-        try
-        {
-            return await work();
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _count);
-        }
-    }
-}
-
-internal sealed class CountingHandler(InFlight inFlight) : DelegatingHandler
-{
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        inFlight.TrackAsync(() => base.SendAsync(request, cancellationToken));
-}
-
-internal sealed class CountingStore(IRateLimitStore inner, InFlight inFlight) : IRateLimitStore
-{
-    private int _reservations;
-
-    public int Reservations => Volatile.Read(ref _reservations);
-
-    public Task<Reservation> ReserveAsync(string key, int wanted, BucketDefaults defaults, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _reservations);
-        return inFlight.TrackAsync(() => inner.ReserveAsync(key, wanted, defaults, now, cancellationToken));
-    }
-
-    public Task ObserveAsync(string key, BucketObservation observation, DateTimeOffset now, CancellationToken cancellationToken) => inner.ObserveAsync(key, observation, now, cancellationToken);
-
-    public Task ExhaustAsync(string key, TimeSpan retryAfter, BucketDefaults defaults, DateTimeOffset now, CancellationToken cancellationToken) => inner.ExhaustAsync(key, retryAfter, defaults, now, cancellationToken);
-
-    public Task<string?> GetBucketIdAsync(string route, CancellationToken cancellationToken) => inner.GetBucketIdAsync(route, cancellationToken);
-
-    public Task SetBucketIdAsync(string route, string bucketId, CancellationToken cancellationToken) => inner.SetBucketIdAsync(route, bucketId, cancellationToken);
-
-    public Task AddInvalidRequestsAsync(int count, DateTimeOffset now, CancellationToken cancellationToken) => inner.AddInvalidRequestsAsync(count, now, cancellationToken);
-
-    public Task<int> CountInvalidRequestsAsync(TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken) => inner.CountInvalidRequestsAsync(window, now, cancellationToken);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
 using Serverless.Domain.RateLimiting;
+using Serverless.TestSupport;
 
 namespace Serverless.Discord.Tests.RateLimiting;
 
@@ -76,86 +77,4 @@ internal sealed class ClientHarness : IDisposable
     public async Task DriveAsync(Task task, TimeSpan? step = null) => await DriveAsync(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return 0; }, TaskScheduler.Default), step);
 
     public void Dispose() => _provider.Dispose();
-}
-
-/// <summary>Counts real I/O in flight so the driver moves the fake clock only while every task waits on it.</summary>
-internal sealed class InFlight
-{
-    private int _count;
-
-    public int Count => Volatile.Read(ref _count);
-
-    public async Task<T> TrackAsync<T>(Func<Task<T>> work)
-    {
-        Interlocked.Increment(ref _count);
-        try
-        {
-            return await work();
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _count);
-        }
-    }
-}
-
-internal sealed class CountingHandler(InFlight inFlight) : DelegatingHandler
-{
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        inFlight.TrackAsync(() => base.SendAsync(request, cancellationToken));
-}
-
-internal sealed class CountingStore(IRateLimitStore inner, InFlight inFlight) : IRateLimitStore
-{
-    private int _reservations;
-
-    public int Reservations => Volatile.Read(ref _reservations);
-
-    public Task<Reservation> ReserveAsync(string key, int wanted, BucketDefaults defaults, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _reservations);
-        return inFlight.TrackAsync(() => inner.ReserveAsync(key, wanted, defaults, now, cancellationToken));
-    }
-
-    public Task ObserveAsync(string key, BucketObservation observation, DateTimeOffset now, CancellationToken cancellationToken) =>
-        inFlight.TrackAsync(async () => { await inner.ObserveAsync(key, observation, now, cancellationToken); return 0; });
-
-    public Task ExhaustAsync(string key, TimeSpan retryAfter, BucketDefaults defaults, DateTimeOffset now, CancellationToken cancellationToken) =>
-        inFlight.TrackAsync(async () => { await inner.ExhaustAsync(key, retryAfter, defaults, now, cancellationToken); return 0; });
-
-    public Task<string?> GetBucketIdAsync(string route, CancellationToken cancellationToken) =>
-        inFlight.TrackAsync(() => inner.GetBucketIdAsync(route, cancellationToken));
-
-    public Task SetBucketIdAsync(string route, string bucketId, CancellationToken cancellationToken) =>
-        inFlight.TrackAsync(async () => { await inner.SetBucketIdAsync(route, bucketId, cancellationToken); return 0; });
-
-    public Task AddInvalidRequestsAsync(int count, DateTimeOffset now, CancellationToken cancellationToken) =>
-        inFlight.TrackAsync(async () => { await inner.AddInvalidRequestsAsync(count, now, cancellationToken); return 0; });
-
-    public Task<int> CountInvalidRequestsAsync(TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken) =>
-        inFlight.TrackAsync(() => inner.CountInvalidRequestsAsync(window, now, cancellationToken));
-}
-
-internal sealed class CapturingLoggerProvider : ILoggerProvider
-{
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, EventId Id, string Message)> _entries = new();
-
-    public IReadOnlyList<(LogLevel Level, EventId Id, string Message)> Entries => [.. _entries];
-
-    public ILogger CreateLogger(string categoryName) => new Logger(_entries);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<(LogLevel, EventId, string)> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue((logLevel, eventId, formatter(state, exception)));
-    }
 }
