@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -8,10 +9,13 @@ using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
 using Serverless.Domain.RateLimiting;
 using Serverless.Sandbox;
+using Serverless.Storage;
+using Serverless.Storage.RateLimiting;
 using Serverless.TestSupport;
 
-// N independent clients (own ServiceProvider, HttpClient, coordinator) share only an IRateLimitStore and push
-// 1,000 channel messages over 20 channels through the Sandbox (5 per 5 s per channel, 50/s global).
+// N independent clients (own ServiceProvider, HttpClient, coordinator, Tables store) share only the ratelimits
+// table in Azurite (or, with --memory, one in-process store) and push 1,000 channel messages over 20 channels
+// through the Sandbox (5 per 5 s per channel, 50/s global).
 // The Sandbox and the clients run on one fake clock that moves only while no HTTP call is in flight, so
 // "time" below is the time the rate limits impose, independent of this machine's speed.
 const int Messages = 1_000;
@@ -25,8 +29,12 @@ var ideal = TimeSpan.FromSeconds(Math.Max(
     (Math.Ceiling((double)Messages / GlobalLimit) - 1) * 1.0));
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Messages} messages over {Channels} channels; limits {channelLimit.Limit}/{channelLimit.Period.TotalSeconds}s per channel, {GlobalLimit}/s global; ideal {ideal.TotalSeconds:0.0} s"));
+var inMemory = args.Contains("--memory");
+var counts = args.Where(a => a != "--memory").Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
+await using var azurite = inMemory ? null : await AzuriteServer.StartAsync();
+Console.WriteLine(inMemory ? "shared store: one in-process InMemoryRateLimitStore" : $"shared store: table {TableRateLimitStore.TableName} in Azurite {AzuriteServer.Version}, one TableRateLimitStore per client");
 Console.WriteLine("clients  limit-time(s)  ratio-to-ideal  429s  store-reservations  wall(s)");
-foreach (var clients in args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)) : [1, 4, 16])
+foreach (var clients in counts.Count > 0 ? counts : [1, 4, 16])
 {
     await RunAsync(clients);
 }
@@ -42,8 +50,17 @@ async Task RunAsync(int clientCount)
         ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Error),
     });
     var inFlight = new InFlight();
-    var store = new CountingStore(new InMemoryRateLimitStore(), inFlight);
-    var providers = Enumerable.Range(0, clientCount).Select(_ =>
+    var shared = new InMemoryRateLimitStore();
+    if (azurite is not null)
+    {
+        // Each run starts from an empty table, as the clock starts again at the same instant.
+        await NewStorageAccount(azurite).Tables.DeleteTableAsync(TableRateLimitStore.TableName);
+    }
+
+    var stores = Enumerable.Range(0, clientCount)
+        .Select(_ => new CountingStore(azurite is null ? shared : new TableRateLimitStore(NewStorageAccount(azurite)), inFlight))
+        .ToList();
+    var providers = stores.Select(store =>
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
@@ -87,6 +104,9 @@ async Task RunAsync(int clientCount)
         }
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clientCount,7}  {elapsed.TotalSeconds,13:0.0}  {elapsed / ideal,14:0.00}  {tooMany,4}  {store.Reservations,18}  {wall.Elapsed.TotalSeconds,7:0.0}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clientCount,7}  {elapsed.TotalSeconds,13:0.0}  {elapsed / ideal,14:0.00}  {tooMany,4}  {stores.Sum(store => store.Reservations),18}  {wall.Elapsed.TotalSeconds,7:0.0}"));
     providers.ForEach(provider => provider.Dispose());
 }
+
+static StorageAccount NewStorageAccount(AzuriteServer azurite) => StorageAccount.FromConfiguration(
+    new ConfigurationBuilder().AddInMemoryCollection([new(StorageAccount.SettingName, azurite.ConnectionString)]).Build());

@@ -1,8 +1,15 @@
+using Microsoft.Extensions.Options;
+
 namespace Serverless.Discord.Rest;
 
-/// <summary>Limits, retries and the invalid-request budget of the Discord REST client. Defaults suit production.</summary>
+/// <summary>
+/// Limits, retries and the invalid-request budget of the Discord REST client, bound from
+/// <c>Discord__RateLimits__*</c>. Defaults suit production; change them only with a reason.
+/// </summary>
 public sealed class DiscordRateLimitOptions
 {
+    public const string SectionName = "Discord:RateLimits";
+
     /// <summary>Discord's global limit for bot-authenticated requests.</summary>
     public int GlobalLimit { get; set; } = 50;
 
@@ -56,4 +63,63 @@ public sealed class DiscordRateLimitOptions
     public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan BreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Refuses settings that would disable or invert a limit, naming the setting.</summary>
+public sealed class DiscordRateLimitOptionsValidator : IValidateOptions<DiscordRateLimitOptions>
+{
+    private const string Prefix = "Discord__RateLimits__";
+
+    public ValidateOptionsResult Validate(string? name, DiscordRateLimitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        void AtLeastOne(string setting, int value)
+        {
+            if (value < 1)
+            {
+                failures.Add($"{Prefix}{setting} must be at least 1 (it is {value}).");
+            }
+        }
+
+        void Positive(string setting, TimeSpan value)
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                failures.Add($"{Prefix}{setting} must be a positive time span such as 00:00:30 (it is {value}).");
+            }
+        }
+
+        AtLeastOne(nameof(options.GlobalLimit), options.GlobalLimit);
+        AtLeastOne(nameof(options.BucketLeaseSize), options.BucketLeaseSize);
+        AtLeastOne(nameof(options.GlobalLeaseSize), options.GlobalLeaseSize);
+        AtLeastOne(nameof(options.Max429Retries), options.Max429Retries);
+        AtLeastOne(nameof(options.FallbackGlobalLimit), options.FallbackGlobalLimit);
+        AtLeastOne(nameof(options.InvalidRequestThreshold), options.InvalidRequestThreshold);
+        AtLeastOne(nameof(options.MaxAttempts), options.MaxAttempts);
+        AtLeastOne(nameof(options.BreakerMinimumThroughput), options.BreakerMinimumThroughput);
+        Positive(nameof(options.GlobalPeriod), options.GlobalPeriod);
+        Positive(nameof(options.MaxWait), options.MaxWait);
+        Positive(nameof(options.StoreTimeout), options.StoreTimeout);
+        Positive(nameof(options.StoreRetryAfter), options.StoreRetryAfter);
+        Positive(nameof(options.WarningPeriod), options.WarningPeriod);
+        Positive(nameof(options.InvalidRequestWindow), options.InvalidRequestWindow);
+        Positive(nameof(options.InvalidRequestFlushInterval), options.InvalidRequestFlushInterval);
+        Positive(nameof(options.RetryBaseDelay), options.RetryBaseDelay);
+        Positive(nameof(options.RetryMaxDelay), options.RetryMaxDelay);
+        Positive(nameof(options.AttemptTimeout), options.AttemptTimeout);
+        Positive(nameof(options.BreakerSamplingDuration), options.BreakerSamplingDuration);
+        Positive(nameof(options.BreakerBreakDuration), options.BreakerBreakDuration);
+        if (options.InvalidRequestThreshold >= 10_000)
+        {
+            failures.Add($"{Prefix}InvalidRequestThreshold must stay below Discord's ban at 10,000 (it is {options.InvalidRequestThreshold}).");
+        }
+
+        if (options.BreakerFailureRatio is <= 0 or > 1)
+        {
+            failures.Add($"{Prefix}BreakerFailureRatio must be in (0, 1] (it is {options.BreakerFailureRatio}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

@@ -13,8 +13,16 @@ internal sealed record DiscordRoute(string Template, string MajorParameter, bool
     /// <summary>Starts the part of a key naming a webhook token's bucket (a hash, never the token).</summary>
     public const string WebhookMajorMarker = "|w:";
 
-    /// <summary>The key used until Discord tells the route's bucket id.</summary>
-    public string RouteKey => Template + "|" + MajorParameter;
+    /// <summary>
+    /// The key used until Discord tells the route's bucket id: one per route for the whole fleet, so exactly one
+    /// request probes an unknown route and everyone learns the bucket from its answer. Per-major probes would let
+    /// an instance that already knows the bucket probe a major's bucket row while another probes the route row,
+    /// and the first answer would not count the second request. Webhook-token routes stay per token (in process).
+    /// </summary>
+    public string RouteKey => Template + "|" + (MajorParameter.StartsWith('w') ? MajorParameter : "*");
+
+    /// <summary>True for <see cref="RouteKey"/>: the route's bucket was unknown when the key was made.</summary>
+    public static bool IsRouteKey(string key) => !key.StartsWith("b:", StringComparison.Ordinal);
 
     public string BucketKey(string? bucketId) => bucketId is null ? RouteKey : "b:" + bucketId + "|" + MajorParameter;
 

@@ -18,6 +18,7 @@ internal sealed partial class RateLimitCoordinator(
     ILogger<RateLimitCoordinator> logger)
 {
     public const string GlobalKey = "global";
+    private static readonly TimeSpan RouteProbePoll = TimeSpan.FromMilliseconds(250);
 
     private readonly DiscordRateLimitOptions _options = options.Value;
     private readonly InMemoryRateLimitStore _fallback = new(conservative: true);
@@ -38,13 +39,16 @@ internal sealed partial class RateLimitCoordinator(
     /// <summary>True while the shared store is skipped after a failure.</summary>
     public bool IsDegraded => timeProvider.GetUtcNow() < _degradedUntil;
 
-    /// <summary>The key of the request's bucket: the learned bucket id if anyone learned it, else the route.</summary>
-    public async Task<string> BucketKeyAsync(DiscordRoute route, CancellationToken cancellationToken)
+    /// <summary>
+    /// The key of the request's bucket: the learned bucket id if anyone learned it, else the route.
+    /// <paramref name="askStore"/> skips a cached "unknown": a request refused behind another instance's probe asks again.
+    /// </summary>
+    public async Task<string> BucketKeyAsync(DiscordRoute route, bool askStore, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         lock (_lock)
         {
-            if (_routes.TryGetValue(route.Template, out var known) && (known.BucketId is not null || now < known.Until))
+            if (_routes.TryGetValue(route.Template, out var known) && (known.BucketId is not null || (now < known.Until && !askStore)))
             {
                 return route.BucketKey(known.BucketId);
             }
@@ -53,6 +57,12 @@ internal sealed partial class RateLimitCoordinator(
         var bucketId = await CallStoreAsync(ct => store.GetBucketIdAsync(route.Template, ct), () => Task.FromResult<string?>(null), cancellationToken);
         lock (_lock)
         {
+            // A response may have taught us the bucket while the store was read: never forget it again.
+            if (_routes.TryGetValue(route.Template, out var learned) && learned.BucketId is not null)
+            {
+                return route.BucketKey(learned.BucketId);
+            }
+
             // Unknown routes are asked again shortly: another instance may learn the bucket first.
             _routes[route.Template] = (bucketId, now + TimeSpan.FromSeconds(1));
         }
@@ -63,19 +73,19 @@ internal sealed partial class RateLimitCoordinator(
     /// <summary>Waits (on the TimeProvider) until a slot of the route's bucket is ours; returns the bucket key used.</summary>
     /// <remarks>The key is resolved again after every wait: a request that queued while the route's bucket was unknown must spend from the learned bucket, not the route's probe row.</remarks>
     public Task<(string Key, DateTimeOffset ValidUntil)> AcquireAsync(DiscordRoute route, int leaseSize, CancellationToken cancellationToken) =>
-        AcquireAsync(ct => BucketKeyAsync(route, ct), BucketDefaults.Unknown, leaseSize, route.Template, global: false, cancellationToken);
+        AcquireAsync((askStore, ct) => BucketKeyAsync(route, askStore, ct), BucketDefaults.Unknown, leaseSize, route.Template, global: false, cancellationToken);
 
     /// <summary>Waits until a slot of the global limit is ours.</summary>
     public Task AcquireGlobalAsync(string routeForErrors, CancellationToken cancellationToken) =>
-        AcquireAsync(_ => Task.FromResult(GlobalKey), GlobalDefaults, _options.GlobalLeaseSize, routeForErrors, global: true, cancellationToken);
+        AcquireAsync((_, _) => Task.FromResult(GlobalKey), GlobalDefaults, _options.GlobalLeaseSize, routeForErrors, global: true, cancellationToken);
 
-    private async Task<(string Key, DateTimeOffset ValidUntil)> AcquireAsync(Func<CancellationToken, Task<string>> resolveKey, BucketDefaults defaults, int leaseSize, string routeForErrors, bool global, CancellationToken cancellationToken)
+    private async Task<(string Key, DateTimeOffset ValidUntil)> AcquireAsync(Func<bool, CancellationToken, Task<string>> resolveKey, BucketDefaults defaults, int leaseSize, string routeForErrors, bool global, CancellationToken cancellationToken)
     {
         var deadline = timeProvider.GetUtcNow() + _options.MaxWait;
-        while (true)
+        for (var turn = 0; ; turn++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var key = await resolveKey(cancellationToken);
+            var key = await resolveKey(turn > 0, cancellationToken);
             var now = timeProvider.GetUtcNow();
             LocalLease lease;
             lock (_lock)
@@ -85,59 +95,93 @@ internal sealed partial class RateLimitCoordinator(
                 {
                     return (key, lease.ValidUntil);
                 }
+
+                lease.Demand++;
             }
 
-            DateTimeOffset retryAt;
-            await lease.Gate.WaitAsync(cancellationToken);
             try
             {
-                now = timeProvider.GetUtcNow();
-                lock (_lock)
+                if (await TryAcquireOrWaitAsync(lease, key, defaults, leaseSize, routeForErrors, global, deadline, cancellationToken) is { } acquired)
                 {
-                    // Another local request may have refilled the lease while we queued for the gate.
-                    if (lease.TryTake(now))
-                    {
-                        return (key, lease.ValidUntil);
-                    }
-                }
-
-                retryAt = lease.BlockedUntil;
-                if (retryAt <= now)
-                {
-                    var degraded = IsDegraded;
-                    var wanted = degraded ? 1 : Math.Max(1, leaseSize);
-                    var fallbackDefaults = global ? new BucketDefaults(_options.FallbackGlobalLimit, defaults.Period) : defaults;
-                    var reservation = await CallStoreAsync(
-                        ct => StoreFor(key).ReserveAsync(key, wanted, defaults, now, ct),
-                        () => _fallback.ReserveAsync(key, 1, fallbackDefaults, now, CancellationToken.None),
-                        cancellationToken);
-                    lock (_lock)
-                    {
-                        if (reservation.Granted > 0)
-                        {
-                            lease.Fill(reservation.Granted - 1, reservation.ValidUntil);
-                            return (key, reservation.ValidUntil);
-                        }
-
-                        lease.BlockedUntil = reservation.ValidUntil;
-                    }
-
-                    retryAt = reservation.ValidUntil;
+                    return acquired;
                 }
             }
             finally
             {
-                lease.Gate.Release();
+                lock (_lock)
+                {
+                    lease.Demand--;
+                }
             }
-
-            if (retryAt > deadline)
-            {
-                throw new DiscordRateLimitedException(routeForErrors, retryAt - now, global);
-            }
-
-            Log.Waiting(logger, routeForErrors, (retryAt - now).TotalMilliseconds, global);
-            await WaitAsync(retryAt - now, lease.Changed, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// One turn at the key's gate: a slot from the lease or a new lease from the store, else a wait for the reset
+    /// (or local news). Returns when the slot is valid until, or null to try again.
+    /// </summary>
+    private async Task<(string Key, DateTimeOffset ValidUntil)?> TryAcquireOrWaitAsync(LocalLease lease, string key, BucketDefaults defaults, int leaseSize, string routeForErrors, bool global, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now;
+        DateTimeOffset retryAt;
+        await lease.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            now = timeProvider.GetUtcNow();
+            lock (_lock)
+            {
+                // Another local request may have refilled the lease while we queued for the gate.
+                if (lease.TryTake(now))
+                {
+                    return (key, lease.ValidUntil);
+                }
+            }
+
+            retryAt = lease.BlockedUntil;
+            if (retryAt <= now)
+            {
+                var degraded = IsDegraded;
+                var wanted = degraded ? 1 : lease.NextLeaseSize(now, Math.Max(1, leaseSize));
+                var fallbackDefaults = global ? new BucketDefaults(_options.FallbackGlobalLimit, defaults.Period) : defaults;
+                var reservation = await CallStoreAsync(
+                    ct => StoreFor(key).ReserveAsync(key, wanted, defaults, now, ct),
+                    () => _fallback.ReserveAsync(key, 1, fallbackDefaults, now, CancellationToken.None),
+                    cancellationToken);
+                lock (_lock)
+                {
+                    lease.Contended = reservation.Granted < wanted;
+                    if (reservation.Granted > 0)
+                    {
+                        lease.Fill(reservation.Granted - 1, reservation.ValidUntil);
+                        return (key, reservation.ValidUntil);
+                    }
+
+                    lease.BlockedUntil = reservation.ValidUntil;
+                }
+
+                retryAt = reservation.ValidUntil;
+            }
+        }
+        finally
+        {
+            lease.Gate.Release();
+        }
+
+        if (!global && DiscordRoute.IsRouteKey(key) && retryAt > now + RouteProbePoll)
+        {
+            // Behind a route's probe (maybe another instance's): look for the learned bucket again soon
+            // rather than sitting out the whole probe hold.
+            retryAt = now + RouteProbePoll;
+        }
+
+        if (retryAt > deadline)
+        {
+            throw new DiscordRateLimitedException(routeForErrors, retryAt - now, global);
+        }
+
+        Log.Waiting(logger, routeForErrors, (retryAt - now).TotalMilliseconds, global);
+        await WaitAsync(retryAt - now, lease.Changed, cancellationToken);
+        return null;
     }
 
     /// <summary>Folds a response's headers in; writes to the store only when it tells others something new.</summary>
@@ -291,13 +335,35 @@ internal sealed partial class RateLimitCoordinator(
 
         public DateTimeOffset BlockedUntil { get; set; } = DateTimeOffset.MinValue;
 
+        /// <summary>Local requests waiting for a slot of this key.</summary>
+        public int Demand { get; set; }
+
+        private int _target;
+
+        /// <summary>The last reservation got fewer slots than asked: others spend this key too.</summary>
+        public bool Contended { get; set; }
+
+        /// <summary>
+        /// How many slots the next lease asks for: at least what local requests wait for, and a target that doubles
+        /// when a lease was used up and halves when one expired with slots left, so that an instance that cannot
+        /// use its share leaves it to the others instead of holding it idle until the window ends.
+        /// </summary>
+        public int NextLeaseSize(DateTimeOffset now, int max)
+        {
+            _target = _target == 0 ? max
+                : Contended ? 1
+                : Slots > 0 && now >= ValidUntil ? Math.Max(1, _target / 2)
+                : Math.Min(max, _target * 2);
+            return Math.Clamp(Math.Max(_target, Demand), 1, max);
+        }
+
         public DateTimeOffset? KnownResetAt { get; private set; }
 
         public Task Changed => _changed.Task;
 
         /// <summary>Nothing held, nothing pending, nobody inside the gate: safe to forget.</summary>
         public bool IsIdle(DateTimeOffset now) =>
-            Gate.CurrentCount == 1 && now >= ValidUntil && now >= BlockedUntil && (KnownResetAt is null || now >= KnownResetAt);
+            Demand == 0 && Gate.CurrentCount == 1 && now >= ValidUntil && now >= BlockedUntil && (KnownResetAt is null || now >= KnownResetAt);
 
         public bool TryTake(DateTimeOffset now)
         {

@@ -43,6 +43,8 @@ public static class HandlerApp
 
         services.AddOptions<DiscordOptions>().Bind(configuration.GetSection(DiscordOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscordOptions>, DiscordOptionsValidator>());
+        services.AddOptions<DiscordRateLimitOptions>().Bind(configuration.GetSection(DiscordRateLimitOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscordRateLimitOptions>, DiscordRateLimitOptionsValidator>());
         services.AddOptions<InteractionOptions>().Bind(configuration.GetSection(InteractionOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InteractionOptions>, InteractionOptionsValidator>());
 

@@ -4,6 +4,7 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Serverless.Domain.RateLimiting;
+using Serverless.Storage.Tables;
 
 namespace Serverless.Storage.RateLimiting;
 
@@ -20,18 +21,19 @@ public sealed class TableRateLimitStore(StorageAccount account) : IRateLimitStor
     private const string RouteRow = "route";
     private const string InvalidPartition = "invalid";
     private const int MaxConflicts = 20;
+    private static readonly TimeSpan ContendedRetry = TimeSpan.FromMilliseconds(50);
 
     private readonly TableClient _table = account.Tables.GetTableClient(TableName);
-    private int _tableCreated;
 
+    /// <remarks>A row that keeps changing under us is busy, not broken: the caller gets no slot and tries again shortly.</remarks>
     public Task<Reservation> ReserveAsync(string key, int wanted, BucketDefaults defaults, DateTimeOffset now, CancellationToken cancellationToken) =>
-        UpdateBucketAsync(key, state => RateLimitMath.Reserve(state, wanted, now, defaults), cancellationToken);
+        UpdateBucketAsync(key, state => RateLimitMath.Reserve(state, wanted, now, defaults), () => new Reservation(0, now + ContendedRetry), cancellationToken);
 
     public Task ObserveAsync(string key, BucketObservation observation, DateTimeOffset now, CancellationToken cancellationToken) =>
-        UpdateBucketAsync(key, state => (RateLimitMath.Observe(state, observation, now), 0), cancellationToken);
+        UpdateBucketAsync(key, state => (RateLimitMath.Observe(state, observation, now), 0), onContended: null, cancellationToken);
 
     public Task ExhaustAsync(string key, TimeSpan retryAfter, BucketDefaults defaults, DateTimeOffset now, CancellationToken cancellationToken) =>
-        UpdateBucketAsync(key, state => (RateLimitMath.Exhaust(state, retryAfter, now, defaults), 0), cancellationToken);
+        UpdateBucketAsync(key, state => (RateLimitMath.Exhaust(state, retryAfter, now, defaults), 0), onContended: null, cancellationToken);
 
     public async Task<string?> GetBucketIdAsync(string route, CancellationToken cancellationToken)
     {
@@ -40,7 +42,7 @@ public sealed class TableRateLimitStore(StorageAccount account) : IRateLimitStor
     }
 
     public Task SetBucketIdAsync(string route, string bucketId, CancellationToken cancellationToken) =>
-        WithTableAsync(() => _table.UpsertEntityAsync(new TableEntity(Hash("r:" + route), RouteRow) { ["BucketId"] = bucketId }, TableUpdateMode.Replace, cancellationToken), cancellationToken);
+        _table.WithTableAsync(() => _table.UpsertEntityAsync(new TableEntity(Hash("r:" + route), RouteRow) { ["BucketId"] = bucketId }, TableUpdateMode.Replace, cancellationToken), cancellationToken);
 
     public async Task AddInvalidRequestsAsync(int count, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -69,7 +71,7 @@ public sealed class TableRateLimitStore(StorageAccount account) : IRateLimitStor
                 total += row.GetInt32("Count") ?? 0;
             }
         }
-        catch (RequestFailedException exception) when (exception.ErrorCode == "TableNotFound")
+        catch (RequestFailedException exception) when (TableClientExtensions.IsTableNotFound(exception))
         {
             return 0;
         }
@@ -77,21 +79,27 @@ public sealed class TableRateLimitStore(StorageAccount account) : IRateLimitStor
         return total;
     }
 
-    private async Task<T> UpdateBucketAsync<T>(string key, Func<BucketState?, (BucketState State, T Result)> change, CancellationToken cancellationToken)
+    private async Task<T> UpdateBucketAsync<T>(string key, Func<BucketState?, (BucketState State, T Result)> change, Func<T>? onContended, CancellationToken cancellationToken)
     {
         var partition = Hash("b:" + key);
         for (var attempt = 0; ; attempt++)
         {
             var row = await GetAsync(partition, BucketRow, cancellationToken);
-            var (state, result) = change(row is null ? null : ToState(row));
-            if (await TryWriteAsync(ToEntity(partition, state), row?.ETag, cancellationToken))
+            var current = row is null ? null : ToState(row);
+            var (state, result) = change(current);
+
+            // An unchanged row (a refused reservation) is not written: a write would only change its ETag and
+            // make every other instance's update of this row conflict.
+            if (state == current || await TryWriteAsync(ToEntity(partition, state), row?.ETag, cancellationToken))
             {
                 return result;
             }
 
             if (attempt >= MaxConflicts)
             {
-                throw new InvalidOperationException("Rate-limit row kept changing under us; giving up this reservation.");
+                return onContended is not null
+                    ? onContended()
+                    : throw new InvalidOperationException("Rate-limit row kept changing under us; giving up this update.");
             }
         }
     }
@@ -101,7 +109,7 @@ public sealed class TableRateLimitStore(StorageAccount account) : IRateLimitStor
     {
         try
         {
-            await WithTableAsync(
+            await _table.WithTableAsync(
                 () => etag is { } match
                     ? _table.UpdateEntityAsync(entity, match, TableUpdateMode.Replace, cancellationToken)
                     : _table.AddEntityAsync(entity, cancellationToken),
@@ -121,23 +129,9 @@ public sealed class TableRateLimitStore(StorageAccount account) : IRateLimitStor
             var row = await _table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
             return row.HasValue ? row.Value : null;
         }
-        catch (RequestFailedException exception) when (exception.ErrorCode == "TableNotFound")
+        catch (RequestFailedException exception) when (TableClientExtensions.IsTableNotFound(exception))
         {
             return null;
-        }
-    }
-
-    /// <summary>Runs a write; on <c>TableNotFound</c> creates the table (once per process) and runs it again.</summary>
-    private async Task WithTableAsync(Func<Task> write, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await write();
-        }
-        catch (RequestFailedException exception) when (exception.ErrorCode == "TableNotFound" && Interlocked.Exchange(ref _tableCreated, 1) == 0)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken);
-            await write();
         }
     }
 

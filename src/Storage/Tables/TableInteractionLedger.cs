@@ -21,7 +21,7 @@ public sealed class TableInteractionLedger(StorageAccount account, TimeProvider 
             var row = await Table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(interactionId), RowKey, ["PartitionKey"], cancellationToken);
             return row.HasValue;
         }
-        catch (RequestFailedException exception) when (exception.ErrorCode == "TableNotFound")
+        catch (RequestFailedException exception) when (TableClientExtensions.IsTableNotFound(exception))
         {
             return false;
         }
@@ -34,15 +34,7 @@ public sealed class TableInteractionLedger(StorageAccount account, TimeProvider 
             ["Command"] = commandName,
             ["CompletedAt"] = timeProvider.GetUtcNow(),
         };
-        try
-        {
-            await Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-        }
-        catch (RequestFailedException exception) when (exception.ErrorCode == "TableNotFound")
-        {
-            await Table.CreateIfNotExistsAsync(cancellationToken);
-            await Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-        }
+        await Table.WithTableAsync(() => Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken), cancellationToken);
     }
 
     private static string PartitionKey(ulong interactionId) => interactionId.ToString(System.Globalization.CultureInfo.InvariantCulture);

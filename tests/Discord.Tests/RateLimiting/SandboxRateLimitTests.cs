@@ -108,4 +108,29 @@ public sealed class SandboxRateLimitTests : IAsyncLifetime
             clients.ForEach(client => client.Dispose());
         }
     }
+
+    [Fact]
+    public async Task ManyClientsDiscoveringARouteTogether_ProbeItOnce_AndNever429()
+    {
+        const int Messages = 400;
+        _azurite = await AzuriteServer.StartAsync();
+        var account = StorageAccount.FromConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageAccount.SettingName] = _azurite.ConnectionString })
+            .Build());
+        var clients = Enumerable.Range(0, 16).Select(_ => NewClient(new TableRateLimitStore(account))).ToList();
+        try
+        {
+            // Nobody knows the route's bucket yet; sixteen clients send over the same twenty channels at once. An instance
+            // that learned the bucket must not probe a channel's bucket while another still probes the route.
+            var sends = Enumerable.Range(0, Messages).Select(i => clients[i % clients.Count].Client.CreateMessageAsync((ulong)(4000 + (i % 20)), Message(i)));
+            await clients[0].DriveAsync(Task.WhenAll(sends), TimeSpan.FromMilliseconds(50));
+
+            Assert.Equal(Messages, Enumerable.Range(0, 20).Sum(channel => _sandbox.State.ChannelMessages((ulong)(4000 + channel)).Count));
+            Assert.True(TooManyRequests == 0, $"{TooManyRequests} 429s: " + string.Join("; ", _sandbox.Calls.Where(call => call.StatusCode == 429).Select(call => $"{call.Path} at {(call.At - ClientHarness.Start).TotalMilliseconds} ms")));
+        }
+        finally
+        {
+            clients.ForEach(client => client.Dispose());
+        }
+    }
 }

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Serverless.Discord.Rest;
 using Serverless.Functions.Hosting;
 
 namespace Serverless.Functions.Tests.Hosting;
@@ -43,6 +46,43 @@ public sealed class StartupValidationTests
         Assert.Contains(failures, failure => failure.StartsWith("Interactions__SignatureMaxAge", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Startup_WithBadRateLimitSettings_FailsNamingTheKey()
+    {
+        var failures = await ValidateAsync(new Dictionary<string, string?>
+        {
+            ["Discord:ApplicationId"] = "100000000000000001",
+            ["Discord:PublicKey"] = ValidKey,
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["Discord:RateLimits:GlobalLeaseSize"] = "0",
+            ["Discord:RateLimits:InvalidRequestThreshold"] = "10000",
+        });
+
+        Assert.Contains(failures, failure => failure.StartsWith("Discord__RateLimits__GlobalLeaseSize must be at least 1", StringComparison.Ordinal));
+        Assert.Contains(failures, failure => failure.StartsWith("Discord__RateLimits__InvalidRequestThreshold must stay below", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RateLimitSettings_AreBoundFromConfiguration()
+    {
+        var builder = CreateBuilder(new Dictionary<string, string?>
+        {
+            ["Discord:ApplicationId"] = "100000000000000001",
+            ["Discord:PublicKey"] = ValidKey,
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["Discord:RateLimits:MaxWait"] = "00:01:30",
+            ["Discord:RateLimits:BucketLeaseSize"] = "7",
+        });
+        await using var app = HandlerApp.Build(builder);
+
+        var options = app.Services.GetRequiredService<IOptions<DiscordRateLimitOptions>>().Value;
+
+        Assert.Empty(HandlerApp.ValidateConfiguration(app.Services));
+        Assert.Equal(TimeSpan.FromSeconds(90), options.MaxWait);
+        Assert.Equal(7, options.BucketLeaseSize);
+        Assert.Equal(10, options.GlobalLeaseSize);
+    }
+
     [Theory]
     [InlineData(null, "AzureWebJobsStorage is missing")]
     [InlineData("not a connection string", "AzureWebJobsStorage is malformed")]
@@ -75,10 +115,15 @@ public sealed class StartupValidationTests
 
     private static async Task<IReadOnlyList<string>> ValidateAsync(Dictionary<string, string?> settings)
     {
+        await using var app = HandlerApp.Build(CreateBuilder(settings));
+        return HandlerApp.ValidateConfiguration(app.Services);
+    }
+
+    private static WebApplicationBuilder CreateBuilder(Dictionary<string, string?> settings)
+    {
         var builder = HandlerApp.CreateBuilder([]);
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
-        await using var app = HandlerApp.Build(builder);
-        return HandlerApp.ValidateConfiguration(app.Services);
+        return builder;
     }
 }

@@ -23,6 +23,20 @@ public sealed class TableRateLimitStoreTests(AzuriteFixture azurite) : IClassFix
     }
 
     [Fact]
+    public async Task FirstWrites_RacingOnAMissingTable_AllSucceed()
+    {
+        // Tests of this class run one at a time, so the table can be dropped here.
+        await azurite.Account.Tables.DeleteTableAsync(TableRateLimitStore.TableName);
+        var store = new TableRateLimitStore(azurite.Account);
+
+        // Every write meets TableNotFound while the first creation is still in flight.
+        var grants = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            store.ReserveAsync("b:fresh|c:" + i, 1, new BucketDefaults(5, TimeSpan.FromSeconds(5)), Now, CancellationToken.None)));
+
+        Assert.All(grants, grant => Assert.Equal(1, grant.Granted));
+    }
+
+    [Fact]
     public async Task Observe_ThenReserve_UsesTheHeaders()
     {
         var store = new TableRateLimitStore(azurite.Account);
