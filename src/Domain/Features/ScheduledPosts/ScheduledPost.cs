@@ -1,0 +1,81 @@
+namespace Serverless.Domain.Features.ScheduledPosts;
+
+/// <summary>
+/// One scheduled announcement of a guild. <see cref="NextRunAt"/> is the occurrence waiting to be published
+/// (null once a one-off is published, failed or cancelled); <see cref="Anchor"/> is the first occurrence, which
+/// daily and weekly repeats keep the local wall-clock time of.
+/// </summary>
+public sealed record ScheduledPost
+{
+    public required string Id { get; init; }
+
+    public required ulong GuildId { get; init; }
+
+    public required ulong ChannelId { get; init; }
+
+    public required string Content { get; init; }
+
+    public PostRecurrence Recurrence { get; init; } = PostRecurrence.None;
+
+    /// <summary>The guild's IANA zone when the post was made; repeats are computed in it.</summary>
+    public string TimeZone { get; init; } = "UTC";
+
+    public required DateTimeOffset Anchor { get; init; }
+
+    public DateTimeOffset? NextRunAt { get; init; }
+
+    public PostStatus Status { get; init; } = PostStatus.Pending;
+
+    /// <summary>Failed tries of the current occurrence.</summary>
+    public int Attempts { get; init; }
+
+    public string? LastError { get; init; }
+
+    public required ulong CreatedBy { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? LastPublishedOccurrence { get; init; }
+
+    public ulong? LastMessageId { get; init; }
+}
+
+/// <summary>A due occurrence claimed by one timer run: whoever holds it publishes it, until its lease ends.</summary>
+/// <param name="Due">The occurrence as scheduled (the claim's key); the publisher catches up from it to now.</param>
+public sealed record PostClaim(ulong GuildId, string PostId, DateTimeOffset Due, int Attempt);
+
+/// <summary>What one timer run did.</summary>
+public sealed record ClaimRun(int Claimed, int SkippedLeased, int LostRaces);
+
+/// <summary>The posts of a guild, their due index and the guild's schedule settings.</summary>
+public interface IScheduledPostStore
+{
+    Task CreateAsync(ScheduledPost post, CancellationToken cancellationToken);
+
+    Task<ScheduledPost?> GetAsync(ulong guildId, string postId, CancellationToken cancellationToken);
+
+    /// <summary>Posts of one guild, or of every guild when <paramref name="guildId"/> is null (operators), newest first.</summary>
+    Task<IReadOnlyList<ScheduledPost>> ListAsync(ulong? guildId, IReadOnlyCollection<PostStatus>? statuses, CancellationToken cancellationToken);
+
+    /// <summary>Cancels a pending post; false when there is no such post or it is already finished.</summary>
+    Task<bool> CancelAsync(ulong guildId, string postId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims occurrences due at <paramref name="now"/> (and ones whose lease ran out) with ETag-guarded writes, so
+    /// two runs never claim one occurrence; <paramref name="onClaimed"/> enqueues each before the next is taken.
+    /// </summary>
+    Task<ClaimRun> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, Func<PostClaim, CancellationToken, Task> onClaimed, CancellationToken cancellationToken);
+
+    /// <summary>The occurrence was published (or found already published): record it, schedule the next or finish.</summary>
+    Task CompleteAsync(PostClaim claim, DateTimeOffset occurrence, ulong messageId, DateTimeOffset? next, CancellationToken cancellationToken);
+
+    /// <summary>A failed try: retry at <paramref name="retryAt"/>, or (null) mark the post failed with <paramref name="error"/>.</summary>
+    Task FailAsync(PostClaim claim, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken);
+
+    /// <summary>Operators: back to pending, due now, attempts reset. False when the post is unknown or published/cancelled.</summary>
+    Task<bool> RequeueAsync(ulong guildId, string postId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<string?> GetTimeZoneAsync(ulong guildId, CancellationToken cancellationToken);
+
+    Task SetTimeZoneAsync(ulong guildId, string timeZone, CancellationToken cancellationToken);
+}
