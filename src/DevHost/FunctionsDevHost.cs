@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.DevHost.Handler;
 using Serverless.DevHost.Http;
 using Serverless.DevHost.Metadata;
+using Serverless.DevHost.Payloads;
 using Serverless.DevHost.Queues;
 using Serverless.DevHost.Timers;
 
@@ -31,6 +32,8 @@ public sealed partial class FunctionsDevHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _listeners = [];
     private readonly ILogger _logger;
+    private HandlerInvoker? _invoker;
+    private TimeProvider _clock = TimeProvider.System;
     private Task? _stopTask;
 
     private FunctionsDevHost(FunctionAppMetadata metadata, AppSettings settings, WebApplication app, HandlerProcess handler, HttpMessageInvoker client, string baseUrl, ILogger logger)
@@ -139,6 +142,24 @@ public sealed partial class FunctionsDevHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a timer function once, now, as the host's <c>POST /admin/functions/{name}</c> does (not past due, no
+    /// schedule status); returns whether the handler reported success, with its logs. Its schedule goes on as before.
+    /// </summary>
+    public async Task<(bool Succeeded, string? Error, IReadOnlyList<string> Logs)> RunTimerNowAsync(string functionName, CancellationToken cancellationToken = default)
+    {
+        var function = Functions.FirstOrDefault(candidate => string.Equals(candidate.Name, functionName, StringComparison.OrdinalIgnoreCase))
+            ?? throw new DevHostException($"No function named '{functionName}'.");
+        if (function.Trigger is not TimerTrigger timer || _invoker is null)
+        {
+            throw new DevHostException($"Function '{function.Name}' is not a timer trigger.");
+        }
+
+        var payload = InvocationPayloads.BuildTimerPayload(function.Name, timer.BindingName, timer.Schedule, status: null, isPastDue: false, _clock.GetUtcNow(), Guid.NewGuid());
+        var result = await _invoker.InvokeAsync(function.Name, payload, cancellationToken);
+        return (result.Succeeded, result.Error, result.Logs);
+    }
+
     /// <summary>Stops the triggers (releasing messages in flight), the HTTP server and then the handler.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
@@ -171,6 +192,8 @@ public sealed partial class FunctionsDevHost : IAsyncDisposable
     {
         var timeout = Metadata.Host.FunctionTimeout;
         var invoker = new HandlerInvoker(_client, _handler.BaseUri, timeout, clock, loggerFactory.CreateLogger("Serverless.DevHost.Function"));
+        _invoker = invoker;
+        _clock = clock;
         foreach (var function in Functions)
         {
             switch (function.Trigger)

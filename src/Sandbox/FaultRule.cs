@@ -23,6 +23,12 @@ public sealed class FaultRule
     /// <summary>Waited (on the sandbox's <see cref="TimeProvider"/>) before answering or passing the request on.</summary>
     public TimeSpan Delay { get; init; }
 
+    /// <summary>
+    /// Let the request through first (Discord accepts it), then answer <see cref="StatusCode"/> instead of the real
+    /// answer: a response lost on the way back, as when a worker dies right after Discord took its post.
+    /// </summary>
+    public bool AfterHandling { get; init; }
+
     /// <summary>For 429: the <c>retry_after</c> to report.</summary>
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -70,6 +76,11 @@ public sealed class FaultRule
         if (StatusCode is null && Delay <= TimeSpan.Zero)
         {
             yield return "A rule needs a StatusCode, a positive Delay, or both.";
+        }
+
+        if (AfterHandling && StatusCode is null)
+        {
+            yield return "AfterHandling needs a StatusCode to answer with.";
         }
 
         if (Times is < 1)

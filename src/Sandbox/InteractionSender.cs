@@ -54,6 +54,16 @@ public sealed partial class InteractionSender
         return SendAsync(interaction, body, botUrl, cancellationToken);
     }
 
+    public Task<SentInteraction> SendModalSubmitAsync(ModalSubmitInteraction submit, Uri? botUrl = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(submit);
+        ArgumentException.ThrowIfNullOrWhiteSpace(submit.CustomId);
+        var context = submit.Context;
+        var interaction = NewInteraction(type: 5, commandName: null, context.GuildId, context.ChannelId, context.UserId);
+        var body = InteractionPayload.ModalSubmit(interaction.Id, _sandbox.Options.ApplicationId, interaction.Token, submit, interaction.CreatedAt);
+        return SendAsync(interaction, body, botUrl, cancellationToken);
+    }
+
     /// <summary>
     /// Sends <paramref name="body"/> as it is, signed (or mis-signed) as <paramref name="options"/> say. The sandbox
     /// does not register any token from it: this is for testing what the bot refuses.

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
@@ -45,18 +46,28 @@ public sealed class StorageAccount
         retry.NetworkTimeout = TimeSpan.FromSeconds(5);
     }
 
-    private static QueueClientOptions QueueOptions()
+    private static QueueClientOptions QueueOptions(HttpPipelinePolicy? observer)
     {
         var options = new QueueClientOptions { MessageEncoding = MessageEncoding };
         ConfigureRetries(options.Retry);
+        Observe(options, observer);
         return options;
     }
 
-    private static TableClientOptions TableOptions()
+    private static TableClientOptions TableOptions(HttpPipelinePolicy? observer)
     {
         var options = new TableClientOptions();
         ConfigureRetries(options.Retry);
+        Observe(options, observer);
         return options;
+    }
+
+    private static void Observe(ClientOptions options, HttpPipelinePolicy? observer)
+    {
+        if (observer is not null)
+        {
+            options.AddPolicy(observer, HttpPipelinePosition.PerRetry);
+        }
     }
 
     /// <summary>
@@ -78,7 +89,8 @@ public sealed class StorageAccount
     }
 
     /// <summary>Reads the setting; throws <see cref="StorageConfigurationException"/> naming it when it is missing or malformed.</summary>
-    public static StorageAccount FromConfiguration(IConfiguration configuration)
+    /// <param name="requestObserver">Sees every storage request (each retry too); benchmarks count operations with it.</param>
+    public static StorageAccount FromConfiguration(IConfiguration configuration, HttpPipelinePolicy? requestObserver = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var connectionString = configuration[SettingName];
@@ -91,8 +103,8 @@ public sealed class StorageAccount
             }
 
             return new StorageAccount(
-                () => new QueueServiceClient(connectionString, QueueOptions()),
-                () => new TableServiceClient(connectionString, TableOptions()));
+                () => new QueueServiceClient(connectionString, QueueOptions(requestObserver)),
+                () => new TableServiceClient(connectionString, TableOptions(requestObserver)));
         }
 
         var section = configuration.GetSection(SettingName);
@@ -114,8 +126,8 @@ public sealed class StorageAccount
         }
 
         return new StorageAccount(
-            () => new QueueServiceClient(queues, credential, QueueOptions()),
-            () => new TableServiceClient(tables, credential, TableOptions()));
+            () => new QueueServiceClient(queues, credential, QueueOptions(requestObserver)),
+            () => new TableServiceClient(tables, credential, TableOptions(requestObserver)));
     }
 }
 

@@ -3,10 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
 using Serverless.Domain.RateLimiting;
 using Serverless.Storage.RateLimiting;
 using Serverless.Storage.Queues;
+using Serverless.Storage.ScheduledPosts;
 using Serverless.Storage.Status;
 using Serverless.Storage.Tables;
 
@@ -26,6 +28,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IDeferredCommandQueue, AzureDeferredCommandQueue>();
         services.TryAddSingleton<IInteractionLedger, TableInteractionLedger>();
         services.TryAddSingleton<IStorageStatusProbe, StorageStatusProbe>();
+        services.TryAddSingleton<IScheduledPostStore, TableScheduledPostStore>();
+        services.TryAddSingleton<IPostPublishQueue, AzurePostPublishQueue>();
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();

@@ -56,6 +56,9 @@ public class BotEnvironment : IAsyncLifetime
                 // override host.json under the real host.
                 ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:00.200",
                 ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.200",
+                // A failed post comes back after its back-off; seconds here rather than minutes.
+                ["ScheduledPosts__RetryBaseDelay"] = "00:00:00.500",
+                ["ScheduledPosts__RetryMaxDelay"] = "00:00:01",
             },
         });
     }

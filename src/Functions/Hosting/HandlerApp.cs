@@ -7,7 +7,9 @@ using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Ping;
 using Serverless.Domain.Features.Status;
+using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Functions.Features.Health;
+using Serverless.Functions.Features.ScheduledPosts;
 using Serverless.Functions.Features.Status;
 using Serverless.Functions.Interactions;
 using Serverless.Storage;
@@ -65,6 +67,16 @@ public static class HandlerApp
             provider.GetRequiredService<DiscordRestClient>,
             provider.GetRequiredService<DiscordCredentials>()));
         services.TryAddSingleton<CommandRouter>();
+
+        services.AddOptions<ScheduledPostOptions>().Bind(configuration.GetSection(ScheduledPostOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduledPostOptions>, ScheduledPostOptionsValidator>());
+        services.TryAddSingleton<DuePostsTimer>();
+        services.TryAddSingleton(provider => new PostPublisher(
+            provider.GetRequiredService<IScheduledPostStore>(),
+            provider.GetRequiredService<DiscordRestClient>,
+            provider.GetRequiredService<IOptions<ScheduledPostOptions>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<PostPublisher>>()));
         return services;
     }
 
@@ -100,6 +112,10 @@ public static class HandlerApp
         app.MapHealth();
         app.MapQueueFunction(InteractionWorker.FunctionName, InteractionWorker.BindingName, static (services, message, cancellationToken) =>
             services.GetRequiredService<InteractionWorker>().RunAsync(message, cancellationToken));
+        app.MapTimerFunction(DuePostsTimer.FunctionName, static (services, cancellationToken) =>
+            services.GetRequiredService<DuePostsTimer>().RunAsync(cancellationToken));
+        app.MapQueueFunction(PostPublisher.FunctionName, PostPublisher.BindingName, static (services, message, cancellationToken) =>
+            services.GetRequiredService<PostPublisher>().RunAsync(message, cancellationToken));
         return app;
     }
 }

@@ -35,6 +35,11 @@ internal static partial class DiscordApiMiddleware
 
                 if (rule.StatusCode is { } status)
                 {
+                    if (rule.AfterHandling)
+                    {
+                        await HandleThenDiscardAsync(context, next);
+                    }
+
                     faulted = true;
                     Log.FaultInjected(logger, request.Method, path, status);
                     await WriteFaultAsync(context, rule, status);
@@ -65,6 +70,24 @@ internal static partial class DiscordApiMiddleware
                 faulted));
             Log.Call(logger, call.Method, call.Path, call.StatusCode, faulted ? " (fault)" : "");
         }
+    }
+
+    /// <summary>Runs the real endpoint with its answer written aside, then forgets the answer.</summary>
+    private static async Task HandleThenDiscardAsync(HttpContext context, RequestDelegate next)
+    {
+        var original = context.Response.Body;
+        await using var aside = new MemoryStream();
+        context.Response.Body = aside;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        context.Response.Clear();
     }
 
     /// <summary>The token in <c>/webhooks/{app}/{token}/…</c> and <c>/interactions/{id}/{token}/callback</c>.</summary>

@@ -37,7 +37,40 @@ internal static class InteractionPayload
         }
 
         writer.WriteEndObject();
+        WriteContext(writer, command, token, now);
+    });
 
+    /// <summary>A MODAL_SUBMIT (type 5): the form's custom_id and each text input's value, in action rows.</summary>
+    public static string ModalSubmit(ulong id, ulong applicationId, string token, ModalSubmitInteraction submit, DateTimeOffset now) => Write(writer =>
+    {
+        writer.WriteString("id", Snowflake(id));
+        writer.WriteString("application_id", Snowflake(applicationId));
+        writer.WriteNumber("type", 5);
+        writer.WriteStartObject("data");
+        writer.WriteString("custom_id", submit.CustomId);
+        writer.WriteStartArray("components");
+        foreach (var (field, value) in submit.Values)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("type", 1);
+            writer.WriteStartArray("components");
+            writer.WriteStartObject();
+            writer.WriteNumber("type", 4);
+            writer.WriteString("custom_id", field);
+            writer.WriteString("value", value);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        WriteContext(writer, submit.Context, token, now);
+    });
+
+    /// <summary>Where and by whom: guild, channel, member (or user), token and the fields Discord adds to every interaction.</summary>
+    private static void WriteContext(Utf8JsonWriter writer, CommandInteraction command, string token, DateTimeOffset now)
+    {
         if (command.GuildId is { } guildId)
         {
             writer.WriteString("guild_id", Snowflake(guildId));
@@ -93,7 +126,7 @@ internal static class InteractionPayload
         writer.WriteEndObject();
         writer.WriteNumber("context", command.GuildId is null ? 1 : 0);
         writer.WriteNumber("attachment_size_limit", AttachmentSizeLimit);
-    });
+    }
 
     private static void WriteUser(Utf8JsonWriter writer, string property, CommandInteraction command)
     {

@@ -79,3 +79,9 @@ public interface IScheduledPostStore
 
     Task SetTimeZoneAsync(ulong guildId, string timeZone, CancellationToken cancellationToken);
 }
+
+/// <summary>Hands a claimed occurrence to the publisher (the <c>posts</c> queue).</summary>
+public interface IPostPublishQueue
+{
+    Task EnqueueAsync(PostClaim claim, string correlationId, CancellationToken cancellationToken);
+}

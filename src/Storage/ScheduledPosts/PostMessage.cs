@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Serverless.Domain.Features.ScheduledPosts;
+
+namespace Serverless.Storage.ScheduledPosts;
+
+/// <summary>
+/// Wire shape of a message on the <c>posts</c> queue: the common envelope, then the claim. The claim's key is
+/// the post and its scheduled occurrence (<c>due</c>), so a redelivered message finds the same claim.
+/// </summary>
+public sealed class PostMessage
+{
+    public const int CurrentVersion = 1;
+    public const string Kind = "post";
+    public const string Feature = "scheduled-posts";
+
+    [JsonPropertyName("v")]
+    public int V { get; set; }
+
+    [JsonPropertyName("kind")]
+    public string? MessageKind { get; set; }
+
+    [JsonPropertyName("correlationId")]
+    public string? CorrelationId { get; set; }
+
+    [JsonPropertyName("guildId")]
+    public string? GuildId { get; set; }
+
+    [JsonPropertyName("feature")]
+    public string? FeatureName { get; set; }
+
+    [JsonPropertyName("action")]
+    public string? Action { get; set; }
+
+    [JsonPropertyName("enqueuedAt")]
+    public DateTimeOffset EnqueuedAt { get; set; }
+
+    [JsonPropertyName("postId")]
+    public string? PostId { get; set; }
+
+    [JsonPropertyName("due")]
+    public DateTimeOffset? Due { get; set; }
+
+    [JsonPropertyName("attempt")]
+    public int Attempt { get; set; }
+}
+
+/// <summary>Encodes claims for the <c>posts</c> queue and decodes them with a reason when they are unusable.</summary>
+public static class PostMessageCodec
+{
+    public static string Encode(PostClaim claim, string correlationId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        return JsonSerializer.Serialize(
+            new PostMessage
+            {
+                V = PostMessage.CurrentVersion,
+                MessageKind = PostMessage.Kind,
+                CorrelationId = correlationId,
+                GuildId = claim.GuildId.ToString(CultureInfo.InvariantCulture),
+                FeatureName = PostMessage.Feature,
+                Action = "publish",
+                EnqueuedAt = now,
+                PostId = claim.PostId,
+                Due = claim.Due,
+                Attempt = claim.Attempt,
+            },
+            PostJsonContext.Default.PostMessage);
+    }
+
+    /// <summary>The claim, or null with the reason (the message then goes to poison).</summary>
+    public static (PostClaim? Claim, string? CorrelationId, string? Error) Decode(string text)
+    {
+        PostMessage? message;
+        try
+        {
+            message = JsonSerializer.Deserialize(text, PostJsonContext.Default.PostMessage);
+        }
+        catch (JsonException exception)
+        {
+            return (null, null, $"not JSON ({exception.Message})");
+        }
+
+        if (message is null)
+        {
+            return (null, null, "empty message");
+        }
+
+        if (message.V != PostMessage.CurrentVersion || message.MessageKind != PostMessage.Kind)
+        {
+            return (null, message.CorrelationId, $"unknown version/kind v={message.V} kind={message.MessageKind ?? "(none)"}");
+        }
+
+        if (!ulong.TryParse(message.GuildId, NumberStyles.None, CultureInfo.InvariantCulture, out var guildId)
+            || string.IsNullOrWhiteSpace(message.PostId) || message.Due is not { } due)
+        {
+            return (null, message.CorrelationId, "missing guildId, postId or due");
+        }
+
+        return (new PostClaim(guildId, message.PostId, due, message.Attempt), message.CorrelationId, null);
+    }
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(PostMessage))]
+internal sealed partial class PostJsonContext : JsonSerializerContext;

@@ -1,0 +1,380 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Serverless.Domain.Features.ScheduledPosts;
+using Serverless.Storage.Tables;
+
+namespace Serverless.Storage.ScheduledPosts;
+
+/// <summary>
+/// Scheduled posts in three tables:
+/// <list type="bullet">
+/// <item><c>scheduledposts</c>: PartitionKey guild id, RowKey post id; the post itself (list, show, cancel per guild).</item>
+/// <item><c>scheduledpostsdue</c>: the due index. PartitionKey <c>due-0</c>…<c>due-f</c> (a hash of the post id),
+/// RowKey <c>{due ticks:D19}-{guild}-{post}</c>: "what is due now" is one range query per shard, however many guilds
+/// there are. A row exists while its occurrence waits to be published; its ETag-guarded lease is the claim.</item>
+/// <item><c>guildsettings</c>: PartitionKey guild id, RowKey <c>schedule</c>; the guild's time zone.</item>
+/// </list>
+/// </summary>
+public sealed class TableScheduledPostStore(StorageAccount account) : IScheduledPostStore
+{
+    public const string PostsTable = "scheduledposts";
+    public const string DueTable = "scheduledpostsdue";
+    public const string SettingsTable = "guildsettings";
+    public const int DueShards = 16;
+    private const string SettingsRow = "schedule";
+
+    // Claims of one shard run this many at a time: enough to keep Azurite or Azure busy, few enough to stay polite.
+    private const int ClaimConcurrency = 8;
+
+    private TableClient? _posts;
+    private TableClient? _due;
+    private TableClient? _settings;
+
+    private TableClient Posts => _posts ??= account.Tables.GetTableClient(PostsTable);
+
+    private TableClient Due => _due ??= account.Tables.GetTableClient(DueTable);
+
+    private TableClient Settings => _settings ??= account.Tables.GetTableClient(SettingsTable);
+
+    public static string DueShard(string postId)
+    {
+        ArgumentNullException.ThrowIfNull(postId);
+        return "due-" + (SHA256.HashData(Encoding.UTF8.GetBytes(postId))[0] & 0xF).ToString("x1", CultureInfo.InvariantCulture);
+    }
+
+    public static string DueRowKey(DateTimeOffset due, ulong guildId, string postId) =>
+        string.Create(CultureInfo.InvariantCulture, $"{due.UtcTicks:D19}-{guildId}-{postId}");
+
+    public async Task CreateAsync(ScheduledPost post, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+
+        // The index row first: a crash before the post row leaves an index row the publisher drops, never a post
+        // that is pending forever.
+        if (post.NextRunAt is { } due)
+        {
+            await Due.WithTableAsync(() => Due.UpsertEntityAsync(DueEntity(post.GuildId, post.Id, due), TableUpdateMode.Replace, cancellationToken), cancellationToken);
+        }
+
+        await Posts.WithTableAsync(() => Posts.AddEntityAsync(ToEntity(post), cancellationToken), cancellationToken);
+    }
+
+    public async Task<ScheduledPost?> GetAsync(ulong guildId, string postId, CancellationToken cancellationToken)
+    {
+        var row = await GetRowAsync(Posts, Key(guildId), postId, cancellationToken);
+        return row is null ? null : ToPost(row);
+    }
+
+    public async Task<IReadOnlyList<ScheduledPost>> ListAsync(ulong? guildId, IReadOnlyCollection<PostStatus>? statuses, CancellationToken cancellationToken)
+    {
+        var filters = new List<string>();
+        if (guildId is { } guild)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {Key(guild)}"));
+        }
+
+        if (statuses is { Count: > 0 })
+        {
+            filters.Add("(" + string.Join(" or ", statuses.Select(status => TableClient.CreateQueryFilter($"Status eq {StatusName(status)}"))) + ")");
+        }
+
+        var posts = new List<ScheduledPost>();
+        try
+        {
+            await foreach (var row in Posts.QueryAsync<TableEntity>(filters.Count == 0 ? null : string.Join(" and ", filters), cancellationToken: cancellationToken))
+            {
+                posts.Add(ToPost(row));
+            }
+        }
+        catch (RequestFailedException exception) when (TableClientExtensions.IsTableNotFound(exception))
+        {
+            return [];
+        }
+
+        return [.. posts.OrderByDescending(post => post.CreatedAt)];
+    }
+
+    public async Task<bool> CancelAsync(ulong guildId, string postId, CancellationToken cancellationToken)
+    {
+        var row = await GetRowAsync(Posts, Key(guildId), postId, cancellationToken);
+        if (row is null || ParseStatus(row) is PostStatus.Published or PostStatus.Cancelled)
+        {
+            return false;
+        }
+
+        row["Status"] = StatusName(PostStatus.Cancelled);
+        try
+        {
+            await Posts.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 412)
+        {
+            // Published or changed meanwhile: let the caller look again rather than cancel a stale view.
+            return false;
+        }
+
+        if (row.GetDateTimeOffset("NextRunAt") is { } due)
+        {
+            await DeleteDueAsync(guildId, postId, due, cancellationToken);
+        }
+
+        return true;
+    }
+
+    public async Task<ClaimRun> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, Func<PostClaim, CancellationToken, Task> onClaimed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onClaimed);
+        var upTo = string.Create(CultureInfo.InvariantCulture, $"{now.UtcTicks + 1:D19}");
+        var claimed = 0;
+        var leased = 0;
+        var lost = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, DueShards), cancellationToken, async (shard, ct) =>
+        {
+            var partition = "due-" + shard.ToString("x1", CultureInfo.InvariantCulture);
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey lt {upTo}");
+            IAsyncEnumerable<TableEntity> rows;
+            try
+            {
+                rows = Due.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct);
+                await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = ClaimConcurrency, CancellationToken = ct }, async (row, rowCt) =>
+                {
+                    switch (await TryClaimAsync(row, now, lease, onClaimed, rowCt))
+                    {
+                        case ClaimResult.Claimed:
+                            Interlocked.Increment(ref claimed);
+                            break;
+                        case ClaimResult.Leased:
+                            Interlocked.Increment(ref leased);
+                            break;
+                        case ClaimResult.Lost:
+                            Interlocked.Increment(ref lost);
+                            break;
+                    }
+                });
+            }
+            catch (RequestFailedException exception) when (TableClientExtensions.IsTableNotFound(exception))
+            {
+                // No post was ever scheduled.
+            }
+        });
+
+        return new ClaimRun(claimed, leased, lost);
+    }
+
+    private enum ClaimResult
+    {
+        Claimed,
+        Leased,
+        Lost,
+    }
+
+    private async Task<ClaimResult> TryClaimAsync(TableEntity row, DateTimeOffset now, TimeSpan lease, Func<PostClaim, CancellationToken, Task> onClaimed, CancellationToken cancellationToken)
+    {
+        if (row.GetDateTimeOffset("LeaseUntil") is { } until && until > now)
+        {
+            return ClaimResult.Leased;
+        }
+
+        var attempt = (row.GetInt32("Attempt") ?? 0) + 1;
+        row["LeaseUntil"] = now + lease;
+        row["Attempt"] = attempt;
+        try
+        {
+            // The ETag from the query: of two overlapping runs only one can move the lease.
+            await Due.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.Status is 412 or 404)
+        {
+            return ClaimResult.Lost;
+        }
+
+        var guildId = ulong.Parse(row.GetString("GuildId")!, CultureInfo.InvariantCulture);
+        var postId = row.GetString("PostId")!;
+        await onClaimed(new PostClaim(guildId, postId, DueOf(row.RowKey), attempt), cancellationToken);
+
+        // Informational mirror for list/show; the lease above is what guards the claim.
+        await MergeStatusAsync(guildId, postId, PostStatus.Processing, cancellationToken);
+        return ClaimResult.Claimed;
+    }
+
+    public async Task CompleteAsync(PostClaim claim, DateTimeOffset occurrence, ulong messageId, DateTimeOffset? next, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var row = await GetRowAsync(Posts, Key(claim.GuildId), claim.PostId, cancellationToken);
+        var cancelled = row is null || ParseStatus(row) == PostStatus.Cancelled;
+        if (!cancelled && next is { } nextDue && nextDue != claim.Due)
+        {
+            // The next occurrence's index row before anything else: a crash after it only repeats this completion.
+            await Due.WithTableAsync(() => Due.UpsertEntityAsync(DueEntity(claim.GuildId, claim.PostId, nextDue), TableUpdateMode.Replace, cancellationToken), cancellationToken);
+        }
+
+        if (row is not null && !cancelled)
+        {
+            row["Status"] = StatusName(next is null ? PostStatus.Published : PostStatus.Pending);
+            row["NextRunAt"] = next;
+            row["Attempts"] = 0;
+            row["LastError"] = null;
+            row["LastPublishedOccurrence"] = occurrence;
+            row["LastMessageId"] = messageId.ToString(CultureInfo.InvariantCulture);
+            await Posts.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace, cancellationToken);
+        }
+
+        await DeleteDueAsync(claim.GuildId, claim.PostId, claim.Due, cancellationToken);
+    }
+
+    public async Task FailAsync(PostClaim claim, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        if (retryAt is { } at)
+        {
+            // The lease is the back-off: the timer claims the occurrence again once it runs out.
+            var lease = new TableEntity(DueShard(claim.PostId), DueRowKey(claim.Due, claim.GuildId, claim.PostId)) { ["LeaseUntil"] = at };
+            try
+            {
+                await Due.UpdateEntityAsync(lease, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            }
+            catch (RequestFailedException exception) when (exception.Status == 404)
+            {
+                // Cancelled or requeued meanwhile.
+            }
+        }
+        else
+        {
+            await DeleteDueAsync(claim.GuildId, claim.PostId, claim.Due, cancellationToken);
+        }
+
+        var row = new TableEntity(Key(claim.GuildId), claim.PostId)
+        {
+            ["Status"] = StatusName(retryAt is null ? PostStatus.Failed : PostStatus.Pending),
+            ["Attempts"] = claim.Attempt,
+            ["LastError"] = error,
+        };
+        await MergeIfExistsAsync(row, cancellationToken);
+    }
+
+    public async Task<bool> RequeueAsync(ulong guildId, string postId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var row = await GetRowAsync(Posts, Key(guildId), postId, cancellationToken);
+        if (row is null || ParseStatus(row) is PostStatus.Published or PostStatus.Cancelled)
+        {
+            return false;
+        }
+
+        // The same occurrence again (so its nonce is the same), due at once if it was due already.
+        var due = row.GetDateTimeOffset("NextRunAt") ?? now;
+        await Due.WithTableAsync(() => Due.UpsertEntityAsync(DueEntity(guildId, postId, due), TableUpdateMode.Replace, cancellationToken), cancellationToken);
+        row["Status"] = StatusName(PostStatus.Pending);
+        row["Attempts"] = 0;
+        row["NextRunAt"] = due;
+        await Posts.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace, cancellationToken);
+        return true;
+    }
+
+    public async Task<string?> GetTimeZoneAsync(ulong guildId, CancellationToken cancellationToken) =>
+        (await GetRowAsync(Settings, Key(guildId), SettingsRow, cancellationToken))?.GetString("TimeZone");
+
+    public Task SetTimeZoneAsync(ulong guildId, string timeZone, CancellationToken cancellationToken) =>
+        Settings.WithTableAsync(
+            () => Settings.UpsertEntityAsync(new TableEntity(Key(guildId), SettingsRow) { ["TimeZone"] = timeZone }, TableUpdateMode.Merge, cancellationToken),
+            cancellationToken);
+
+    private async Task MergeStatusAsync(ulong guildId, string postId, PostStatus status, CancellationToken cancellationToken) =>
+        await MergeIfExistsAsync(new TableEntity(Key(guildId), postId) { ["Status"] = StatusName(status) }, cancellationToken);
+
+    private async Task MergeIfExistsAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Posts.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            // The post row is gone (or never made it): nothing to mirror.
+        }
+    }
+
+    private async Task DeleteDueAsync(ulong guildId, string postId, DateTimeOffset due, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Due.DeleteEntityAsync(DueShard(postId), DueRowKey(due, guildId, postId), ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            // Already gone: completions and cancels may repeat.
+        }
+    }
+
+    private static async Task<TableEntity?> GetRowAsync(TableClient table, string partition, string row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
+            return found.HasValue ? found.Value : null;
+        }
+        catch (RequestFailedException exception) when (TableClientExtensions.IsTableNotFound(exception))
+        {
+            return null;
+        }
+    }
+
+    private static TableEntity DueEntity(ulong guildId, string postId, DateTimeOffset due) => new(DueShard(postId), DueRowKey(due, guildId, postId))
+    {
+        ["GuildId"] = Key(guildId),
+        ["PostId"] = postId,
+        ["Due"] = due,
+        ["Attempt"] = 0,
+    };
+
+    /// <summary>The due instant exactly as in the row key (a stored date-time property may lose precision).</summary>
+    private static DateTimeOffset DueOf(string rowKey) => new(long.Parse(rowKey.AsSpan(0, 19), CultureInfo.InvariantCulture), TimeSpan.Zero);
+
+    private static string Key(ulong guildId) => guildId.ToString(CultureInfo.InvariantCulture);
+
+    private static string StatusName(PostStatus status) => status.ToString().ToLowerInvariant();
+
+    private static PostStatus ParseStatus(TableEntity row) =>
+        Enum.TryParse<PostStatus>(row.GetString("Status"), ignoreCase: true, out var status) ? status : PostStatus.Pending;
+
+    private static TableEntity ToEntity(ScheduledPost post) => new(Key(post.GuildId), post.Id)
+    {
+        ["ChannelId"] = post.ChannelId.ToString(CultureInfo.InvariantCulture),
+        ["Content"] = post.Content,
+        ["Repeat"] = post.Recurrence.Kind.ToString().ToLowerInvariant(),
+        ["Cron"] = post.Recurrence.Cron,
+        ["TimeZone"] = post.TimeZone,
+        ["Anchor"] = post.Anchor,
+        ["NextRunAt"] = post.NextRunAt,
+        ["Status"] = StatusName(post.Status),
+        ["Attempts"] = post.Attempts,
+        ["LastError"] = post.LastError,
+        ["CreatedBy"] = post.CreatedBy.ToString(CultureInfo.InvariantCulture),
+        ["CreatedAt"] = post.CreatedAt,
+        ["LastPublishedOccurrence"] = post.LastPublishedOccurrence,
+        ["LastMessageId"] = post.LastMessageId?.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static ScheduledPost ToPost(TableEntity row) => new()
+    {
+        Id = row.RowKey,
+        GuildId = ulong.Parse(row.PartitionKey, CultureInfo.InvariantCulture),
+        ChannelId = ulong.Parse(row.GetString("ChannelId") ?? "0", CultureInfo.InvariantCulture),
+        Content = row.GetString("Content") ?? "",
+        Recurrence = Enum.TryParse<RecurrenceKind>(row.GetString("Repeat"), ignoreCase: true, out var kind) && kind != RecurrenceKind.None
+            ? new PostRecurrence(kind, row.GetString("Cron"))
+            : PostRecurrence.None,
+        TimeZone = row.GetString("TimeZone") ?? "UTC",
+        Anchor = row.GetDateTimeOffset("Anchor") ?? DateTimeOffset.MinValue,
+        NextRunAt = row.GetDateTimeOffset("NextRunAt"),
+        Status = ParseStatus(row),
+        Attempts = row.GetInt32("Attempts") ?? 0,
+        LastError = string.IsNullOrEmpty(row.GetString("LastError")) ? null : row.GetString("LastError"),
+        CreatedBy = ulong.Parse(row.GetString("CreatedBy") ?? "0", CultureInfo.InvariantCulture),
+        CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+        LastPublishedOccurrence = row.GetDateTimeOffset("LastPublishedOccurrence"),
+        LastMessageId = ulong.TryParse(row.GetString("LastMessageId"), NumberStyles.None, CultureInfo.InvariantCulture, out var messageId) ? messageId : null,
+    };
+}

@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Configuration;
+using Serverless.Domain.Features.ScheduledPosts;
+using Serverless.Sandbox;
+using Serverless.Storage;
+using Serverless.Storage.Queues;
+using Serverless.Storage.ScheduledPosts;
+
+namespace Serverless.EndToEnd;
+
+/// <summary>
+/// The scheduled-post pipeline through the DevHost: the <c>scheduled-posts-due</c> timer (run on demand, as the
+/// host's admin endpoint would) claims in Azurite, <c>post-publisher</c> publishes to the Sandbox's Discord.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotEnvironment>
+{
+    private const ulong GuildId = 700000000000000001;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static long s_nextChannel = 710000000000000000;
+
+    private TableScheduledPostStore Store { get; } = new(StorageAccount.FromConfiguration(
+        new ConfigurationBuilder().AddInMemoryCollection([new(StorageAccount.SettingName, bot.Azurite.ConnectionString)]).Build()));
+
+    [Fact]
+    public async Task DuePost_IsClaimedByTheTimer_AndPublishedOnce()
+    {
+        var post = await CreateDuePostAsync();
+
+        await RunTimerAsync();
+        await WaitForMessagesAsync(post.ChannelId, 1);
+        await RunTimerAsync();
+        await bot.WaitUntilDrainedAsync(QueueNames.Posts, Patience);
+
+        var message = Assert.Single(bot.Discord.State.ChannelMessages(post.ChannelId));
+        Assert.Equal(post.Content, message.Content);
+        var stored = await WaitForStatusAsync(post, PostStatus.Published);
+        Assert.Equal(message.Id, stored.LastMessageId);
+        Assert.Null(stored.NextRunAt);
+    }
+
+    [Fact]
+    public async Task ResponseLostAfterDiscordAccepted_AndRedelivery_DoNotPostTwice()
+    {
+        var post = await CreateDuePostAsync();
+        bot.Discord.Faults.Add(new FaultRule { Method = "POST", PathContains = $"/channels/{post.ChannelId}/messages", StatusCode = 500, AfterHandling = true, Times = 1 });
+
+        await RunTimerAsync();
+        var stored = await WaitForStatusAsync(post, PostStatus.Published);
+
+        // The worker died after Discord took the post: the queue hands the same claim over again.
+        await bot.EnqueueRawAsync(QueueNames.Posts, PostMessageCodec.Encode(new PostClaim(GuildId, post.Id, post.NextRunAt!.Value, 1), "redelivered", DateTimeOffset.UtcNow));
+        await bot.WaitUntilDrainedAsync(QueueNames.Posts, Patience);
+
+        var message = Assert.Single(bot.Discord.State.ChannelMessages(post.ChannelId));
+        Assert.Equal(message.Id, stored.LastMessageId);
+        Assert.True(bot.Discord.Calls.Count(call => call.Path.Contains($"/channels/{post.ChannelId}/messages", StringComparison.Ordinal)) >= 2, "the lost answer was not retried");
+    }
+
+    [Fact]
+    public async Task ThreeServerErrors_ThenPublishedOnTheNextClaim()
+    {
+        var post = await CreateDuePostAsync();
+        var faults = bot.Discord.Faults.Add(new FaultRule { Method = "POST", PathContains = $"/channels/{post.ChannelId}/messages", StatusCode = 502, Times = 3 });
+
+        await RunTimerAsync();
+        var failedOnce = await WaitForAsync(post, stored => stored.Attempts == 1 && stored.LastError is not null);
+        Assert.Equal(PostStatus.Pending, failedOnce.Status);
+        Assert.Equal(3, faults.TimesFired);
+
+        // The claim's lease is the back-off (0.5-1 s in these tests): the next run after it claims again.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await RunTimerAsync();
+        var stored = await WaitForStatusAsync(post, PostStatus.Published);
+
+        Assert.Single(bot.Discord.State.ChannelMessages(post.ChannelId));
+        Assert.Equal(0, stored.Attempts);
+        Assert.Null(stored.LastError);
+    }
+
+    [Fact]
+    public async Task Forbidden_FailsAtOnceWithTheReason_ThenRequeueAfterTheFixPublishes()
+    {
+        var post = await CreateDuePostAsync();
+        bot.Discord.Faults.Add(new FaultRule { Method = "POST", PathContains = $"/channels/{post.ChannelId}/messages", StatusCode = 403, ErrorCode = 50013, Times = 1 });
+
+        await RunTimerAsync();
+        var failed = await WaitForStatusAsync(post, PostStatus.Failed);
+
+        Assert.Contains("Missing permissions (50013)", failed.LastError, StringComparison.Ordinal);
+        Assert.Empty(bot.Discord.State.ChannelMessages(post.ChannelId));
+        Assert.Equal(1, bot.Discord.Calls.Count(call => call.Path.Contains($"/channels/{post.ChannelId}/messages", StringComparison.Ordinal)));
+
+        // An operator fixed the channel's permissions and requeues.
+        Assert.True(await Store.RequeueAsync(GuildId, post.Id, DateTimeOffset.UtcNow, CancellationToken.None));
+        await RunTimerAsync();
+        await WaitForStatusAsync(post, PostStatus.Published);
+        Assert.Single(bot.Discord.State.ChannelMessages(post.ChannelId));
+    }
+
+    [Fact]
+    public async Task TwoTimerRunsAtOnce_ClaimEachPostOnce()
+    {
+        var posts = new List<ScheduledPost>();
+        for (var i = 0; i < 12; i++)
+        {
+            posts.Add(await CreateDuePostAsync());
+        }
+
+        var runs = await Task.WhenAll(bot.Host.RunTimerNowAsync("scheduled-posts-due"), bot.Host.RunTimerNowAsync("scheduled-posts-due"));
+        foreach (var post in posts)
+        {
+            await WaitForStatusAsync(post, PostStatus.Published);
+        }
+
+        await bot.WaitUntilDrainedAsync(QueueNames.Posts, Patience);
+        Assert.All(runs, run => Assert.True(run.Succeeded, run.Error));
+        Assert.All(posts, post => Assert.Single(bot.Discord.State.ChannelMessages(post.ChannelId)));
+    }
+
+    [Fact]
+    public async Task DailyPost_MissedForThreeDays_IsPublishedOnce_ForTheLatestOccurrence()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var anchor = now.AddDays(-3).AddMinutes(-5);
+        var post = await CreateDuePostAsync(anchor, new PostRecurrence(RecurrenceKind.Daily));
+
+        await RunTimerAsync();
+        var stored = await WaitForAsync(post, stored => stored.LastMessageId is not null);
+
+        Assert.Single(bot.Discord.State.ChannelMessages(post.ChannelId));
+        Assert.Equal(PostStatus.Pending, stored.Status);
+        Assert.Equal(anchor.AddDays(3), stored.LastPublishedOccurrence);
+        Assert.Equal(anchor.AddDays(4), stored.NextRunAt);
+    }
+
+    private async Task<ScheduledPost> CreateDuePostAsync(DateTimeOffset? due = null, PostRecurrence? recurrence = null)
+    {
+        var channel = (ulong)Interlocked.Increment(ref s_nextChannel);
+        var at = due ?? DateTimeOffset.UtcNow.AddSeconds(-1);
+        var post = new ScheduledPost
+        {
+            Id = "p" + channel.ToString(System.Globalization.CultureInfo.InvariantCulture)[^7..],
+            GuildId = GuildId,
+            ChannelId = channel,
+            Content = "Announcement for channel " + channel.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\nsecond line",
+            Recurrence = recurrence ?? PostRecurrence.None,
+            Anchor = at,
+            NextRunAt = at,
+            CreatedBy = 42,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await Store.CreateAsync(post, CancellationToken.None);
+        return post;
+    }
+
+    private async Task RunTimerAsync()
+    {
+        var run = await bot.Host.RunTimerNowAsync("scheduled-posts-due");
+        Assert.True(run.Succeeded, run.Error);
+    }
+
+    private async Task WaitForMessagesAsync(ulong channelId, int count)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (bot.Discord.State.ChannelMessages(channelId).Count < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"channel {channelId} has {bot.Discord.State.ChannelMessages(channelId).Count} messages, expected {count}");
+            await Task.Delay(50);
+        }
+    }
+
+    private Task<ScheduledPost> WaitForStatusAsync(ScheduledPost post, PostStatus status) =>
+        WaitForAsync(post, stored => stored.Status == status);
+
+    private async Task<ScheduledPost> WaitForAsync(ScheduledPost post, Func<ScheduledPost, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var stored = await Store.GetAsync(post.GuildId, post.Id, CancellationToken.None);
+            if (stored is not null && condition(stored))
+            {
+                return stored;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"post {post.Id} is {stored?.Status} (attempts {stored?.Attempts}, last error {stored?.LastError})");
+            await Task.Delay(100);
+        }
+    }
+}
