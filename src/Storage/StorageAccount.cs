@@ -18,19 +18,27 @@ public sealed class StorageAccount
     // Clients are built on first use, not at start-up: building Azure SDK clients costs tens of
     // milliseconds, and a cold instance must answer Discord's PING without paying for storage it does not use.
     private readonly Lazy<QueueServiceClient> _queues;
+    private readonly Lazy<QueueServiceClient> _verbatimQueues;
     private readonly Lazy<TableServiceClient> _tables;
 
-    private StorageAccount(Func<QueueServiceClient> queues, Func<TableServiceClient> tables)
+    private StorageAccount(Func<QueueClientOptions, QueueServiceClient> queues, Func<TableServiceClient> tables)
     {
-        _queues = new Lazy<QueueServiceClient>(queues);
+        _queues = new Lazy<QueueServiceClient>(() => queues(QueueOptions(MessageEncoding)));
+        _verbatimQueues = new Lazy<QueueServiceClient>(() => queues(QueueOptions(QueueMessageEncoding.None)));
         _tables = new Lazy<TableServiceClient>(tables);
     }
 
     public QueueServiceClient Queues => _queues.Value;
 
+    /// <summary>
+    /// The same queues with no message encoding: message text is read and written as stored. For tools that move
+    /// messages between queues, so a message that is not valid base64 (a likely reason it was poisoned) moves too.
+    /// </summary>
+    public QueueServiceClient VerbatimQueues => _verbatimQueues.Value;
+
     public TableServiceClient Tables => _tables.Value;
 
-    /// <summary>Every queue client uses this encoding, the same as <c>host.json</c>'s <c>messageEncoding</c>.</summary>
+    /// <summary>Every queue client but <see cref="VerbatimQueues"/> uses this encoding, the same as <c>host.json</c>'s <c>messageEncoding</c>.</summary>
     public static QueueMessageEncoding MessageEncoding => QueueMessageEncoding.Base64;
 
     /// <summary>
@@ -45,9 +53,9 @@ public sealed class StorageAccount
         retry.NetworkTimeout = TimeSpan.FromSeconds(5);
     }
 
-    private static QueueClientOptions QueueOptions()
+    private static QueueClientOptions QueueOptions(QueueMessageEncoding encoding)
     {
-        var options = new QueueClientOptions { MessageEncoding = MessageEncoding };
+        var options = new QueueClientOptions { MessageEncoding = encoding };
         ConfigureRetries(options.Retry);
         return options;
     }
@@ -91,7 +99,7 @@ public sealed class StorageAccount
             }
 
             return new StorageAccount(
-                () => new QueueServiceClient(connectionString, QueueOptions()),
+                options => new QueueServiceClient(connectionString, options),
                 () => new TableServiceClient(connectionString, TableOptions()));
         }
 
@@ -114,7 +122,7 @@ public sealed class StorageAccount
         }
 
         return new StorageAccount(
-            () => new QueueServiceClient(queues, credential, QueueOptions()),
+            options => new QueueServiceClient(queues, credential, options),
             () => new TableServiceClient(tables, credential, TableOptions()));
     }
 }
