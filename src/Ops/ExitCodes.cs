@@ -10,8 +10,9 @@ public static class ExitCodes
 
     public const int UsageOrConfiguration = 2;
 
-    public const int DiscordOrNetwork = 3;
+    /// <summary>A service the CLI calls (Discord or storage) refused the request or did not answer.</summary>
+    public const int ServiceOrNetwork = 3;
 
     public const string Help =
-        "Exit codes: 0 ok; 1 drift (commands check); 2 usage or configuration error; 3 Discord or network error.";
+        "Exit codes: 0 ok; 1 drift (commands check); 2 usage or configuration error; 3 Discord, storage or network error.";
 }

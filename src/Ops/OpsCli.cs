@@ -11,23 +11,29 @@ public static class OpsCli
         IReadOnlyDictionary<string, string?> environment,
         TextWriter output,
         TextWriter error,
+        TimeProvider timeProvider,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(timeProvider);
 
         var root = new RootCommand(
             "Operations for the serverless Discord bot.\n"
-            + "Settings come from the environment (Discord__ApplicationId, Discord__BotToken, Discord__ApiBaseUrl), "
+            + "Settings come from the environment (Discord__ApplicationId, Discord__BotToken, Discord__ApiBaseUrl for commands; "
+            + "AzureWebJobsStorage or AzureWebJobsStorage__accountName for queues and jobs), "
             + "over the Values of --settings local.settings.json when given.\n"
             + ExitCodes.Help)
         {
             CommandsCommand.Create(environment, output, error),
+            QueuesCommand.Create(environment, output, error),
+            JobsCommand.Create(environment, output, error, timeProvider),
         };
 
-        var parse = root.Parse(args);
+        // No response files: '@FILE' belongs to 'jobs send --json', which reads the job from that file.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             // Reported here rather than by System.CommandLine, whose exit code for usage errors is 1, which is our drift.

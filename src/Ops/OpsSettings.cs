@@ -1,14 +1,16 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Serverless.Discord;
+using Serverless.Storage;
 
 namespace Serverless.Ops;
 
 /// <summary>
-/// Settings for the calls to Discord: the environment (<c>Discord__ApplicationId</c>, <c>Discord__BotToken</c>,
-/// <c>Discord__ApiBaseUrl</c>) over the <c>Values</c> of an optional <c>local.settings.json</c>, the same
-/// precedence the Functions tools use.
+/// Settings for the calls to Discord (<c>Discord__ApplicationId</c>, <c>Discord__BotToken</c>, <c>Discord__ApiBaseUrl</c>)
+/// and to storage (<c>AzureWebJobsStorage</c>, or <c>AzureWebJobsStorage__accountName</c>): the environment over the
+/// <c>Values</c> of an optional <c>local.settings.json</c>, the same precedence the Functions tools use.
 /// </summary>
 internal sealed class OpsSettings
 {
@@ -29,16 +31,12 @@ internal sealed class OpsSettings
     /// <exception cref="OpsUsageException">A setting is missing or malformed, or the settings file cannot be read.</exception>
     public static async Task<OpsSettings> LoadAsync(IReadOnlyDictionary<string, string?> environment, string? settingsFile, CancellationToken cancellationToken)
     {
-        var builder = new ConfigurationBuilder();
-        if (settingsFile is not null)
-        {
-            builder.AddInMemoryCollection(await ReadValuesAsync(settingsFile, cancellationToken));
-        }
-
-        builder.AddInMemoryCollection(environment
-            .Where(variable => variable.Key.StartsWith(DiscordOptions.SectionName + "__", StringComparison.OrdinalIgnoreCase))
-            .Select(variable => KeyValuePair.Create(ToConfigurationKey(variable.Key), variable.Value)));
-        var section = builder.Build().GetSection(DiscordOptions.SectionName);
+        var configuration = await BuildConfigurationAsync(
+            environment,
+            settingsFile,
+            key => key.StartsWith(DiscordOptions.SectionName + "__", StringComparison.OrdinalIgnoreCase),
+            cancellationToken);
+        var section = configuration.GetSection(DiscordOptions.SectionName);
 
         var discord = new DiscordOptions
         {
@@ -68,6 +66,57 @@ internal sealed class OpsSettings
         }
 
         return new OpsSettings(discord, applicationId);
+    }
+
+    /// <summary>The storage account the Functions app uses, read by the same code (<see cref="StorageAccount.FromConfiguration"/>).</summary>
+    /// <exception cref="OpsUsageException">The setting is missing or malformed, or the settings file cannot be read.</exception>
+    public static async Task<StorageAccount> LoadStorageAsync(IReadOnlyDictionary<string, string?> environment, string? settingsFile, CancellationToken cancellationToken)
+    {
+        var configuration = await BuildConfigurationAsync(
+            environment,
+            settingsFile,
+            key => key.Equals(StorageAccount.SettingName, StringComparison.OrdinalIgnoreCase)
+                || key.StartsWith(StorageAccount.SettingName + "__", StringComparison.OrdinalIgnoreCase),
+            cancellationToken);
+        try
+        {
+            var account = StorageAccount.FromConfiguration(configuration);
+
+            // Clients are built lazily; building one now turns a connection string the SDK rejects into a configuration error.
+            _ = account.Queues;
+            return account;
+        }
+        catch (StorageConfigurationException exception)
+        {
+            throw new OpsUsageException(exception.Message);
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException)
+        {
+            // Never echo the SDK's message: it may quote the connection string, key included.
+            throw new OpsUsageException($"{StorageAccount.SettingName} is malformed: the storage client rejects it as a connection string.");
+        }
+    }
+
+    /// <summary>The <c>--settings FILE</c> option every command that reads settings takes.</summary>
+    public static Option<FileInfo?> FileOption() =>
+        new("--settings") { HelpName = "FILE", Description = "A local.settings.json whose Values supply settings the environment does not." };
+
+    private static async Task<IConfiguration> BuildConfigurationAsync(
+        IReadOnlyDictionary<string, string?> environment,
+        string? settingsFile,
+        Func<string, bool> isRelevant,
+        CancellationToken cancellationToken)
+    {
+        var builder = new ConfigurationBuilder();
+        if (settingsFile is not null)
+        {
+            builder.AddInMemoryCollection(await ReadValuesAsync(settingsFile, cancellationToken));
+        }
+
+        builder.AddInMemoryCollection(environment
+            .Where(variable => isRelevant(variable.Key))
+            .Select(variable => KeyValuePair.Create(ToConfigurationKey(variable.Key), variable.Value)));
+        return builder.Build();
     }
 
     // Functions' settings use "__" as environment variables do; configuration uses ":".

@@ -7,4 +7,4 @@ foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
     environment[(string)variable.Key] = (string?)variable.Value;
 }
 
-return await OpsCli.RunAsync(args, environment, Console.Out, Console.Error, CancellationToken.None);
+return await OpsCli.RunAsync(args, environment, Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);

@@ -19,19 +19,27 @@ public sealed class StorageAccount
     // Clients are built on first use, not at start-up: building Azure SDK clients costs tens of
     // milliseconds, and a cold instance must answer Discord's PING without paying for storage it does not use.
     private readonly Lazy<QueueServiceClient> _queues;
+    private readonly Lazy<QueueServiceClient> _verbatimQueues;
     private readonly Lazy<TableServiceClient> _tables;
 
-    private StorageAccount(Func<QueueServiceClient> queues, Func<TableServiceClient> tables)
+    private StorageAccount(Func<QueueClientOptions, QueueServiceClient> queues, Func<TableServiceClient> tables, HttpPipelinePolicy? observer)
     {
-        _queues = new Lazy<QueueServiceClient>(queues);
+        _queues = new Lazy<QueueServiceClient>(() => queues(QueueOptions(MessageEncoding, observer)));
+        _verbatimQueues = new Lazy<QueueServiceClient>(() => queues(QueueOptions(QueueMessageEncoding.None, observer)));
         _tables = new Lazy<TableServiceClient>(tables);
     }
 
     public QueueServiceClient Queues => _queues.Value;
 
+    /// <summary>
+    /// The same queues with no message encoding: message text is read and written as stored. For tools that move
+    /// messages between queues, so a message that is not valid base64 (a likely reason it was poisoned) moves too.
+    /// </summary>
+    public QueueServiceClient VerbatimQueues => _verbatimQueues.Value;
+
     public TableServiceClient Tables => _tables.Value;
 
-    /// <summary>Every queue client uses this encoding, the same as <c>host.json</c>'s <c>messageEncoding</c>.</summary>
+    /// <summary>Every queue client but <see cref="VerbatimQueues"/> uses this encoding, the same as <c>host.json</c>'s <c>messageEncoding</c>.</summary>
     public static QueueMessageEncoding MessageEncoding => QueueMessageEncoding.Base64;
 
     /// <summary>
@@ -46,9 +54,9 @@ public sealed class StorageAccount
         retry.NetworkTimeout = TimeSpan.FromSeconds(5);
     }
 
-    private static QueueClientOptions QueueOptions(HttpPipelinePolicy? observer)
+    private static QueueClientOptions QueueOptions(QueueMessageEncoding encoding, HttpPipelinePolicy? observer)
     {
-        var options = new QueueClientOptions { MessageEncoding = MessageEncoding };
+        var options = new QueueClientOptions { MessageEncoding = encoding };
         ConfigureRetries(options.Retry);
         Observe(options, observer);
         return options;
@@ -103,8 +111,9 @@ public sealed class StorageAccount
             }
 
             return new StorageAccount(
-                () => new QueueServiceClient(connectionString, QueueOptions(requestObserver)),
-                () => new TableServiceClient(connectionString, TableOptions(requestObserver)));
+                options => new QueueServiceClient(connectionString, options),
+                () => new TableServiceClient(connectionString, TableOptions(requestObserver)),
+                requestObserver);
         }
 
         var section = configuration.GetSection(SettingName);
@@ -126,8 +135,9 @@ public sealed class StorageAccount
         }
 
         return new StorageAccount(
-            () => new QueueServiceClient(queues, credential, QueueOptions(requestObserver)),
-            () => new TableServiceClient(tables, credential, TableOptions(requestObserver)));
+            options => new QueueServiceClient(queues, credential, options),
+            () => new TableServiceClient(tables, credential, TableOptions(requestObserver)),
+            requestObserver);
     }
 }
 

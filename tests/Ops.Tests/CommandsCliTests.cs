@@ -210,7 +210,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
 
         var run = await OpsRun.RunAsync(OpsRun.EnvironmentFor(_sandbox, wrongToken), "commands", "deploy");
 
-        Assert.Equal(ExitCodes.DiscordOrNetwork, run.ExitCode);
+        Assert.Equal(ExitCodes.ServiceOrNetwork, run.ExitCode);
         Assert.Contains("401", run.Error, StringComparison.Ordinal);
         Assert.Contains("PUT /applications/{application}/commands", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(wrongToken, run.Output + run.Error, StringComparison.Ordinal);
@@ -226,7 +226,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
 
         var run = await OpsRun.RunAsync(environment, "commands", "check");
 
-        Assert.Equal(ExitCodes.DiscordOrNetwork, run.ExitCode);
+        Assert.Equal(ExitCodes.ServiceOrNetwork, run.ExitCode);
         Assert.StartsWith("Cannot reach Discord", run.Error, StringComparison.Ordinal);
     }
 

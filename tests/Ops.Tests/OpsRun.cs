@@ -1,4 +1,6 @@
 using Serverless.Sandbox;
+using Serverless.Storage;
+using Serverless.TestSupport;
 
 namespace Serverless.Ops.Tests;
 
@@ -7,11 +9,16 @@ internal sealed record OpsRun(int ExitCode, string Output, string Error)
 {
     public string[] OutputLines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public static async Task<OpsRun> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public static Task<OpsRun> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        RunAsync(TimeProvider.System, environment, args);
+
+    public static async Task<OpsRun> RunAsync(TimeProvider timeProvider, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await OpsCli.RunAsync(args, environment, output, error);
+        var code = await OpsCli.RunAsync(args, environment, output, error, timeProvider);
         return new OpsRun(code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
     }
 
@@ -21,6 +28,12 @@ internal sealed record OpsRun(int ExitCode, string Output, string Error)
         ["Discord__ApplicationId"] = sandbox.ApplicationId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Discord__BotToken"] = botToken ?? sandbox.BotToken,
         ["Discord__ApiBaseUrl"] = sandbox.ApiBaseUrl,
+    };
+
+    /// <summary>The environment that points the CLI at <paramref name="azurite"/>'s storage.</summary>
+    public static Dictionary<string, string?> EnvironmentFor(AzuriteServer azurite) => new(StringComparer.OrdinalIgnoreCase)
+    {
+        [StorageAccount.SettingName] = azurite.ConnectionString,
     };
 
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{Output}\nstderr:\n{Error}";

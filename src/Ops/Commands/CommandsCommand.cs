@@ -54,7 +54,7 @@ internal static class CommandsCommand
     {
         var guild = GuildOption();
         var manifestFile = ManifestOption();
-        var settings = SettingsOption();
+        var settings = OpsSettings.FileOption();
         var command = new Command(
             "deploy",
             "Replace Discord's commands with the manifest (bulk overwrite): globally, or in one guild, where changes show at once.\n"
@@ -85,7 +85,7 @@ internal static class CommandsCommand
     {
         var guild = GuildOption();
         var manifestFile = ManifestOption();
-        var settings = SettingsOption();
+        var settings = OpsSettings.FileOption();
         var command = new Command(
             "check",
             "Compare Discord's commands with the manifest, ignoring fields Discord assigns and fields at their defaults.\n"
@@ -135,9 +135,6 @@ internal static class CommandsCommand
 
     private static Option<FileInfo?> ManifestOption() =>
         new("--manifest") { HelpName = "FILE", Description = "A manifest file (as written by 'commands export') instead of the commands defined in code." };
-
-    private static Option<FileInfo?> SettingsOption() =>
-        new("--settings") { HelpName = "FILE", Description = "A local.settings.json whose Values supply settings the environment does not." };
 
     private static string Scope(OpsSettings config, ulong? guildId) => guildId is { } id
         ? string.Create(CultureInfo.InvariantCulture, $"guild {id} (application {config.ApplicationId})")
@@ -195,23 +192,23 @@ internal static class CommandsCommand
         {
             // The message holds the status, Discord's code and the route template: never the URL or the token.
             await error.WriteLineAsync(exception.Message);
-            return ExitCodes.DiscordOrNetwork;
+            return ExitCodes.ServiceOrNetwork;
         }
         catch (HttpRequestException exception)
         {
             await error.WriteLineAsync($"Cannot reach Discord: {exception.Message}");
-            return ExitCodes.DiscordOrNetwork;
+            return ExitCodes.ServiceOrNetwork;
         }
         catch (System.Text.Json.JsonException exception)
         {
             // A proxy's page or a changed API: the manifest file's JSON errors are turned into usage errors before this.
             await error.WriteLineAsync($"Discord's answer could not be read: {exception.Message}");
-            return ExitCodes.DiscordOrNetwork;
+            return ExitCodes.ServiceOrNetwork;
         }
         catch (TaskCanceledException exception) when (exception.InnerException is TimeoutException)
         {
             await error.WriteLineAsync("Discord did not answer in time.");
-            return ExitCodes.DiscordOrNetwork;
+            return ExitCodes.ServiceOrNetwork;
         }
     }
 }

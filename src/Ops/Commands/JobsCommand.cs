@@ -1,0 +1,72 @@
+using System.CommandLine;
+
+namespace Serverless.Ops.Commands;
+
+/// <summary><c>jobs send</c>: puts one hand-written job on a work queue.</summary>
+internal static class JobsCommand
+{
+    public static Command Create(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, TimeProvider timeProvider) =>
+        new("jobs", "Enqueue one-off jobs.")
+        {
+            CreateSend(environment, output, error, timeProvider),
+        };
+
+    private static Command CreateSend(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, TimeProvider timeProvider)
+    {
+        var queueArgument = WorkQueueArgument.Create("The work queue to send the job to; created if it does not exist.");
+        var json = new Option<string>("--json")
+        {
+            HelpName = "JSON|@FILE",
+            Description = "The job as a JSON object, or @FILE to read it from a file.",
+            Required = true,
+        };
+        var settings = OpsSettings.FileOption();
+        var command = new Command(
+            "send",
+            "Send one job to QUEUE and print its correlation id. The CLI sets correlationId to a fresh id (replacing any given), "
+            + "and v (1) and enqueuedAt (now, UTC) when absent.")
+        {
+            queueArgument, json, settings,
+        };
+        command.SetAction((parse, cancellationToken) => StorageCommandGuard.RunAsync(error, async () =>
+        {
+            var queue = WorkQueueArgument.Validate(parse.GetValue(queueArgument));
+            var text = await ReadJsonAsync(parse.GetValue(json)!, cancellationToken);
+            var now = timeProvider.GetUtcNow();
+            var correlationId = Guid.CreateVersion7(now).ToString("N");
+            var message = JobMessage.Create(text, correlationId, now);
+
+            var account = await OpsSettings.LoadStorageAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
+            var client = account.Queues.GetQueueClient(queue);
+            await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await client.SendMessageAsync(message, cancellationToken);
+
+            await output.WriteLineAsync($"Sent job {correlationId} to {queue}.");
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static async Task<string> ReadJsonAsync(string value, CancellationToken cancellationToken)
+    {
+        if (!value.StartsWith('@'))
+        {
+            return value;
+        }
+
+        if (value.Length == 1)
+        {
+            throw new OpsUsageException("--json @ needs a file name: --json @job.json.");
+        }
+
+        var path = Path.GetFullPath(value[1..]);
+        try
+        {
+            return await File.ReadAllTextAsync(path, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new OpsUsageException($"Cannot read {path}: {exception.Message}");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+using Serverless.Storage;
+using Serverless.TestSupport;
+
+namespace Serverless.Ops.Tests;
+
+/// <summary>One private Azurite per test class, and the storage account the tests use to set up and inspect queues.</summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    public AzuriteServer Server { get; private set; } = null!;
+
+    public StorageAccount Account { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await AzuriteServer.StartAsync();
+        Account = StorageAccount.FromConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageAccount.SettingName] = Server.ConnectionString })
+            .Build());
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
