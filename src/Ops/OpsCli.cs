@@ -23,13 +23,14 @@ public static class OpsCli
         var root = new RootCommand(
             "Operations for the serverless Discord bot.\n"
             + "Settings come from the environment (Discord__ApplicationId, Discord__BotToken, Discord__ApiBaseUrl for commands; "
-            + "AzureWebJobsStorage or AzureWebJobsStorage__accountName for queues and jobs), "
+            + "AzureWebJobsStorage or AzureWebJobsStorage__accountName for queues, jobs and posts), "
             + "over the Values of --settings local.settings.json when given.\n"
             + ExitCodes.Help)
         {
             CommandsCommand.Create(environment, output, error),
             QueuesCommand.Create(environment, output, error),
             JobsCommand.Create(environment, output, error, timeProvider),
+            PostsCommand.Create(environment, output, error, timeProvider),
         };
 
         // No response files: '@FILE' belongs to 'jobs send --json', which reads the job from that file.

@@ -43,7 +43,7 @@ internal static class QueuesCommand
                 rows.Add([queue, Format(depth), Format(poison)]);
             }
 
-            await WriteTableAsync(output, rows);
+            await TextTable.WriteAsync(output, rows);
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;
@@ -148,15 +148,4 @@ internal static class QueuesCommand
     private static string Format(int count) => count.ToString(CultureInfo.InvariantCulture);
 
     private static string Messages(int count) => count == 1 ? "1 message" : Format(count) + " messages";
-
-    /// <summary>The first column left-aligned, the counts right-aligned, two spaces between columns.</summary>
-    private static async Task WriteTableAsync(TextWriter output, List<string[]> rows)
-    {
-        var widths = Enumerable.Range(0, rows[0].Length).Select(column => rows.Max(row => row[column].Length)).ToArray();
-        foreach (var row in rows)
-        {
-            var cells = row.Select((cell, column) => column == 0 ? cell.PadRight(widths[column]) : cell.PadLeft(widths[column]));
-            await output.WriteLineAsync(string.Join("  ", cells).TrimEnd());
-        }
-    }
 }

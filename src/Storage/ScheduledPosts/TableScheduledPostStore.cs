@@ -194,18 +194,15 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
         var guildId = ulong.Parse(row.GetString("GuildId")!, CultureInfo.InvariantCulture);
         var postId = row.GetString("PostId")!;
         await onClaimed(new PostClaim(guildId, postId, DueOf(row.RowKey), attempt), cancellationToken);
-
-        // Informational mirror for list/show; the lease above is what guards the claim.
-        await MergeStatusAsync(guildId, postId, PostStatus.Processing, cancellationToken);
         return ClaimResult.Claimed;
     }
 
-    public async Task CompleteAsync(PostClaim claim, DateTimeOffset occurrence, ulong messageId, DateTimeOffset? next, CancellationToken cancellationToken)
+    public async Task CompleteAsync(PostClaim claim, DateTimeOffset occurrence, ulong messageId, DateTimeOffset? nextRunAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
         var row = await GetRowAsync(Posts, Key(claim.GuildId), claim.PostId, cancellationToken);
         var cancelled = row is null || ParseStatus(row) == PostStatus.Cancelled;
-        if (!cancelled && next is { } nextDue && nextDue != claim.Due)
+        if (!cancelled && nextRunAt is { } nextDue && nextDue != claim.Due)
         {
             // The next occurrence's index row before anything else: a crash after it only repeats this completion.
             await Due.WithTableAsync(() => Due.UpsertEntityAsync(DueEntity(claim.GuildId, claim.PostId, nextDue), TableUpdateMode.Replace, cancellationToken), cancellationToken);
@@ -213,8 +210,8 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
 
         if (row is not null && !cancelled)
         {
-            row["Status"] = StatusName(next is null ? PostStatus.Published : PostStatus.Pending);
-            row["NextRunAt"] = next;
+            row["Status"] = StatusName(nextRunAt is null ? PostStatus.Published : PostStatus.Pending);
+            row["NextRunAt"] = nextRunAt;
             row["Attempts"] = 0;
             row["LastError"] = null;
             row["LastPublishedOccurrence"] = occurrence;
@@ -225,7 +222,7 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
         await DeleteDueAsync(claim.GuildId, claim.PostId, claim.Due, cancellationToken);
     }
 
-    public async Task FailAsync(PostClaim claim, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
+    public async Task FailAsync(PostClaim claim, string failure, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
         if (retryAt is { } at)
@@ -250,7 +247,7 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
         {
             ["Status"] = StatusName(retryAt is null ? PostStatus.Failed : PostStatus.Pending),
             ["Attempts"] = claim.Attempt,
-            ["LastError"] = error,
+            ["LastError"] = failure,
         };
         await MergeIfExistsAsync(row, cancellationToken);
     }
@@ -281,8 +278,11 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
             () => Settings.UpsertEntityAsync(new TableEntity(Key(guildId), SettingsRow) { ["TimeZone"] = timeZone }, TableUpdateMode.Merge, cancellationToken),
             cancellationToken);
 
-    private async Task MergeStatusAsync(ulong guildId, string postId, PostStatus status, CancellationToken cancellationToken) =>
-        await MergeIfExistsAsync(new TableEntity(Key(guildId), postId) { ["Status"] = StatusName(status) }, cancellationToken);
+    public Task MarkProcessingAsync(PostClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        return MergeIfExistsAsync(new TableEntity(Key(claim.GuildId), claim.PostId) { ["Status"] = StatusName(PostStatus.Processing) }, cancellationToken);
+    }
 
     private async Task MergeIfExistsAsync(TableEntity entity, CancellationToken cancellationToken)
     {

@@ -27,6 +27,7 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
         Assert.Equal(due.Id, claim.PostId);
         Assert.Equal(due.NextRunAt, claim.Due);
         Assert.Equal(1, claim.Attempt);
+        await store.MarkProcessingAsync(claim, CancellationToken.None);
         Assert.Equal(PostStatus.Processing, (await store.GetAsync(guild, due.Id, CancellationToken.None))!.Status);
     }
 
@@ -69,7 +70,7 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
         var post = await CreateAsync(store, guild, "oneoff", Now.AddMinutes(-1));
         var claim = Assert.Single((await ClaimAsync(store, Now)).Where(c => c.GuildId == guild));
 
-        await store.CompleteAsync(claim, claim.Due, 555, next: null, CancellationToken.None);
+        await store.CompleteAsync(claim, claim.Due, 555, nextRunAt: null, CancellationToken.None);
 
         var stored = (await store.GetAsync(guild, post.Id, CancellationToken.None))!;
         Assert.Equal(PostStatus.Published, stored.Status);

@@ -53,6 +53,7 @@ public sealed partial class PostPublisher(
             return Skip(correlationId, claim, "already published");
         }
 
+        await store.MarkProcessingAsync(claim, cancellationToken);
         try
         {
             var message = await discord().CreateMessageAsync(post.ChannelId, new MessageCreatePayload

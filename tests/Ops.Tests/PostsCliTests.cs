@@ -1,0 +1,101 @@
+using Serverless.Domain.Features.ScheduledPosts;
+using Serverless.Storage.ScheduledPosts;
+
+namespace Serverless.Ops.Tests;
+
+public sealed class PostsCliTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+    private static long s_guild = 600000000000000000;
+
+    private Dictionary<string, string?> Environment => OpsRun.EnvironmentFor(azurite.Server);
+
+    private TableScheduledPostStore Store => new(azurite.Account);
+
+    [Fact]
+    public async Task List_FiltersByGuildAndStatus_AndShowsTheLastError()
+    {
+        var guild = NextGuild();
+        await CreateFailedAsync(guild, "broken1", "Missing permissions (50013): the bot may not send messages in that channel.");
+        await CreateAsync(guild, "fine1");
+
+        var run = await OpsRun.RunAsync(Environment, "posts", "list", "--guild", guild.ToString(System.Globalization.CultureInfo.InvariantCulture), "--status", "failed");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.StartsWith("guild", run.OutputLines[0], StringComparison.Ordinal);
+        var line = Assert.Single(run.OutputLines.Skip(1));
+        Assert.Contains("broken1", line, StringComparison.Ordinal);
+        Assert.Contains("failed", line, StringComparison.Ordinal);
+        Assert.Contains("Missing permissions (50013)", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequeueByStatus_PutsFailedPostsBackToPending_DueAtOnce()
+    {
+        var guild = NextGuild();
+        await CreateFailedAsync(guild, "broken2", "Discord answered 502 (gave up after 5 attempts)");
+        await CreateFailedAsync(guild, "broken3", "Unknown channel (10003): the channel was deleted.");
+
+        var run = await OpsRun.RunAsync(Environment, "posts", "requeue", "--status", "failed", "--guild", guild.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Equal("Requeued 2 posts.", run.OutputLines[^1]);
+        foreach (var id in new[] { "broken2", "broken3" })
+        {
+            var post = await Store.GetAsync(guild, id, CancellationToken.None);
+            Assert.Equal(PostStatus.Pending, post!.Status);
+            Assert.Equal(0, post.Attempts);
+        }
+
+        var claimed = new List<PostClaim>();
+        await Store.ClaimDueAsync(Now, TimeSpan.FromMinutes(2), (claim, _) => { lock (claimed) { claimed.Add(claim); } return Task.CompletedTask; }, CancellationToken.None);
+        Assert.Equal(["broken2", "broken3"], claimed.Where(c => c.GuildId == guild).Select(c => c.PostId).Order());
+    }
+
+    [Fact]
+    public async Task Requeue_WithoutIdOrStatus_OrAnUnknownId_IsAUsageError()
+    {
+        var neither = await OpsRun.RunAsync(Environment, "posts", "requeue");
+        var unknown = await OpsRun.RunAsync(Environment, "posts", "requeue", "--id", "nosuchid");
+        var published = await OpsRun.RunAsync(Environment, "posts", "requeue", "--status", "published");
+
+        Assert.Equal(ExitCodes.UsageOrConfiguration, neither.ExitCode);
+        Assert.Equal("Give either --id ID or --status failed,processing.", Assert.Single(neither.ErrorLines));
+        Assert.Equal(ExitCodes.UsageOrConfiguration, unknown.ExitCode);
+        Assert.Equal("No scheduled post 'nosuchid'.", Assert.Single(unknown.ErrorLines));
+        Assert.Equal(ExitCodes.UsageOrConfiguration, published.ExitCode);
+    }
+
+    private static ulong NextGuild() => (ulong)Interlocked.Add(ref s_guild, 10);
+
+    private async Task CreateAsync(ulong guild, string id) =>
+        await Store.CreateAsync(new ScheduledPost
+        {
+            Id = id,
+            GuildId = guild,
+            ChannelId = 5,
+            Content = "hello",
+            Anchor = Now.AddHours(1),
+            NextRunAt = Now.AddHours(1),
+            CreatedBy = 1,
+            CreatedAt = Now,
+        }, CancellationToken.None);
+
+    /// <summary>A post whose only occurrence was claimed and failed for good, as the publisher leaves it.</summary>
+    private async Task CreateFailedAsync(ulong guild, string id, string error)
+    {
+        var due = Now.AddMinutes(-10);
+        await Store.CreateAsync(new ScheduledPost
+        {
+            Id = id,
+            GuildId = guild,
+            ChannelId = 5,
+            Content = "hello",
+            Anchor = due,
+            NextRunAt = due,
+            CreatedBy = 1,
+            CreatedAt = Now,
+        }, CancellationToken.None);
+        await Store.FailAsync(new PostClaim(guild, id, due, 5), error, retryAt: null, CancellationToken.None);
+    }
+}
