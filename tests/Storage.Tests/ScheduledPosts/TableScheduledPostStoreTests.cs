@@ -21,9 +21,7 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
         var due = await CreateAsync(store, guild, "due", Now.AddMinutes(-1));
         await CreateAsync(store, guild, "later", Now.AddMinutes(5));
 
-        var claims = await ClaimAsync(store, Now);
-
-        var claim = Assert.Single(claims.Where(c => c.GuildId == guild));
+        var claim = Assert.Single(await ClaimAsync(store, Now, guild));
         Assert.Equal(due.Id, claim.PostId);
         Assert.Equal(due.NextRunAt, claim.Due);
         Assert.Equal(1, claim.Attempt);
@@ -36,10 +34,10 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
     {
         var (store, guild) = NewStore();
         await CreateAsync(store, guild, "leased", Now.AddMinutes(-1));
-        Assert.Single((await ClaimAsync(store, Now)).Where(c => c.GuildId == guild));
+        Assert.Single(await ClaimAsync(store, Now, guild));
 
-        Assert.Empty((await ClaimAsync(store, Now.AddMinutes(1))).Where(c => c.GuildId == guild));
-        var again = Assert.Single((await ClaimAsync(store, Now + Lease + TimeSpan.FromSeconds(1))).Where(c => c.GuildId == guild));
+        Assert.Empty(await ClaimAsync(store, Now.AddMinutes(1), guild));
+        var again = Assert.Single(await ClaimAsync(store, Now + Lease + TimeSpan.FromSeconds(1), guild));
         Assert.Equal(2, again.Attempt);
     }
 
@@ -68,7 +66,7 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
     {
         var (store, guild) = NewStore();
         var post = await CreateAsync(store, guild, "oneoff", Now.AddMinutes(-1));
-        var claim = Assert.Single((await ClaimAsync(store, Now)).Where(c => c.GuildId == guild));
+        var claim = Assert.Single(await ClaimAsync(store, Now, guild));
 
         await store.CompleteAsync(claim, claim.Due, 555, nextRunAt: null, CancellationToken.None);
 
@@ -77,7 +75,7 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
         Assert.Equal(555UL, stored.LastMessageId);
         Assert.Equal(claim.Due, stored.LastPublishedOccurrence);
         Assert.Empty(await DueRowsAsync(guild));
-        Assert.Empty((await ClaimAsync(store, Now + Lease + Lease)).Where(c => c.GuildId == guild));
+        Assert.Empty(await ClaimAsync(store, Now + Lease + Lease, guild));
     }
 
     [Fact]
@@ -85,7 +83,7 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
     {
         var (store, guild) = NewStore();
         var post = await CreateAsync(store, guild, "daily", Now.AddMinutes(-1), new PostRecurrence(RecurrenceKind.Daily));
-        var claim = Assert.Single((await ClaimAsync(store, Now)).Where(c => c.GuildId == guild));
+        var claim = Assert.Single(await ClaimAsync(store, Now, guild));
         var next = claim.Due.AddDays(1);
 
         await store.CompleteAsync(claim, claim.Due, 556, next, CancellationToken.None);
@@ -94,7 +92,7 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
         Assert.Equal(PostStatus.Pending, stored.Status);
         Assert.Equal(next, stored.NextRunAt);
         Assert.Single(await DueRowsAsync(guild));
-        var nextClaim = Assert.Single((await ClaimAsync(store, next.AddSeconds(1))).Where(c => c.GuildId == guild));
+        var nextClaim = Assert.Single(await ClaimAsync(store, next.AddSeconds(1), guild));
         Assert.Equal(next, nextClaim.Due);
         Assert.Equal(1, nextClaim.Attempt);
     }
@@ -104,11 +102,11 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
     {
         var (store, guild) = NewStore();
         var post = await CreateAsync(store, guild, "flaky", Now.AddMinutes(-1));
-        var claim = Assert.Single((await ClaimAsync(store, Now)).Where(c => c.GuildId == guild));
+        var claim = Assert.Single(await ClaimAsync(store, Now, guild));
 
         await store.FailAsync(claim, "Discord answered 502", Now.AddSeconds(30), CancellationToken.None);
-        Assert.Empty((await ClaimAsync(store, Now.AddSeconds(29))).Where(c => c.GuildId == guild));
-        var retry = Assert.Single((await ClaimAsync(store, Now.AddSeconds(31))).Where(c => c.GuildId == guild));
+        Assert.Empty(await ClaimAsync(store, Now.AddSeconds(29), guild));
+        var retry = Assert.Single(await ClaimAsync(store, Now.AddSeconds(31), guild));
         Assert.Equal(2, retry.Attempt);
 
         await store.FailAsync(retry, "Missing permissions (50013)", retryAt: null, CancellationToken.None);
@@ -120,7 +118,7 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
         Assert.Contains(await store.ListAsync(null, [PostStatus.Failed], CancellationToken.None), listed => listed.Id == post.Id);
 
         Assert.True(await store.RequeueAsync(guild, post.Id, Now.AddMinutes(5), CancellationToken.None));
-        var requeued = Assert.Single((await ClaimAsync(store, Now.AddMinutes(5))).Where(c => c.GuildId == guild));
+        var requeued = Assert.Single(await ClaimAsync(store, Now.AddMinutes(5), guild));
         Assert.Equal(post.NextRunAt, requeued.Due);
         Assert.Equal(1, requeued.Attempt);
         Assert.Equal(0, (await store.GetAsync(guild, post.Id, CancellationToken.None))!.Attempts);
@@ -176,11 +174,12 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
         return post;
     }
 
-    private static async Task<List<PostClaim>> ClaimAsync(TableScheduledPostStore store, DateTimeOffset now)
+    /// <summary>One timer run; only <paramref name="guild"/>'s claims are returned (the table holds other tests' posts too).</summary>
+    private static async Task<List<PostClaim>> ClaimAsync(TableScheduledPostStore store, DateTimeOffset now, ulong guild)
     {
         var claims = new ConcurrentBag<PostClaim>();
         await store.ClaimDueAsync(now, Lease, (claim, _) => { claims.Add(claim); return Task.CompletedTask; }, CancellationToken.None);
-        return [.. claims];
+        return [.. claims.Where(claim => claim.GuildId == guild)];
     }
 
     private async Task<List<TableEntity>> DueRowsAsync(ulong guild)

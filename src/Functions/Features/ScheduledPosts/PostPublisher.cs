@@ -45,7 +45,8 @@ public sealed partial class PostPublisher(
 
         var now = timeProvider.GetUtcNow();
         var zone = GuildTimeZones.TryFind(post.TimeZone, out var found, out _) ? found : GuildTimeZones.Utc;
-        var (occurrence, next) = PostSchedule.CatchUp(post.Recurrence, post.Anchor, zone, claim.Due, now);
+        // Another instance's clock may have claimed it a moment "early" by ours.
+        var (occurrence, next) = PostSchedule.CatchUp(post.Recurrence, post.Anchor, zone, claim.Due, now > claim.Due ? now : claim.Due);
         if (post.LastPublishedOccurrence is { } published && published >= occurrence)
         {
             // Discord has it and we recorded it; a previous try died before tidying up.
