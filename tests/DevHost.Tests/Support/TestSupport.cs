@@ -131,7 +131,7 @@ internal sealed record RecordedCall(string FunctionName, string Payload, DateTim
 internal static class TestTimeouts
 {
     /// <summary>A safety net for waits on signals: long enough never to fire on a working build, short enough to fail fast.</summary>
-    public static readonly TimeSpan Signal = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Signal = TimeSpan.FromSeconds(30);
 }
 
 internal static class TestPaths
