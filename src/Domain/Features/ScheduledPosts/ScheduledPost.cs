@@ -67,10 +67,10 @@ public interface IScheduledPostStore
     Task<ClaimRun> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, Func<PostClaim, CancellationToken, Task> onClaimed, CancellationToken cancellationToken);
 
     /// <summary>The occurrence was published (or found already published): record it, schedule the next or finish.</summary>
-    Task CompleteAsync(PostClaim claim, DateTimeOffset occurrence, ulong messageId, DateTimeOffset? next, CancellationToken cancellationToken);
+    Task CompleteAsync(PostClaim claim, DateTimeOffset occurrence, ulong messageId, DateTimeOffset? nextRunAt, CancellationToken cancellationToken);
 
-    /// <summary>A failed try: retry at <paramref name="retryAt"/>, or (null) mark the post failed with <paramref name="error"/>.</summary>
-    Task FailAsync(PostClaim claim, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken);
+    /// <summary>A failed try: retry at <paramref name="retryAt"/>, or (null) mark the post failed with <paramref name="failure"/>.</summary>
+    Task FailAsync(PostClaim claim, string failure, DateTimeOffset? retryAt, CancellationToken cancellationToken);
 
     /// <summary>Operators: back to pending, due now, attempts reset. False when the post is unknown or published/cancelled.</summary>
     Task<bool> RequeueAsync(ulong guildId, string postId, DateTimeOffset now, CancellationToken cancellationToken);
