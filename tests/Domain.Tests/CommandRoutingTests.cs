@@ -2,7 +2,9 @@ using Microsoft.Extensions.Time.Testing;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Ping;
+using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
+using Serverless.TestSupport;
 
 namespace Serverless.Domain.Tests;
 
@@ -10,7 +12,11 @@ public sealed class CommandRoutingTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
 
-    private CommandRouter Router() => new(new PingCommand(_time), new HelpCommand(), new StatusCommand(new FixedProbes(), new FixedProbes()));
+    private CommandRouter Router() => new(
+        new PingCommand(_time),
+        new HelpCommand(),
+        new StatusCommand(new FixedProbes(), new FixedProbes()),
+        new ScheduleCommand(new InMemoryScheduledPostStore(), _time));
 
     [Fact]
     public void Find_EveryCatalogCommand_RoutesToTheClassDeclaringIt()
@@ -32,6 +38,17 @@ public sealed class CommandRoutingTests
     public void Find_UnknownName_ReturnsNull(string name)
     {
         Assert.Null(Router().Find(name));
+    }
+
+    [Theory]
+    [InlineData("schedule:create:1:2:none", true)]
+    [InlineData("schedule:edit:1", false)]
+    [InlineData("other", false)]
+    public void FindModalHandler_RoutesByCustomIdPrefix(string customId, bool toSchedule)
+    {
+        var handler = Router().FindModalHandler(customId);
+
+        Assert.Equal(toSchedule, handler is ScheduleCommand);
     }
 
     [Fact]

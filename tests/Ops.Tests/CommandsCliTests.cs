@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Serverless.Discord.Commands;
 using Serverless.Domain.Commands;
 using Serverless.Sandbox;
@@ -56,10 +57,10 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var check = await OpsRun.RunAsync(Environment, "commands", "check");
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
-        Assert.Equal("Deployed 3 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status", deploy.OutputLines.Single());
-        Assert.Equal(["ping", "help", "status"], _sandbox.State.Commands().Select(command => command.Name));
+        Assert.Equal("Deployed 4 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status, schedule", deploy.OutputLines.Single());
+        Assert.Equal(["ping", "help", "status", "schedule"], _sandbox.State.Commands().Select(command => command.Name));
         Assert.True(check.ExitCode == ExitCodes.Ok, check.ToString());
-        Assert.StartsWith("No drift: the 3 commands of the global commands", check.Output, StringComparison.Ordinal);
+        Assert.StartsWith("No drift: the 4 commands of the global commands", check.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -104,16 +105,44 @@ public sealed class CommandsCliTests : IAsyncLifetime
     public async Task Check_IgnoresServerFieldsAndDefaults()
     {
         // Discord's side as a minimal body: type, contexts, integration_types, nsfw and required left to their defaults.
-        var minimal = """
+        var minimal = $$"""
             [{"name":"ping","description":"Check that the bot is alive and how fast it answers"},
              {"name":"help","description":"List the bot's commands","default_member_permissions":null,"nsfw":false},
-             {"name":"status","description":"Show whether the bot's storage and Discord connection are healthy","default_member_permissions":"32","contexts":[0],"integration_types":[0],"options":[]}]
+             {"name":"status","description":"Show whether the bot's storage and Discord connection are healthy","default_member_permissions":"32","contexts":[0],"integration_types":[0],"options":[]},
+             {{Minimal("schedule")}}]
             """;
         await PutRawAsync("commands", minimal);
 
         var check = await OpsRun.RunAsync(Environment, "commands", "check");
 
         Assert.True(check.ExitCode == ExitCodes.Ok, check.ToString());
+    }
+
+    /// <summary>The manifest's command without the fields Discord may leave to their defaults (type, integration_types, required false).</summary>
+    private static string Minimal(string name)
+    {
+        var command = JsonNode.Parse(CommandManifest.ToJson(CommandManifest.Create(CommandCatalog.Definitions)))!.AsArray()
+            .Single(node => (string?)node!["name"] == name)!.AsObject();
+        command.Remove("type");
+        command.Remove("integration_types");
+        RemoveRequiredFalse(command["options"]!.AsArray());
+        return command.ToJsonString();
+
+        static void RemoveRequiredFalse(JsonArray options)
+        {
+            foreach (var option in options.Select(node => node!.AsObject()))
+            {
+                if (option["required"]?.GetValue<bool>() == false)
+                {
+                    option.Remove("required");
+                }
+
+                if (option["options"] is JsonArray nested)
+                {
+                    RemoveRequiredFalse(nested);
+                }
+            }
+        }
     }
 
     [Fact]
@@ -148,14 +177,14 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var globalCheck = await OpsRun.RunAsync(Environment, "commands", "check");
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
-        Assert.Equal(["ping", "help", "status"], _sandbox.State.Commands(GuildId).Select(command => command.Name));
+        Assert.Equal(["ping", "help", "status", "schedule"], _sandbox.State.Commands(GuildId).Select(command => command.Name));
         Assert.Empty(_sandbox.State.Commands());
         // contexts and integration_types are for global commands only.
         Assert.All(_sandbox.State.Commands(GuildId), command => Assert.False(command.Json.TryGetProperty("contexts", out _)));
         Assert.True(guildCheck.ExitCode == ExitCodes.Ok, guildCheck.ToString());
         Assert.Contains($"guild {Guild}", guildCheck.Output, StringComparison.Ordinal);
         Assert.True(globalCheck.ExitCode == ExitCodes.Drift, globalCheck.ToString());
-        Assert.Equal(["+ added ping", "+ added help", "+ added status"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
+        Assert.Equal(["+ added ping", "+ added help", "+ added status", "+ added schedule"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
     }
 
     [Fact]
@@ -249,7 +278,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var run = await OpsRun.RunAsync(environment, "commands", "deploy", "--settings", settings);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
-        Assert.Equal(3, _sandbox.State.Commands().Count);
+        Assert.Equal(4, _sandbox.State.Commands().Count);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class InteractionMessageCodecTests
                 GuildId = 900000000000000001,
                 ChannelId = 900000000000000002,
                 UserId = 80351110224678912,
+                MemberPermissions = MemberPermissions.ManageMessages | (MemberPermissions)(1UL << 40),
                 Locale = "en-GB",
                 Options = new Dictionary<string, string> { ["verbose"] = "true" },
             },

@@ -83,7 +83,8 @@ public sealed class ApplicationCommandOptionPayload
     [JsonPropertyName("options")]
     public IList<ApplicationCommandOptionPayload>? Options { get; set; }
 
-    // Not yet produced from CommandDefinition, but read so a hand-edited manifest or Discord's side compares fully.
+    // Choices and channel types come from CommandDefinition; the rest is not yet produced from it, but is read so
+    // that a hand-edited manifest or Discord's side compares fully.
     [JsonPropertyName("choices")]
     public IList<ApplicationCommandChoicePayload>? Choices { get; set; }
 

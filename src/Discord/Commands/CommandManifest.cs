@@ -60,6 +60,12 @@ public static partial class CommandManifest
         Description = option.Description,
         Required = option.Required,
         Options = option.Options.Count == 0 ? null : [.. option.Options.Select(ToPayload)],
+        Choices = option.Choices.Count == 0 ? null : [.. option.Choices.Select(choice => new ApplicationCommandChoicePayload
+        {
+            Name = choice.Name,
+            Value = JsonSerializer.SerializeToElement(choice.Value, DiscordJsonContext.Default.String),
+        })],
+        ChannelTypes = option.ChannelTypes.Count == 0 ? null : [.. option.ChannelTypes.Select(type => (int)type)],
     };
 
     /// <summary>

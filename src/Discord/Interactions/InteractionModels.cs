@@ -27,6 +27,18 @@ public enum InteractionCallbackType
     Modal = 9,
 }
 
+public enum ComponentType
+{
+    ActionRow = 1,
+    TextInput = 4,
+}
+
+public enum TextInputStyle
+{
+    Short = 1,
+    Paragraph = 2,
+}
+
 [Flags]
 public enum MessageFlags
 {
@@ -99,6 +111,10 @@ public sealed class InteractionDataPayload
 
     [JsonPropertyName("component_type")]
     public int? ComponentType { get; set; }
+
+    /// <summary>A modal submit's rows of text inputs, with what was typed.</summary>
+    [JsonPropertyName("components")]
+    public List<ComponentPayload>? Components { get; set; }
 }
 
 public sealed class CommandOptionPayload
@@ -168,6 +184,47 @@ public sealed class InteractionCallbackDataPayload
 
     [JsonPropertyName("choices")]
     public List<AutocompleteChoicePayload>? Choices { get; set; }
+
+    /// <summary>Modal (type 9) only, with <see cref="Title"/> and <see cref="Components"/>.</summary>
+    [JsonPropertyName("custom_id")]
+    public string? CustomId { get; set; }
+
+    [JsonPropertyName("title")]
+    public string? Title { get; set; }
+
+    [JsonPropertyName("components")]
+    public List<ComponentPayload>? Components { get; set; }
+}
+
+/// <summary>
+/// A message or modal component: an action row holding <see cref="Components"/>, or a text input. The same shape
+/// goes out in a modal and comes back in its submit, then with <see cref="Value"/> filled in.
+/// </summary>
+public sealed class ComponentPayload
+{
+    [JsonPropertyName("type")]
+    public ComponentType Type { get; set; }
+
+    [JsonPropertyName("custom_id")]
+    public string? CustomId { get; set; }
+
+    [JsonPropertyName("style")]
+    public TextInputStyle? Style { get; set; }
+
+    [JsonPropertyName("label")]
+    public string? Label { get; set; }
+
+    [JsonPropertyName("max_length")]
+    public int? MaxLength { get; set; }
+
+    [JsonPropertyName("required")]
+    public bool? Required { get; set; }
+
+    [JsonPropertyName("value")]
+    public string? Value { get; set; }
+
+    [JsonPropertyName("components")]
+    public List<ComponentPayload>? Components { get; set; }
 }
 
 public sealed class AllowedMentionsPayload

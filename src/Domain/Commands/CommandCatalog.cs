@@ -1,5 +1,6 @@
 using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Ping;
+using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
 
 namespace Serverless.Domain.Commands;
@@ -12,5 +13,6 @@ public static class CommandCatalog
         PingCommand.Definition,
         HelpCommand.Definition,
         StatusCommand.Definition,
+        ScheduleCommand.Definition,
     ];
 }

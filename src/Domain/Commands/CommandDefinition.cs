@@ -35,6 +35,22 @@ public sealed record CommandOptionDefinition
     public bool Required { get; init; }
 
     public IReadOnlyList<CommandOptionDefinition> Options { get; init; } = [];
+
+    /// <summary>String options only: the values offered to pick from; empty accepts any text.</summary>
+    public IReadOnlyList<CommandOptionChoice> Choices { get; init; } = [];
+
+    /// <summary>Channel options only: the kinds of channel Discord offers; empty offers every kind.</summary>
+    public IReadOnlyList<ChannelKind> ChannelTypes { get; init; } = [];
+}
+
+/// <summary>One value of a string option's fixed list: <paramref name="Name"/> is shown, <paramref name="Value"/> is sent.</summary>
+public sealed record CommandOptionChoice(string Name, string Value);
+
+/// <summary>The subset of Discord's channel types the bot's options refer to.</summary>
+public enum ChannelKind
+{
+    GuildText = 0,
+    GuildAnnouncement = 5,
 }
 
 /// <summary>Discord's application command option types.</summary>

@@ -14,6 +14,12 @@ public sealed record CommandInvocation
 
     public ulong UserId { get; init; }
 
+    /// <summary>
+    /// The member's permissions in the channel as Discord computed them for this interaction; null outside a guild.
+    /// Commands that need a permission check it here too: guild admins can open a command to anyone.
+    /// </summary>
+    public MemberPermissions? MemberPermissions { get; init; }
+
     public string? Locale { get; init; }
 
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();

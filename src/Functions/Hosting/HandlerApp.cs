@@ -6,6 +6,7 @@ using Serverless.Discord.Interactions;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Ping;
+using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Functions.Features.Health;
@@ -63,6 +64,9 @@ public static class HandlerApp
         services.TryAddSingleton<PingCommand>();
         services.TryAddSingleton<HelpCommand>();
         services.TryAddSingleton<StatusCommand>();
+
+        // Its IScheduledPostStore comes from AddStorage.
+        services.TryAddSingleton<ScheduleCommand>();
         services.TryAddSingleton<IDiscordStatusProbe>(provider => new DiscordStatusProbe(
             provider.GetRequiredService<DiscordRestClient>,
             provider.GetRequiredService<DiscordCredentials>()));

@@ -30,6 +30,8 @@ public sealed partial class InteractionProcessor(
     private static readonly byte[] DeferredEphemeral = Serialize(InteractionResponses.Deferred(ephemeral: true));
     private static readonly byte[] DeferredPublic = Serialize(InteractionResponses.Deferred(ephemeral: false));
 
+    private static readonly CommandReply NoLongerInUse = new("This button or form is no longer in use.", Ephemeral: true);
+
     private readonly int _maxBodyBytes = options.Value.MaxBodyBytes;
     private readonly TimeSpan _enqueueTimeout = options.Value.EnqueueTimeout;
 
@@ -161,9 +163,10 @@ public sealed partial class InteractionProcessor(
             case InteractionType.ApplicationCommandAutocomplete:
                 return InteractionHttpResponse.Ok(AutocompleteNoChoices);
             case InteractionType.MessageComponent:
+                // No command has buttons yet; an old message's button gets a clear answer, not a failure.
+                return Reply(NoLongerInUse);
             case InteractionType.ModalSubmit:
-                // No command has components yet; an old message's button gets a clear answer, not a failure.
-                return Reply(new CommandReply("This button or form is no longer in use.", Ephemeral: true));
+                return await SubmitModalAsync(interaction, receivedAt, cancellationToken);
             default:
                 Log.UnknownInteractionType(logger, (int)interaction.Type);
                 return InteractionHttpResponse.UnknownType;
@@ -211,6 +214,40 @@ public sealed partial class InteractionProcessor(
         }
     }
 
+    /// <summary>A filled-in form goes to the command that opened it, found by the custom_id it gave the form.</summary>
+    private async ValueTask<InteractionHttpResponse> SubmitModalAsync(InteractionPayload interaction, long receivedAt, CancellationToken cancellationToken)
+    {
+        var customId = interaction.Data?.CustomId;
+        if (string.IsNullOrEmpty(customId))
+        {
+            Log.InvalidJson(logger);
+            return InteractionHttpResponse.InvalidJson;
+        }
+
+        var handler = router.FindModalHandler(customId);
+        if (handler is null)
+        {
+            Log.UnknownModal(logger, customId, interaction.GuildId);
+            return Reply(NoLongerInUse);
+        }
+
+        var submission = InvocationMapper.ToSubmission(interaction, customId, receivedAt);
+        try
+        {
+            var reply = await handler.SubmitAsync(submission, cancellationToken);
+            var elapsedMs = timeProvider.GetElapsedTime(receivedAt).TotalMilliseconds;
+            Log.ModalAnswered(logger, handler.CustomIdPrefix, submission.CorrelationId, submission.GuildId, elapsedMs);
+            return Reply(reply);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.ModalFailed(logger, exception, handler.CustomIdPrefix, submission.CorrelationId, submission.GuildId);
+            return Reply(new CommandReply(
+                $"Something went wrong saving the form. It has been logged (reference `{submission.CorrelationId}`).",
+                Ephemeral: true));
+        }
+    }
+
     /// <summary>Answers "thinking…" only once the work is durably queued; otherwise 503, so nothing is silently lost.</summary>
     private async ValueTask<InteractionHttpResponse> DeferAsync(InteractionPayload interaction, CommandInvocation invocation, CommandDefinition definition, CancellationToken cancellationToken)
     {
@@ -244,7 +281,7 @@ public sealed partial class InteractionProcessor(
         return InteractionHttpResponse.Ok(definition.Ephemeral ? DeferredEphemeral : DeferredPublic);
     }
 
-    private static InteractionHttpResponse Reply(CommandReply reply) => InteractionHttpResponse.Ok(Serialize(InteractionResponses.Message(reply)));
+    private static InteractionHttpResponse Reply(CommandReply reply) => InteractionHttpResponse.Ok(Serialize(InteractionResponses.From(reply)));
 
     private static byte[] Serialize(InteractionResponsePayload response) =>
         JsonSerializer.SerializeToUtf8Bytes(response, DiscordJsonContext.Default.InteractionResponsePayload);
@@ -277,5 +314,14 @@ public sealed partial class InteractionProcessor(
 
         [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "Command {Command} failed ({CorrelationId}, guild {GuildId})")]
         public static partial void CommandFailed(ILogger logger, Exception exception, string command, string correlationId, ulong? guildId);
+
+        [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Answered the {Form} form inline in {ElapsedMs:0.000} ms ({CorrelationId}, guild {GuildId})")]
+        public static partial void ModalAnswered(ILogger logger, string form, string correlationId, ulong? guildId, double elapsedMs);
+
+        [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "The {Form} form failed ({CorrelationId}, guild {GuildId})")]
+        public static partial void ModalFailed(ILogger logger, Exception exception, string form, string correlationId, ulong? guildId);
+
+        [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "A form no command owns was submitted, custom_id {CustomId} (guild {GuildId})")]
+        public static partial void UnknownModal(ILogger logger, string customId, ulong? guildId);
     }
 }

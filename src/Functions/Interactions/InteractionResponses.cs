@@ -13,7 +13,10 @@ internal static class InteractionResponses
         Data = ephemeral ? new InteractionCallbackDataPayload { Flags = MessageFlags.Ephemeral } : null,
     };
 
-    public static InteractionResponsePayload Message(CommandReply reply) => new()
+    /// <summary>Type 9 when the reply is a form, otherwise type 4.</summary>
+    public static InteractionResponsePayload From(CommandReply reply) => reply.Modal is { } modal ? Modal(modal) : Message(reply);
+
+    private static InteractionResponsePayload Message(CommandReply reply) => new()
     {
         Type = InteractionCallbackType.ChannelMessageWithSource,
         Data = new InteractionCallbackDataPayload
@@ -21,6 +24,33 @@ internal static class InteractionResponses
             Content = reply.Content,
             Flags = reply.Ephemeral ? MessageFlags.Ephemeral : null,
             AllowedMentions = AllowedMentionsPayload.None,
+        },
+    };
+
+    /// <summary>Each text input in an action row of its own, as Discord requires.</summary>
+    private static InteractionResponsePayload Modal(ModalPrompt modal) => new()
+    {
+        Type = InteractionCallbackType.Modal,
+        Data = new InteractionCallbackDataPayload
+        {
+            CustomId = modal.CustomId,
+            Title = modal.Title,
+            Components = [.. modal.Inputs.Select(input => new ComponentPayload
+            {
+                Type = ComponentType.ActionRow,
+                Components =
+                [
+                    new ComponentPayload
+                    {
+                        Type = ComponentType.TextInput,
+                        CustomId = input.CustomId,
+                        Style = input.Paragraph ? TextInputStyle.Paragraph : TextInputStyle.Short,
+                        Label = input.Label,
+                        MaxLength = input.MaxLength,
+                        Required = input.Required,
+                    },
+                ],
+            })],
         },
     };
 }

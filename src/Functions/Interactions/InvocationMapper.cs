@@ -1,10 +1,11 @@
+using System.Globalization;
 using System.Text.Json;
 using Serverless.Discord.Interactions;
 using Serverless.Domain.Commands;
 
 namespace Serverless.Functions.Interactions;
 
-/// <summary>Translates Discord's wire interaction into the domain's <see cref="CommandInvocation"/>.</summary>
+/// <summary>Translates Discord's wire interaction into the domain's <see cref="CommandInvocation"/> or <see cref="ModalSubmission"/>.</summary>
 internal static class InvocationMapper
 {
     public static CommandInvocation ToInvocation(InteractionPayload interaction, string name, long receivedAt) => new()
@@ -14,10 +15,43 @@ internal static class InvocationMapper
         GuildId = interaction.GuildId,
         ChannelId = interaction.ChannelId,
         UserId = interaction.Invoker?.Id ?? 0,
+        MemberPermissions = Permissions(interaction.Member),
         Locale = interaction.Locale,
         Options = FlattenOptions(interaction.Data?.Options),
         ReceivedTimestamp = receivedAt,
     };
+
+    public static ModalSubmission ToSubmission(InteractionPayload interaction, string customId, long receivedAt) => new()
+    {
+        CustomId = customId,
+        CorrelationId = Guid.CreateVersion7().ToString("N"),
+        GuildId = interaction.GuildId,
+        ChannelId = interaction.ChannelId,
+        UserId = interaction.Invoker?.Id ?? 0,
+        MemberPermissions = Permissions(interaction.Member),
+        Locale = interaction.Locale,
+        Values = TypedValues(interaction.Data?.Components),
+        ReceivedTimestamp = receivedAt,
+    };
+
+    /// <summary>Discord sends the bitfield as a decimal string; unknown bits are kept, a malformed one grants nothing.</summary>
+    private static MemberPermissions? Permissions(GuildMemberPayload? member) =>
+        ulong.TryParse(member?.Permissions, NumberStyles.None, CultureInfo.InvariantCulture, out var bits) ? (MemberPermissions)bits : null;
+
+    /// <summary>Text input values by custom_id, from inside the modal's action rows.</summary>
+    private static Dictionary<string, string> TypedValues(List<ComponentPayload>? rows)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var input in rows?.SelectMany(row => row.Components ?? []) ?? [])
+        {
+            if (input.CustomId is { } id && input.Value is { } value)
+            {
+                values[id] = value;
+            }
+        }
+
+        return values;
+    }
 
     /// <summary>
     /// Option values by name. A subcommand (or group and subcommand) is recorded as "subcommand"

@@ -49,6 +49,10 @@ public sealed class InteractionMessage
     [JsonPropertyName("userId")]
     public string? UserId { get; set; }
 
+    /// <summary>The member's permission bitfield as Discord sent it (a decimal string), so a deferred command can check it.</summary>
+    [JsonPropertyName("memberPermissions")]
+    public string? MemberPermissions { get; set; }
+
     [JsonPropertyName("locale")]
     public string? Locale { get; set; }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.RateLimiting;
 using Serverless.Functions.Hosting;
 using Serverless.TestSupport;
@@ -15,11 +16,12 @@ public sealed class HandlerTestHost : IAsyncDisposable
 {
     public const string ApplicationId = "100000000000000001";
 
-    private HandlerTestHost(WebApplication app, InteractionSigner signer, FakeTimeProvider time)
+    private HandlerTestHost(WebApplication app, InteractionSigner signer, FakeTimeProvider time, InMemoryScheduledPostStore scheduledPosts)
     {
         App = app;
         Signer = signer;
         Time = time;
+        ScheduledPosts = scheduledPosts;
         Client = app.GetTestClient();
     }
 
@@ -30,6 +32,8 @@ public sealed class HandlerTestHost : IAsyncDisposable
     public FakeTimeProvider Time { get; }
 
     public HttpClient Client { get; }
+
+    public InMemoryScheduledPostStore ScheduledPosts { get; }
 
     /// <param name="configureServices">Replaces services after the app's own registrations, e.g. a port's test double.</param>
     public static async Task<HandlerTestHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
@@ -51,12 +55,14 @@ public sealed class HandlerTestHost : IAsyncDisposable
 
         builder.Services.AddSingleton<TimeProvider>(time);
 
-        // No Azurite here: rate-limit state stays in memory rather than failing over from an absent account.
+        // No Azurite here: rate-limit state and scheduled posts stay in memory rather than failing over from an absent account.
         builder.Services.AddSingleton<IRateLimitStore>(new InMemoryRateLimitStore());
+        var scheduledPosts = new InMemoryScheduledPostStore();
+        builder.Services.AddSingleton<IScheduledPostStore>(scheduledPosts);
         configureServices?.Invoke(builder.Services);
         var app = HandlerApp.Build(builder);
         await app.StartAsync();
-        return new HandlerTestHost(app, signer, time);
+        return new HandlerTestHost(app, signer, time, scheduledPosts);
     }
 
     public Task<HttpResponseMessage> SendSignedAsync(string body) =>

@@ -1,0 +1,59 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using Serverless.Domain.Commands;
+
+namespace Serverless.Domain.Features.ScheduledPosts;
+
+/// <summary>
+/// What <c>/schedule create</c> validated, carried to the modal submit in the modal's custom_id so that nothing is
+/// stored before the text arrives: <c>schedule:create:&lt;channel&gt;:&lt;due, unix seconds&gt;:&lt;repeat&gt;[:&lt;cron&gt;]</c>.
+/// The due instant rather than the typed time travels, because the draft must fit Discord's 100 characters and a
+/// relative time ("tomorrow 9:00") must not move while the form is open.
+/// </summary>
+public sealed record ScheduleDraft(ulong ChannelId, DateTimeOffset Due, PostRecurrence Recurrence)
+{
+    public const string Prefix = "schedule:create:";
+
+    /// <summary>The custom_id, or null when a long cron expression does not fit Discord's limit.</summary>
+    public string? Encode() => Format() is { Length: <= ModalPrompt.MaxCustomIdLength } customId ? customId : null;
+
+    /// <summary>The longest cron expression that fits beside this draft's channel and time.</summary>
+    public int MaxCronLength() =>
+        ModalPrompt.MaxCustomIdLength - (this with { Recurrence = new PostRecurrence(RecurrenceKind.Cron, "") }).Format().Length;
+
+    public static bool TryDecode(string customId, [NotNullWhen(true)] out ScheduleDraft? draft)
+    {
+        draft = null;
+        if (!customId.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // The cron expression comes last and holds no colon, but splitting at most four ways keeps it whole regardless.
+        var parts = customId[Prefix.Length..].Split(':', 4);
+        if (parts.Length < 3
+            || !ulong.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var channelId)
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var dueSeconds)
+            || dueSeconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            || !PostRecurrence.TryParse(parts[2], parts.Length == 4 ? parts[3] : null, out var recurrence, out _))
+        {
+            return false;
+        }
+
+        draft = new ScheduleDraft(channelId, DateTimeOffset.FromUnixTimeSeconds(dueSeconds), recurrence);
+        return true;
+    }
+
+    private string Format() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{Prefix}{ChannelId}:{Due.ToUnixTimeSeconds()}:{RepeatName(Recurrence.Kind)}{(Recurrence.Cron is { } cron ? ":" + cron : "")}");
+
+    /// <summary>The repeat option's choice values, which <see cref="PostRecurrence.TryParse"/> reads back.</summary>
+    internal static string RepeatName(RecurrenceKind kind) => kind switch
+    {
+        RecurrenceKind.Daily => "daily",
+        RecurrenceKind.Weekly => "weekly",
+        RecurrenceKind.Cron => "cron",
+        _ => "none",
+    };
+}
