@@ -22,6 +22,48 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
         new ConfigurationBuilder().AddInMemoryCollection([new(StorageAccount.SettingName, bot.Azurite.ConnectionString)]).Build()));
 
     [Fact]
+    public async Task ScheduleCreate_ThroughTheModal_ThenTheTimer_PublishesExactlyOneMessage()
+    {
+        var channel = (ulong)Interlocked.Increment(ref s_nextChannel);
+        var due = DateTimeOffset.UtcNow.AddSeconds(4);
+        // A moderator: the Sandbox's default member lacks Manage Messages, which the handler re-checks.
+        var moderator = (ulong.Parse(SandboxDefaults.MemberPermissions, System.Globalization.CultureInfo.InvariantCulture) | 8192).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var command = new CommandInteraction { Name = "schedule", MemberPermissions = moderator };
+        command.Options.Add(CommandOption.SubCommand(
+            "create",
+            CommandOption.Channel("channel", channel),
+            CommandOption.String("when", due.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture))));
+
+        var opened = await bot.Discord.Interactions.SendCommandAsync(command, bot.InteractionsUrl);
+        Assert.True(opened.ResponseType == 9, opened.ResponseBody);
+        var customId = opened.ResponseJson!.Value.GetProperty("data").GetProperty("custom_id").GetString()!;
+
+        var submit = new ModalSubmitInteraction { CustomId = customId, Context = new CommandInteraction { Name = "schedule", MemberPermissions = moderator } };
+        submit.Values["content"] = "Release notes are out!\nRead them in #news.";
+        var submitted = await bot.Discord.Interactions.SendModalSubmitAsync(submit, bot.InteractionsUrl);
+        Assert.Equal(4, submitted.ResponseType);
+        var answer = submitted.ResponseJson!.Value.GetProperty("data").GetProperty("content").GetString()!;
+        var postId = System.Text.RegularExpressions.Regex.Match(answer, "Scheduled post `([a-z0-9]+)`").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(postId), answer);
+
+        // Not due yet: the timer leaves it alone.
+        await RunTimerAsync();
+        Assert.Empty(bot.Discord.State.ChannelMessages(channel));
+
+        await Task.Delay(due - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+        await RunTimerAsync();
+        await WaitForMessagesAsync(channel, 1);
+        await RunTimerAsync();
+        await bot.WaitUntilDrainedAsync(QueueNames.Posts, Patience);
+
+        var message = Assert.Single(bot.Discord.State.ChannelMessages(channel));
+        Assert.Equal("Release notes are out!\nRead them in #news.", message.Content);
+        var stored = await Store.GetAsync(bot.Discord.Interactions.DefaultGuildId, postId, CancellationToken.None);
+        Assert.Equal(PostStatus.Published, stored!.Status);
+        Assert.Equal(bot.Discord.Interactions.DefaultUserId, stored.CreatedBy);
+    }
+
+    [Fact]
     public async Task DuePost_IsClaimedByTheTimer_AndPublishedOnce()
     {
         var post = await CreateDuePostAsync();

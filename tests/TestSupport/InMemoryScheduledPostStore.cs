@@ -72,6 +72,9 @@ public sealed class InMemoryScheduledPostStore : IScheduledPostStore
     public Task<ClaimRun> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, Func<PostClaim, CancellationToken, Task> onClaimed, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
+    public Task MarkProcessingAsync(PostClaim claim, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
     public Task CompleteAsync(PostClaim claim, DateTimeOffset occurrence, ulong messageId, DateTimeOffset? nextRunAt, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 

@@ -8,7 +8,6 @@ using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Ping;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
-using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Functions.Features.Health;
 using Serverless.Functions.Features.ScheduledPosts;
 using Serverless.Functions.Features.Status;
