@@ -120,7 +120,7 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
     }
 
     [Fact]
-    public async Task Forbidden_FailsAtOnceWithTheReason_ThenRequeueAfterTheFixPublishes()
+    public async Task Forbidden_FailsAtOnceWithTheReason_ThenPostsRequeueStatusFailedPublishes()
     {
         var post = await CreateDuePostAsync();
         bot.Discord.Faults.Add(new FaultRule { Method = "POST", PathContains = $"/channels/{post.ChannelId}/messages", StatusCode = 403, ErrorCode = 50013, Times = 1 });
@@ -132,8 +132,17 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
         Assert.Empty(bot.Discord.State.ChannelMessages(post.ChannelId));
         Assert.Equal(1, bot.Discord.Calls.Count(call => call.Path.Contains($"/channels/{post.ChannelId}/messages", StringComparison.Ordinal)));
 
-        // An operator fixed the channel's permissions and requeues.
-        Assert.True(await Store.RequeueAsync(GuildId, post.Id, DateTimeOffset.UtcNow, CancellationToken.None));
+        // An operator fixed the channel's permissions and requeues with the ops CLI.
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await Ops.OpsCli.RunAsync(
+            ["posts", "requeue", "--status", "failed", "--guild", GuildId.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            new Dictionary<string, string?> { [StorageAccount.SettingName] = bot.Azurite.ConnectionString },
+            output,
+            error,
+            TimeProvider.System);
+        Assert.True(exit == 0, error.ToString());
+        Assert.Contains("Requeued", output.ToString(), StringComparison.Ordinal);
         await RunTimerAsync();
         await WaitForStatusAsync(post, PostStatus.Published);
         Assert.Single(bot.Discord.State.ChannelMessages(post.ChannelId));
