@@ -27,6 +27,9 @@ public static class SandboxDefaults
     /// <summary>A typical member's permission bitfield (view, send, read history, use commands…), as Discord sends it: a string.</summary>
     public const string MemberPermissions = "2248473465835073";
 
+    /// <summary>The @everyone role's permissions in every sandbox guild: the same typical bits, View Channel and Send Messages among them.</summary>
+    public const ulong EveryonePermissions = 2248473465835073;
+
     public const string Locale = "en-US";
 
     public const int CliPort = 7072;

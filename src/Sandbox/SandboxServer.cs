@@ -132,6 +132,7 @@ public sealed class SandboxServer : IAsyncDisposable
         api.MapInteractionWebhooks();
         api.MapInteractionCallbacks();
         api.MapChannelMessages();
+        api.MapGuildsAndChannels();
         api.MapApplicationCommands();
         api.MapUsersAndGateway();
         api.Map("/{**path}", static () => DiscordResults.NotFound());

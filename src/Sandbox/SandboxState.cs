@@ -5,7 +5,8 @@ using Serverless.Sandbox.State;
 namespace Serverless.Sandbox;
 
 /// <summary>
-/// The sandbox's in-memory "Discord": interactions, messages and application commands. Tests read it
+/// The sandbox's in-memory "Discord": interactions, messages, application commands, and the guilds, roles and
+/// channel overwrites that decide the bot's permissions (seeded with the <c>Set…</c> methods). Tests read it
 /// (<c>sandbox.State</c>); the REST endpoints and the interaction sender change it. One lock guards it
 /// all: traffic is a bot's, not a data centre's, and one lock keeps every read consistent.
 /// </summary>
@@ -23,12 +24,14 @@ public sealed class SandboxState
     private readonly List<string> _interactionOrder = [];
     private readonly Dictionary<(ulong ChannelId, string Nonce), (ulong MessageId, DateTimeOffset At)> _nonces = [];
     private readonly Dictionary<ulong, List<SandboxCommand>> _commands = [];
+    private readonly GuildDirectory _guilds;
 
     internal SandboxState(SnowflakeGenerator ids, ulong applicationId, TimeSpan nonceWindow)
     {
         _ids = ids;
         _applicationId = applicationId;
         _nonceWindow = nonceWindow;
+        _guilds = new GuildDirectory(BotUserId);
     }
 
     /// <summary>The bot user's id; Discord gives a bot user the application's id.</summary>
@@ -99,6 +102,79 @@ public sealed class SandboxState
         lock (_lock)
         {
             return _commands.TryGetValue(guildId ?? 0, out var list) ? [.. list] : [];
+        }
+    }
+
+    // ---- Guilds, roles and channels (seeding) ----
+
+    /// <summary>
+    /// Makes <paramref name="channelId"/> a channel of this <paramref name="type"/> (0 text, 2 voice, 5 announcement,
+    /// 11 public thread, …) in <paramref name="guildId"/> (the default guild when null; none for DM types 1 and 3),
+    /// with these overwrites. Unseeded channels are text channels of the default guild with no overwrites.
+    /// </summary>
+    public void SetChannel(ulong channelId, int type = 0, ulong? guildId = null, IEnumerable<SandboxOverwrite>? overwrites = null, ulong? parentId = null)
+    {
+        var guild = type is 1 or 3 ? (ulong?)null : guildId ?? SandboxDefaults.GuildId;
+        lock (_lock)
+        {
+            _guilds.SetChannel(new SandboxChannel(channelId, type, guild, parentId, [.. overwrites ?? []]));
+        }
+    }
+
+    /// <summary>
+    /// Creates or changes a role's guild-wide permissions; <paramref name="roleId"/> = <paramref name="guildId"/> is
+    /// @everyone. A guild mentioned for the first time (here or in any <c>Set…</c>) exists from then on, owned by
+    /// <see cref="SandboxDefaults.UserId"/>, with the bot as a member and @everyone at <see cref="SandboxDefaults.EveryonePermissions"/>.
+    /// </summary>
+    public void SetRole(ulong guildId, ulong roleId, ulong permissions)
+    {
+        lock (_lock)
+        {
+            _guilds.SetRole(guildId, roleId, permissions);
+        }
+    }
+
+    /// <summary>Gives the bot exactly these roles in the guild (besides the implicit @everyone).</summary>
+    public void SetBotRoles(ulong guildId, params ulong[] roleIds)
+    {
+        ArgumentNullException.ThrowIfNull(roleIds);
+        lock (_lock)
+        {
+            _guilds.SetMemberRoles(guildId, BotUserId, [.. roleIds]);
+        }
+    }
+
+    /// <summary>Makes <paramref name="ownerId"/> the guild's owner (e.g. the bot, which then has every permission).</summary>
+    public void SetGuildOwner(ulong guildId, ulong ownerId)
+    {
+        lock (_lock)
+        {
+            _guilds.SetOwner(guildId, ownerId);
+        }
+    }
+
+    internal SandboxChannel GetChannel(ulong channelId)
+    {
+        lock (_lock)
+        {
+            return _guilds.Channel(channelId);
+        }
+    }
+
+    internal SandboxGuild? GetGuild(ulong guildId)
+    {
+        lock (_lock)
+        {
+            return _guilds.Guild(guildId);
+        }
+    }
+
+    /// <returns>The member's role ids; null when the guild or the member is unknown.</returns>
+    internal IReadOnlyList<ulong>? GetMemberRoles(ulong guildId, ulong userId)
+    {
+        lock (_lock)
+        {
+            return _guilds.MemberRoles(guildId, userId);
         }
     }
 

@@ -73,6 +73,51 @@ public sealed class RestEndpointTests : IAsyncLifetime
         Assert.Equal(1, gateway.SessionStartLimit.MaxConcurrency);
     }
 
+    [Fact]
+    public async Task ChannelGuildAndMember_AreReadFromTheSandbox()
+    {
+        using var harness = Harness();
+        _sandbox.State.SetChannel(SandboxDefaults.ChannelId, overwrites: [SandboxOverwrite.ForRole(SandboxDefaults.GuildId, deny: 1UL << 11)]);
+        _sandbox.State.SetRole(SandboxDefaults.GuildId, 777, 1UL << 11);
+        _sandbox.State.SetBotRoles(SandboxDefaults.GuildId, 777);
+
+        var channel = await harness.DriveAsync(harness.Client.GetChannelAsync(SandboxDefaults.ChannelId));
+        var guild = await harness.DriveAsync(harness.Client.GetGuildAsync(SandboxDefaults.GuildId));
+        var member = await harness.DriveAsync(harness.Client.GetGuildMemberAsync(SandboxDefaults.GuildId, _sandbox.BotUserId));
+        var unknownMember = await Assert.ThrowsAsync<DiscordApiException>(() =>
+            harness.DriveAsync(harness.Client.GetGuildMemberAsync(SandboxDefaults.GuildId, 42)));
+
+        Assert.Equal(SandboxDefaults.GuildId, channel.GuildId);
+        var overwrite = Assert.Single(channel.PermissionOverwrites!);
+        Assert.Equal((SandboxDefaults.GuildId, 0, "0", "2048"), (overwrite.Id, overwrite.Type, overwrite.Allow, overwrite.Deny));
+        Assert.Equal(SandboxDefaults.UserId, guild.OwnerId);
+        Assert.Equal([SandboxDefaults.GuildId, 777UL], guild.Roles!.Select(role => role.Id));
+        Assert.Equal([777UL], member.Roles);
+        Assert.Equal(DiscordErrorCodes.UnknownMember, unknownMember.ErrorCode);
+    }
+
+    [Fact]
+    public void ChannelGuildAndMemberSamples_WithUnknownFields_AreRead()
+    {
+        var channel = JsonSerializer.Deserialize(Sample("channel.json"), DiscordJsonContext.Default.ChannelPayload)!;
+        var guild = JsonSerializer.Deserialize(Sample("guild.json"), DiscordJsonContext.Default.GuildPayload)!;
+        var member = JsonSerializer.Deserialize(Sample("guild-member.json"), DiscordJsonContext.Default.GuildMemberPayload)!;
+
+        Assert.Equal(100000000000000020UL, channel.Id);
+        Assert.Equal(5, channel.Type);
+        Assert.Equal(100000000000000010UL, channel.GuildId);
+        Assert.Equal(100000000000000050UL, channel.ParentId);
+        Assert.Equal(3, channel.PermissionOverwrites!.Count);
+        Assert.Equal("2048", channel.PermissionOverwrites[0].Deny);
+        Assert.Equal(1, channel.PermissionOverwrites[2].Type);
+        // Past 64 bits the string still reads; the calculator keeps the low 64.
+        Assert.Equal("18446744073709551616", channel.PermissionOverwrites[2].Deny);
+        Assert.Equal(100000000000000030UL, guild.OwnerId);
+        Assert.Equal(["2248473465835073", "8"], guild.Roles!.Select(role => role.Permissions));
+        Assert.Equal([100000000000000040UL, 100000000000000041UL], member.Roles);
+        Assert.True(member.User!.Bot);
+    }
+
     private ClientHarness Harness() => new(
         options => options.StoreTimeout = TimeSpan.FromHours(1),
         clock: _clock,

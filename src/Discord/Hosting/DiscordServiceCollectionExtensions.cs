@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Discord.Permissions;
 using Serverless.Discord.Rest;
 using Serverless.Domain.RateLimiting;
 
@@ -14,6 +15,7 @@ public static class DiscordServiceCollectionExtensions
     /// Registers <see cref="DiscordRestClient"/> on a named <see cref="HttpClient"/> bound to <see cref="DiscordOptions"/>,
     /// with retries and circuit breaker (outer) and the shared rate limiter (inner) as handlers.
     /// Rate-limit state lives in <see cref="IRateLimitStore"/>: in memory unless storage registered a shared one first.
+    /// Also registers <see cref="BotChannelPermissions"/>, which reads through that client.
     /// </summary>
     public static IHttpClientBuilder AddDiscordRest(this IServiceCollection services)
     {
@@ -30,6 +32,11 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddTransient(provider => new DiscordRestClient(
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(DiscordRestClient.HttpClientName),
             provider.GetRequiredService<DiscordCredentials>()));
+
+        // A singleton for its caches; it takes a client per call, as the typed clients are transient.
+        services.TryAddSingleton(provider => new BotChannelPermissions(
+            provider.GetRequiredService<DiscordRestClient>,
+            provider.GetRequiredService<TimeProvider>()));
 
         return services.AddHttpClient(DiscordRestClient.HttpClientName, (provider, client) =>
             {

@@ -135,6 +135,7 @@ public sealed class CommandOptionPayload
     public bool? Focused { get; set; }
 }
 
+/// <summary>A guild member, as in an interaction or from <c>GET /guilds/{guild}/members/{user}</c>.</summary>
 public sealed class GuildMemberPayload
 {
     [JsonPropertyName("user")]
@@ -145,6 +146,10 @@ public sealed class GuildMemberPayload
 
     [JsonPropertyName("nick")]
     public string? Nick { get; set; }
+
+    /// <summary>The member's role ids, without @everyone.</summary>
+    [JsonPropertyName("roles")]
+    public List<ulong>? Roles { get; set; }
 }
 
 public sealed class UserPayload

@@ -16,6 +16,9 @@ namespace Serverless.Discord.Json;
 [JsonSerializable(typeof(MessagePayload))]
 [JsonSerializable(typeof(GatewayBotPayload))]
 [JsonSerializable(typeof(UserPayload))]
+[JsonSerializable(typeof(ChannelPayload))]
+[JsonSerializable(typeof(GuildPayload))]
+[JsonSerializable(typeof(GuildMemberPayload))]
 [JsonSerializable(typeof(DiscordErrorPayload))]
 [JsonSerializable(typeof(IReadOnlyList<ApplicationCommandPayload>))]
 public sealed partial class DiscordJsonContext : JsonSerializerContext;

@@ -101,6 +101,30 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
         return SendAsync(request, "GET /users/@me", DiscordJsonContext.Default.UserPayload, cancellationToken);
     }
 
+    /// <summary>A channel: its type, guild and permission overwrites. 404 for an unknown channel, 403 when the bot may not see it.</summary>
+    public Task<ChannelPayload> GetChannelAsync(ulong channelId, CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}"));
+        AuthorizeAsBot(request);
+        return SendAsync(request, "GET /channels/{channel}", DiscordJsonContext.Default.ChannelPayload, cancellationToken);
+    }
+
+    /// <summary>A guild the bot is in: its owner and roles (with their permissions).</summary>
+    public Task<GuildPayload> GetGuildAsync(ulong guildId, CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"guilds/{guildId}"));
+        AuthorizeAsBot(request);
+        return SendAsync(request, "GET /guilds/{guild}", DiscordJsonContext.Default.GuildPayload, cancellationToken);
+    }
+
+    /// <summary>One member of a guild, with their role ids. 404 (10007) when the user is not a member.</summary>
+    public Task<GuildMemberPayload> GetGuildMemberAsync(ulong guildId, ulong userId, CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"guilds/{guildId}/members/{userId}"));
+        AuthorizeAsBot(request);
+        return SendAsync(request, "GET /guilds/{guild}/members/{user}", DiscordJsonContext.Default.GuildMemberPayload, cancellationToken);
+    }
+
     /// <summary>The application's global commands as Discord has them.</summary>
     public Task<IReadOnlyList<ApplicationCommandPayload>> GetGlobalCommandsAsync(ulong applicationId, CancellationToken cancellationToken = default)
     {

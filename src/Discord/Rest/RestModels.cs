@@ -87,3 +87,67 @@ public sealed class SessionStartLimitPayload
     [JsonPropertyName("max_concurrency")]
     public int MaxConcurrency { get; set; }
 }
+
+/// <summary>A channel (<c>GET /channels/{channel}</c>): just what deciding whether the bot can post there needs.</summary>
+public sealed class ChannelPayload
+{
+    [JsonPropertyName("id")]
+    public ulong Id { get; set; }
+
+    /// <summary>Discord's channel type: 0 text, 5 announcement, 2 voice, 11 public thread, …</summary>
+    [JsonPropertyName("type")]
+    public int Type { get; set; }
+
+    /// <summary>Absent for DMs.</summary>
+    [JsonPropertyName("guild_id")]
+    public ulong? GuildId { get; set; }
+
+    /// <summary>The category of a channel, or the channel a thread was started in.</summary>
+    [JsonPropertyName("parent_id")]
+    public ulong? ParentId { get; set; }
+
+    [JsonPropertyName("permission_overwrites")]
+    public List<PermissionOverwritePayload>? PermissionOverwrites { get; set; }
+}
+
+public sealed class PermissionOverwritePayload
+{
+    /// <summary>A role id (the guild's id for @everyone) or a user id, as <see cref="Type"/> says.</summary>
+    [JsonPropertyName("id")]
+    public ulong Id { get; set; }
+
+    /// <summary>0 role, 1 member.</summary>
+    [JsonPropertyName("type")]
+    public int Type { get; set; }
+
+    /// <summary>Permission bits as a decimal string, as Discord sends them.</summary>
+    [JsonPropertyName("allow")]
+    public string? Allow { get; set; }
+
+    [JsonPropertyName("deny")]
+    public string? Deny { get; set; }
+}
+
+/// <summary>A guild (<c>GET /guilds/{guild}</c>): its owner and its roles, which the full object carries.</summary>
+public sealed class GuildPayload
+{
+    [JsonPropertyName("id")]
+    public ulong Id { get; set; }
+
+    [JsonPropertyName("owner_id")]
+    public ulong OwnerId { get; set; }
+
+    [JsonPropertyName("roles")]
+    public List<RolePayload>? Roles { get; set; }
+}
+
+public sealed class RolePayload
+{
+    /// <summary>The @everyone role's id is the guild's.</summary>
+    [JsonPropertyName("id")]
+    public ulong Id { get; set; }
+
+    /// <summary>Permission bits as a decimal string.</summary>
+    [JsonPropertyName("permissions")]
+    public string? Permissions { get; set; }
+}

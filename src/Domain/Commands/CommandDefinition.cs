@@ -1,3 +1,5 @@
+using Serverless.Domain.Permissions;
+
 namespace Serverless.Domain.Commands;
 
 /// <summary>
@@ -86,13 +88,16 @@ public enum CommandResponseMode
     Deferred,
 }
 
-/// <summary>The subset of Discord's permission bits the bot's commands refer to.</summary>
+/// <summary>
+/// The subset of Discord's permission bits the bot's commands refer to. Values come from
+/// <see cref="DiscordPermissions"/> so the two enums can never disagree.
+/// </summary>
 [Flags]
 public enum MemberPermissions : ulong
 {
     None = 0,
-    Administrator = 1UL << 3,
-    ManageChannels = 1UL << 4,
-    ManageGuild = 1UL << 5,
-    ManageMessages = 1UL << 13,
+    Administrator = DiscordPermissions.Administrator,
+    ManageChannels = DiscordPermissions.ManageChannels,
+    ManageGuild = DiscordPermissions.ManageGuild,
+    ManageMessages = DiscordPermissions.ManageMessages,
 }

@@ -26,7 +26,7 @@ internal static class ChannelEndpoints
     {
         if (!TryParseSnowflake(channelId, out var channel))
         {
-            return UnknownChannel();
+            return DiscordResults.UnknownChannel();
         }
 
         var page = Math.Clamp(limit ?? 50, 1, MaxPage);
@@ -37,7 +37,7 @@ internal static class ChannelEndpoints
     {
         if (!TryParseSnowflake(channelId, out var channel))
         {
-            return UnknownChannel();
+            return DiscordResults.UnknownChannel();
         }
 
         if (!TryReadDraft(context, out var draft, out var error))
@@ -76,6 +76,4 @@ internal static class ChannelEndpoints
         TryParseSnowflake(channelId, out var channel) && TryParseSnowflake(messageId, out var id) && sandbox.State.DeleteChannelMessage(channel, id)
             ? Results.NoContent()
             : DiscordResults.UnknownMessage();
-
-    private static IResult UnknownChannel() => DiscordResults.Error(StatusCodes.Status404NotFound, 10003, "Unknown Channel");
 }

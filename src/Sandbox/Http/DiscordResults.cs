@@ -14,6 +14,12 @@ internal static class DiscordResults
 
     public static IResult NotFound() => Error(StatusCodes.Status404NotFound, 0, "404: Not Found");
 
+    public static IResult UnknownChannel() => Error(StatusCodes.Status404NotFound, 10003, "Unknown Channel");
+
+    public static IResult UnknownGuild() => Error(StatusCodes.Status404NotFound, 10004, "Unknown Guild");
+
+    public static IResult UnknownMember() => Error(StatusCodes.Status404NotFound, 10007, "Unknown Member");
+
     public static IResult UnknownMessage() => Error(StatusCodes.Status404NotFound, 10008, "Unknown Message");
 
     public static IResult UnknownWebhook() => Error(StatusCodes.Status404NotFound, 10015, "Unknown Webhook");

@@ -1,10 +1,20 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Serverless.Sandbox.State;
 
 namespace Serverless.Sandbox.Json;
 
 // Discord's wire shapes as the sandbox writes them. Snowflakes are strings, as on Discord.
+
+/// <summary>How Discord writes ids, permission bit sets and times.</summary>
+internal static class WireText
+{
+    /// <summary>Snowflakes and permission bit sets alike: decimal strings.</summary>
+    public static string Snowflake(ulong value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Timestamp(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture);
+}
 
 internal sealed class ErrorWire
 {
@@ -139,26 +149,22 @@ internal sealed class MessageWire
 
     public static MessageWire From(SandboxMessage message) => new()
     {
-        Id = Snowflake(message.Id),
-        ChannelId = Snowflake(message.ChannelId),
-        GuildId = message.GuildId is { } guild ? Snowflake(guild) : null,
+        Id = WireText.Snowflake(message.Id),
+        ChannelId = WireText.Snowflake(message.ChannelId),
+        GuildId = message.GuildId is { } guild ? WireText.Snowflake(guild) : null,
         Type = message.Type,
         Content = message.Content,
         Author = UserWire.ForBot(message.AuthorId),
-        Timestamp = Iso(message.Timestamp),
-        EditedTimestamp = message.EditedTimestamp is { } edited ? Iso(edited) : null,
+        Timestamp = WireText.Timestamp(message.Timestamp),
+        EditedTimestamp = message.EditedTimestamp is { } edited ? WireText.Timestamp(edited) : null,
         Flags = message.Flags,
         Tts = message.Tts,
         Embeds = message.Embeds,
         Components = message.Components,
         Nonce = message.Nonce,
-        WebhookId = message.WebhookId is { } webhook ? Snowflake(webhook) : null,
-        ApplicationId = message.WebhookId is { } application ? Snowflake(application) : null,
+        WebhookId = message.WebhookId is { } webhook ? WireText.Snowflake(webhook) : null,
+        ApplicationId = message.WebhookId is { } application ? WireText.Snowflake(application) : null,
     };
-
-    private static string Snowflake(ulong id) => id.ToString(CultureInfo.InvariantCulture);
-
-    private static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture);
 }
 
 internal sealed class GatewayWire
@@ -230,4 +236,176 @@ internal sealed class InteractionCallbackResourceWire
 
     [JsonPropertyName("message")]
     public MessageWire? Message { get; init; }
+}
+
+/// <summary>A guild channel (<c>GET /channels/{id}</c>), with the fields a bot usually reads.</summary>
+internal sealed class ChannelWire
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("type")]
+    public int Type { get; init; }
+
+    [JsonPropertyName("guild_id")]
+    public string? GuildId { get; init; }
+
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("position")]
+    public int Position { get; init; }
+
+    [JsonPropertyName("parent_id")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? ParentId { get; init; }
+
+    [JsonPropertyName("permission_overwrites")]
+    public required List<OverwriteWire> PermissionOverwrites { get; init; }
+
+    [JsonPropertyName("nsfw")]
+    public bool Nsfw { get; init; }
+
+    [JsonPropertyName("rate_limit_per_user")]
+    public int RateLimitPerUser { get; init; }
+
+    [JsonPropertyName("flags")]
+    public int Flags { get; init; }
+
+    public static ChannelWire From(SandboxChannel channel) => new()
+    {
+        Id = WireText.Snowflake(channel.Id),
+        Type = channel.Type,
+        GuildId = channel.GuildId is { } guild ? WireText.Snowflake(guild) : null,
+        Name = "channel-" + WireText.Snowflake(channel.Id),
+        ParentId = channel.ParentId is { } parent ? WireText.Snowflake(parent) : null,
+        PermissionOverwrites = [.. channel.Overwrites.Select(o => new OverwriteWire
+        {
+            Id = WireText.Snowflake(o.Id),
+            Type = o.Type,
+            Allow = WireText.Snowflake(o.Allow),
+            Deny = WireText.Snowflake(o.Deny),
+        })],
+    };
+}
+
+/// <summary>Allow and deny are permission bit sets as decimal strings, like every permission field since API v8.</summary>
+internal sealed class OverwriteWire
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("type")]
+    public int Type { get; init; }
+
+    [JsonPropertyName("allow")]
+    public required string Allow { get; init; }
+
+    [JsonPropertyName("deny")]
+    public required string Deny { get; init; }
+}
+
+/// <summary><c>GET /guilds/{id}</c>: the guild object, roles included, trimmed to plausible defaults.</summary>
+internal sealed class GuildWire
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("name")]
+    public string Name { get; init; } = "Sandbox Guild";
+
+    [JsonPropertyName("icon")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? Icon { get; init; }
+
+    [JsonPropertyName("owner_id")]
+    public required string OwnerId { get; init; }
+
+    [JsonPropertyName("roles")]
+    public required List<RoleWire> Roles { get; init; }
+
+    [JsonPropertyName("emojis")]
+    public JsonElement Emojis { get; init; } = MessageJson.EmptyArray;
+
+    [JsonPropertyName("features")]
+    public JsonElement Features { get; init; } = MessageJson.EmptyArray;
+
+    [JsonPropertyName("preferred_locale")]
+    public string PreferredLocale { get; init; } = SandboxDefaults.Locale;
+
+    public static GuildWire From(SandboxGuild guild) => new()
+    {
+        Id = WireText.Snowflake(guild.Id),
+        OwnerId = WireText.Snowflake(guild.OwnerId),
+        Roles = [.. guild.Roles.Select((role, position) => new RoleWire
+        {
+            Id = WireText.Snowflake(role.Id),
+            Name = role.Id == guild.Id ? "@everyone" : "role-" + WireText.Snowflake(role.Id),
+            Position = position,
+            Permissions = WireText.Snowflake(role.Permissions),
+        })],
+    };
+}
+
+internal sealed class RoleWire
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("color")]
+    public int Color { get; init; }
+
+    [JsonPropertyName("hoist")]
+    public bool Hoist { get; init; }
+
+    [JsonPropertyName("position")]
+    public int Position { get; init; }
+
+    [JsonPropertyName("permissions")]
+    public required string Permissions { get; init; }
+
+    [JsonPropertyName("managed")]
+    public bool Managed { get; init; }
+
+    [JsonPropertyName("mentionable")]
+    public bool Mentionable { get; init; }
+
+    [JsonPropertyName("flags")]
+    public int Flags { get; init; }
+}
+
+/// <summary><c>GET /guilds/{id}/members/{user}</c>.</summary>
+internal sealed class MemberWire
+{
+    [JsonPropertyName("user")]
+    public required UserWire User { get; init; }
+
+    [JsonPropertyName("nick")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? Nick { get; init; }
+
+    [JsonPropertyName("roles")]
+    public required List<string> Roles { get; init; }
+
+    [JsonPropertyName("joined_at")]
+    public required string JoinedAt { get; init; }
+
+    [JsonPropertyName("deaf")]
+    public bool Deaf { get; init; }
+
+    [JsonPropertyName("mute")]
+    public bool Mute { get; init; }
+
+    [JsonPropertyName("flags")]
+    public int Flags { get; init; }
+
+    [JsonPropertyName("pending")]
+    public bool Pending { get; init; }
+
+    [JsonPropertyName("communication_disabled_until")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? CommunicationDisabledUntil { get; init; }
 }

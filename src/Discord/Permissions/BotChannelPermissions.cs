@@ -1,0 +1,117 @@
+using System.Net;
+using Serverless.Discord.Rest;
+using Serverless.Domain.Permissions;
+
+namespace Serverless.Discord.Permissions;
+
+/// <summary>
+/// Answers "can the bot post in this channel?" from Discord's REST API, so a command can refuse a channel before
+/// anything is stored. The channel is always read fresh; the guild's roles and the bot's member are cached for a
+/// short while, so a burst of checks in one guild costs one call each rather than four.
+/// </summary>
+public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeProvider timeProvider)
+{
+    /// <summary>How long a guild's roles and the bot's roles there are trusted; role edits show after at most this.</summary>
+    public static readonly TimeSpan GuildLifetime = TimeSpan.FromSeconds(60);
+
+    /// <summary>Guilds remembered at once; beyond this the oldest entry goes.</summary>
+    public const int MaxGuilds = 2_000;
+
+    private readonly BotGuildCache _guilds = new(timeProvider, GuildLifetime, MaxGuilds);
+    private ulong _botUserId;
+
+    /// <summary>
+    /// Whether the bot can post in <paramref name="channelId"/>, as a command used in <paramref name="guildId"/>
+    /// would need. Refusals carry a sentence for the user; Discord failing (5xx, 429, a rejected token) throws
+    /// the <see cref="DiscordApiException"/> family instead, since the answer is then unknown.
+    /// </summary>
+    public async Task<PostingCheck> CheckCanPostAsync(ulong guildId, ulong channelId, CancellationToken cancellationToken)
+    {
+        var client = discord();
+        ChannelPayload channel;
+        try
+        {
+            channel = await client.GetChannelAsync(channelId, cancellationToken);
+        }
+        catch (DiscordApiException e) when (e.Status == HttpStatusCode.NotFound)
+        {
+            return PostingCheck.UnknownChannel;
+        }
+        catch (DiscordApiException e) when (e.Status == HttpStatusCode.Forbidden)
+        {
+            return PostingCheck.HiddenChannel;
+        }
+
+        if (channel.GuildId != guildId)
+        {
+            return PostingCheck.OtherGuild(channelId);
+        }
+
+        // The type alone can decide; then the guild calls are not needed.
+        var type = (DiscordChannelType)channel.Type;
+        if (PostingCheck.ForChannelType(channelId, type) is { CanPost: false } wrongType)
+        {
+            return wrongType;
+        }
+
+        var botUserId = await BotUserIdAsync(client, cancellationToken);
+        if (await GuildAsync(client, guildId, botUserId, cancellationToken) is not { } guild)
+        {
+            return PostingCheck.NotInGuild;
+        }
+
+        var permissions = ChannelPermissionCalculator.Compute(
+            guildId,
+            guild.OwnerId,
+            guild.Roles,
+            botUserId,
+            guild.BotRoleIds,
+            (channel.PermissionOverwrites ?? []).Select(ToOverwrite));
+        return PostingCheck.For(channelId, type, permissions);
+    }
+
+    /// <summary>The bot's user id never changes while the token is the same, so it is asked once per process.</summary>
+    private async Task<ulong> BotUserIdAsync(DiscordRestClient client, CancellationToken cancellationToken)
+    {
+        var known = Volatile.Read(ref _botUserId);
+        if (known != 0)
+        {
+            return known;
+        }
+
+        var me = await client.GetCurrentUserAsync(cancellationToken);
+        Volatile.Write(ref _botUserId, me.Id);
+        return me.Id;
+    }
+
+    /// <returns>Null when the bot is not a member of the guild (Discord answered 403 or 404).</returns>
+    private async Task<BotGuild?> GuildAsync(DiscordRestClient client, ulong guildId, ulong botUserId, CancellationToken cancellationToken)
+    {
+        if (_guilds.TryGet(guildId) is { } cached)
+        {
+            return cached;
+        }
+
+        try
+        {
+            var guild = await client.GetGuildAsync(guildId, cancellationToken);
+            var member = await client.GetGuildMemberAsync(guildId, botUserId, cancellationToken);
+            var fresh = new BotGuild(
+                guild.OwnerId,
+                [.. (guild.Roles ?? []).Select(role => new GuildRole(role.Id, PermissionBitfield.Parse(role.Permissions)))],
+                [.. member.Roles ?? []]);
+            _guilds.Add(guildId, fresh);
+            return fresh;
+        }
+        catch (DiscordApiException e) when (e.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
+        {
+            return null;
+        }
+    }
+
+    private static PermissionOverwrite ToOverwrite(PermissionOverwritePayload overwrite) => new(
+        overwrite.Id,
+        (OverwriteTarget)overwrite.Type,
+        PermissionBitfield.Parse(overwrite.Allow),
+        PermissionBitfield.Parse(overwrite.Deny));
+}

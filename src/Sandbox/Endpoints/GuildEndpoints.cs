@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Mvc;
+using Serverless.Sandbox.Http;
+using Serverless.Sandbox.Json;
+using static Serverless.Sandbox.Endpoints.EndpointHelpers;
+
+namespace Serverless.Sandbox.Endpoints;
+
+/// <summary>
+/// What a bot reads to work out its permissions: <c>GET /channels/{id}</c>, <c>GET /guilds/{id}</c> (owner and roles)
+/// and <c>GET /guilds/{id}/members/{user}</c>. Bot auth, default buckets per channel or guild.
+/// </summary>
+internal static class GuildEndpoints
+{
+    public static IEndpointRouteBuilder MapGuildsAndChannels(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/channels/{channelId}", GetChannel).WithMetadata(DiscordRouteMetadata.Bot());
+        api.MapGet("/guilds/{guildId}", GetGuild).WithMetadata(DiscordRouteMetadata.Bot());
+        api.MapGet("/guilds/{guildId}/members/{userId}", GetMember).WithMetadata(DiscordRouteMetadata.Bot());
+        return api;
+    }
+
+    private static IResult GetChannel(string channelId, [FromServices] SandboxContext sandbox) =>
+        TryParseSnowflake(channelId, out var id)
+            ? Results.Json(ChannelWire.From(sandbox.State.GetChannel(id)), SandboxJsonContext.Wire.ChannelWire)
+            : DiscordResults.UnknownChannel();
+
+    private static IResult GetGuild(string guildId, [FromServices] SandboxContext sandbox) =>
+        TryParseSnowflake(guildId, out var id) && sandbox.State.GetGuild(id) is { } guild
+            ? Results.Json(GuildWire.From(guild), SandboxJsonContext.Wire.GuildWire)
+            : DiscordResults.UnknownGuild();
+
+    private static IResult GetMember(string guildId, string userId, [FromServices] SandboxContext sandbox)
+    {
+        if (!TryParseSnowflake(guildId, out var guild) || sandbox.State.GetGuild(guild) is null)
+        {
+            return DiscordResults.UnknownGuild();
+        }
+
+        if (!TryParseSnowflake(userId, out var user) || sandbox.State.GetMemberRoles(guild, user) is not { } roles)
+        {
+            return DiscordResults.UnknownMember();
+        }
+
+        var member = new MemberWire
+        {
+            User = user == sandbox.State.BotUserId
+                ? UserWire.ForBot(user)
+                : new UserWire { Id = WireText.Snowflake(user), Username = SandboxDefaults.Username },
+            Roles = [.. roles.Select(WireText.Snowflake)],
+            // Everyone joined when the guild was created, which its id tells.
+            JoinedAt = WireText.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds((long)(guild >> 22) + SnowflakeGenerator.DiscordEpochMilliseconds)),
+        };
+        return Results.Json(member, SandboxJsonContext.Wire.MemberWire);
+    }
+}
