@@ -16,7 +16,7 @@ public sealed class CommandRoutingTests
         new PingCommand(_time),
         new HelpCommand(),
         new StatusCommand(new FixedProbes(), new FixedProbes()),
-        new ScheduleCommand(new InMemoryScheduledPostStore(), _time));
+        new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), _time));
 
     [Fact]
     public void Find_EveryCatalogCommand_RoutesToTheClassDeclaringIt()

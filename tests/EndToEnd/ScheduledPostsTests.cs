@@ -18,6 +18,10 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static long s_nextChannel = 710000000000000000;
 
+    /// <summary>A moderator's permissions: the Sandbox's default member lacks Manage Messages, which the handler re-checks.</summary>
+    private static readonly string Moderator = (ulong.Parse(SandboxDefaults.MemberPermissions, System.Globalization.CultureInfo.InvariantCulture) | 8192)
+        .ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private TableScheduledPostStore Store { get; } = new(StorageAccount.FromConfiguration(
         new ConfigurationBuilder().AddInMemoryCollection([new(StorageAccount.SettingName, bot.Azurite.ConnectionString)]).Build()));
 
@@ -26,9 +30,7 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
     {
         var channel = (ulong)Interlocked.Increment(ref s_nextChannel);
         var due = DateTimeOffset.UtcNow.AddSeconds(4);
-        // A moderator: the Sandbox's default member lacks Manage Messages, which the handler re-checks.
-        var moderator = (ulong.Parse(SandboxDefaults.MemberPermissions, System.Globalization.CultureInfo.InvariantCulture) | 8192).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var command = new CommandInteraction { Name = "schedule", MemberPermissions = moderator };
+        var command = new CommandInteraction { Name = "schedule", MemberPermissions = Moderator };
         command.Options.Add(CommandOption.SubCommand(
             "create",
             CommandOption.Channel("channel", channel),
@@ -38,7 +40,7 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
         Assert.True(opened.ResponseType == 9, opened.ResponseBody);
         var customId = opened.ResponseJson!.Value.GetProperty("data").GetProperty("custom_id").GetString()!;
 
-        var submit = new ModalSubmitInteraction { CustomId = customId, Context = new CommandInteraction { Name = "schedule", MemberPermissions = moderator } };
+        var submit = new ModalSubmitInteraction { CustomId = customId, Context = new CommandInteraction { Name = "schedule", MemberPermissions = Moderator } };
         submit.Values["content"] = "Release notes are out!\nRead them in #news.";
         var submitted = await bot.Discord.Interactions.SendModalSubmitAsync(submit, bot.InteractionsUrl);
         Assert.Equal(4, submitted.ResponseType);
@@ -61,6 +63,26 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
         var stored = await Store.GetAsync(bot.Discord.Interactions.DefaultGuildId, postId, CancellationToken.None);
         Assert.Equal(PostStatus.Published, stored!.Status);
         Assert.Equal(bot.Discord.Interactions.DefaultUserId, stored.CreatedBy);
+    }
+
+    [Fact]
+    public async Task ScheduleCreate_InAChannelTheBotMayNotPostIn_IsRefusedBeforeTheModal()
+    {
+        var channel = (ulong)Interlocked.Increment(ref s_nextChannel);
+        var guild = bot.Discord.Interactions.DefaultGuildId;
+
+        // @everyone (the role whose id is the guild's) may not send messages there.
+        bot.Discord.State.SetChannel(channel, overwrites: [SandboxOverwrite.ForRole(guild, deny: 1UL << 11)]);
+        var command = new CommandInteraction { Name = "schedule", MemberPermissions = Moderator };
+        command.Options.Add(CommandOption.SubCommand("create", CommandOption.Channel("channel", channel), CommandOption.String("when", "in 2h")));
+
+        var answered = await bot.Discord.Interactions.SendCommandAsync(command, bot.InteractionsUrl);
+
+        Assert.True(answered.ResponseType == 4, answered.ResponseBody);
+        var data = answered.ResponseJson!.Value.GetProperty("data");
+        Assert.Equal(64, data.GetProperty("flags").GetInt32());
+        Assert.Contains("missing Send Messages", data.GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(await Store.ListAsync(guild, null, CancellationToken.None), post => post.ChannelId == channel);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Discord.Permissions;
 using Serverless.Discord.Rest;
+using Serverless.Domain.Permissions;
 using Serverless.Domain.RateLimiting;
 
 namespace Serverless.Discord.Hosting;
@@ -37,6 +38,7 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddSingleton(provider => new BotChannelPermissions(
             provider.GetRequiredService<DiscordRestClient>,
             provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IChannelPostingCheck>(provider => provider.GetRequiredService<BotChannelPermissions>());
 
         return services.AddHttpClient(DiscordRestClient.HttpClientName, (provider, client) =>
             {

@@ -9,7 +9,7 @@ namespace Serverless.Discord.Permissions;
 /// anything is stored. The channel is always read fresh; the guild's roles and the bot's member are cached for a
 /// short while, so a burst of checks in one guild costs one call each rather than four.
 /// </summary>
-public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeProvider timeProvider)
+public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeProvider timeProvider) : IChannelPostingCheck
 {
     /// <summary>How long a guild's roles and the bot's roles there are trusted; role edits show after at most this.</summary>
     public static readonly TimeSpan GuildLifetime = TimeSpan.FromSeconds(60);

@@ -1,3 +1,4 @@
+using Serverless.Domain.Permissions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -59,6 +60,7 @@ public sealed class HandlerTestHost : IAsyncDisposable
         builder.Services.AddSingleton<IRateLimitStore>(new InMemoryRateLimitStore());
         var scheduledPosts = new InMemoryScheduledPostStore();
         builder.Services.AddSingleton<IScheduledPostStore>(scheduledPosts);
+        builder.Services.AddSingleton<IChannelPostingCheck>(new ScriptedChannelPostingCheck());
         configureServices?.Invoke(builder.Services);
         var app = HandlerApp.Build(builder);
         await app.StartAsync();

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Permissions;
 
 namespace Serverless.Domain.Features.ScheduledPosts;
 
@@ -9,7 +10,7 @@ namespace Serverless.Domain.Features.ScheduledPosts;
 /// text; the checked draft travels in the modal's custom_id (<see cref="ScheduleDraft"/>), so the post is stored
 /// only once the text comes back. Everything answers inline: each step makes one or two small storage calls.
 /// </summary>
-public sealed class ScheduleCommand(IScheduledPostStore store, TimeProvider timeProvider) : IBotCommand, IModalHandler
+public sealed class ScheduleCommand(IScheduledPostStore store, IChannelPostingCheck channels, TimeProvider timeProvider) : IBotCommand, IModalHandler
 {
     public const string Name = "schedule";
 
@@ -19,10 +20,13 @@ public sealed class ScheduleCommand(IScheduledPostStore store, TimeProvider time
     public const string MissingPermission = "You need the Manage Messages permission to schedule posts.";
 
     /// <summary>
-    /// The zone read before the modal is bounded so that, with storage slow, the user still hears back within
-    /// Discord's 3 seconds, and nothing typed is lost because the form has not opened yet.
+    /// The zone read and the channel check before the modal (run together) are bounded so that, with storage or
+    /// Discord slow, the user still hears back within Discord's 3 seconds, and nothing typed is lost because the
+    /// form has not opened yet.
     /// </summary>
-    public static readonly TimeSpan ZoneReadTimeout = TimeSpan.FromSeconds(1.5);
+    public static readonly TimeSpan ZoneReadTimeout = TimeSpan.FromSeconds(2);
+
+    private const string CannotCheckChannel = "I couldn't check that channel with Discord just now. Please try again in a moment.";
 
     private const string GuildOnly = "Scheduled posts belong to a server: use `/schedule` in one.";
 
@@ -131,6 +135,16 @@ public sealed class ScheduleCommand(IScheduledPostStore store, TimeProvider time
             return Answer(error ?? "The post's text is not valid.");
         }
 
+        // Again: the channel travelled through the form, and its permissions may have changed while it was open.
+        using (var timeout = new CancellationTokenSource(ZoneReadTimeout, timeProvider))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
+        {
+            if (await CheckChannelAsync(channels.CheckCanPostAsync(guildId, draft.ChannelId, linked.Token), cancellationToken) is { } channelRefusal)
+            {
+                return channelRefusal;
+            }
+        }
+
         var zone = await ReadZoneAsync(guildId, cancellationToken);
         var now = timeProvider.GetUtcNow();
         if (draft.Due <= now)
@@ -173,13 +187,20 @@ public sealed class ScheduleCommand(IScheduledPostStore store, TimeProvider time
         using (var timeout = new CancellationTokenSource(ZoneReadTimeout, timeProvider))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
         {
+            var zoneRead = ReadZoneAsync(guildId, linked.Token);
+            var channelCheck = channels.CheckCanPostAsync(guildId, channelId, linked.Token);
             try
             {
-                zone = await ReadZoneAsync(guildId, linked.Token);
+                zone = await zoneRead;
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 return Answer("Storage is slow to answer right now. Please try `/schedule create` again in a moment.");
+            }
+
+            if (await CheckChannelAsync(channelCheck, cancellationToken) is { } refusal)
+            {
+                return refusal;
             }
         }
 
@@ -249,6 +270,21 @@ public sealed class ScheduleCommand(IScheduledPostStore store, TimeProvider time
         await store.SetTimeZoneAsync(guildId, zone.Id, cancellationToken);
         var now = ScheduledPostFormatter.LocalTime(timeProvider.GetUtcNow(), zone);
         return Answer($"Time zone set to {zone.Id} (now {now} there). Existing posts keep their times.");
+    }
+
+    /// <summary>Null when the bot may post there; otherwise the answer saying why not, or that Discord could not be asked.</summary>
+    private static async Task<CommandReply?> CheckChannelAsync(Task<PostingCheck> check, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await check;
+            return result.CanPost ? null : Answer(result.Problem ?? CannotCheckChannel);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Discord unavailable, rate limited or slow: nothing is stored, and the user can simply try again.
+            return Answer(CannotCheckChannel);
+        }
     }
 
     /// <summary>The guild's zone; UTC until one is set (or if a stored name is no longer known).</summary>

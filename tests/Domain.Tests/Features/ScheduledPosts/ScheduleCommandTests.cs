@@ -1,3 +1,4 @@
+using Serverless.Domain.Permissions;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.ScheduledPosts;
@@ -15,9 +16,10 @@ public sealed class ScheduleCommandTests
     // 17:40 in Paris, an hour ahead of UTC in November.
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 16, 40, 0, TimeSpan.Zero));
     private readonly InMemoryScheduledPostStore _store = new();
+    private readonly ScriptedChannelPostingCheck _channels = new();
     private readonly ScheduleCommand _command;
 
-    public ScheduleCommandTests() => _command = new ScheduleCommand(_store, _time);
+    public ScheduleCommandTests() => _command = new ScheduleCommand(_store, _channels, _time);
 
     [Fact]
     public void Definition_NeedsManageMessagesInAGuild()
@@ -115,6 +117,40 @@ public sealed class ScheduleCommandTests
         _time.Advance(ScheduleCommand.ZoneReadTimeout);
 
         AssertError(await pending, "try `/schedule create` again");
+    }
+
+    [Fact]
+    public async Task Create_InAChannelTheBotCannotPostIn_SaysWhyInsteadOfTheModal()
+    {
+        _channels.Answers[Target] = PostingCheck.HiddenChannel;
+
+        var reply = await RunAsync("create", ("channel", Target.ToString()), ("when", "2026-12-01 09:30"));
+
+        Assert.Null(reply.Modal);
+        AssertError(reply, "I can't see that channel.");
+        Assert.Empty(_store.Posts);
+    }
+
+    [Fact]
+    public async Task Create_WhenDiscordCannotBeAsked_AsksToTryAgain()
+    {
+        _channels.Failure = new HttpRequestException("connection refused");
+
+        var reply = await RunAsync("create", ("channel", Target.ToString()), ("when", "2026-12-01 09:30"));
+
+        Assert.Null(reply.Modal);
+        AssertError(reply, "couldn't check that channel");
+    }
+
+    [Fact]
+    public async Task Submit_AfterTheBotLostAccessWhileTheFormWasOpen_StoresNothing()
+    {
+        var modal = (await RunAsync("create", ("channel", Target.ToString()), ("when", "2026-12-01 09:30"))).Modal!;
+        _channels.Answers[Target] = PostingCheck.UnknownChannel;
+
+        AssertError(await SubmitAsync(modal.CustomId, "Hello"), "That channel does not exist.");
+        Assert.Empty(_store.Posts);
+        Assert.Equal(2, _channels.Calls);
     }
 
     [Fact]
