@@ -44,13 +44,19 @@ public static class QueueTriggerEndpoint
                 ? new QueueWorkOutcome(QueueWorkResult.Retry, [$"invocation payload has no Data.{bindingName}"])
                 : await handler(context.RequestServices, message, context.RequestAborted);
 
-            context.Response.StatusCode = outcome.Result == QueueWorkResult.Retry ? StatusCodes.Status500InternalServerError : StatusCodes.Status200OK;
-            await context.Response.WriteAsJsonAsync(
-                new HostInvocationResponse { Logs = [.. outcome.Logs] },
-                HostJsonContext.Default.HostInvocationResponse,
-                cancellationToken: context.RequestAborted);
+            await WriteOutcomeAsync(context, outcome);
         });
         return endpoints;
+    }
+
+    /// <summary>The host's invocation answer: 200 with the logs, or 500 (a queue message is then retried, a timer run logged as failed).</summary>
+    internal static Task WriteOutcomeAsync(HttpContext context, QueueWorkOutcome outcome)
+    {
+        context.Response.StatusCode = outcome.Result == QueueWorkResult.Retry ? StatusCodes.Status500InternalServerError : StatusCodes.Status200OK;
+        return context.Response.WriteAsJsonAsync(
+            new HostInvocationResponse { Logs = [.. outcome.Logs] },
+            HostJsonContext.Default.HostInvocationResponse,
+            cancellationToken: context.RequestAborted);
     }
 
     /// <summary>

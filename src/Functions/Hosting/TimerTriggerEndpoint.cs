@@ -12,14 +12,8 @@ public static class TimerTriggerEndpoint
     {
         endpoints.MapPost("/" + functionName, async context =>
         {
-            var outcome = await handler(context.RequestServices, context.RequestAborted);
-
-            // Timers are not retried by the host; a failure status only marks the invocation failed in its logs.
-            context.Response.StatusCode = outcome.Result == QueueWorkResult.Retry ? StatusCodes.Status500InternalServerError : StatusCodes.Status200OK;
-            await context.Response.WriteAsJsonAsync(
-                new HostInvocationResponse { Logs = [.. outcome.Logs] },
-                HostJsonContext.Default.HostInvocationResponse,
-                cancellationToken: context.RequestAborted);
+            // Timers are not retried by the host; a failure status only marks the run failed in its logs.
+            await QueueTriggerEndpoint.WriteOutcomeAsync(context, await handler(context.RequestServices, context.RequestAborted));
         });
         return endpoints;
     }

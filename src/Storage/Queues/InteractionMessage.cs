@@ -3,36 +3,47 @@ using System.Text.Json.Serialization;
 namespace Serverless.Storage.Queues;
 
 /// <summary>
-/// Wire shape of a message on the <c>interactions</c> queue: the common envelope
-/// (<c>v</c>, <c>kind</c>, <c>correlationId</c>, <c>guildId</c>, <c>feature</c>, <c>action</c>, <c>enqueuedAt</c>)
-/// and then its own fields. The host copies top-level fields into its invocation metadata, so none
-/// is named like the host's own (<c>Id</c>, <c>DequeueCount</c>, …).
+/// The envelope every queue message starts with (<c>v</c>, <c>kind</c>, <c>correlationId</c>, <c>guildId</c>,
+/// <c>feature</c>, <c>action</c>, <c>enqueuedAt</c>); each message adds its own fields. The host copies top-level
+/// fields into its invocation metadata, so none is named like the host's own (<c>Id</c>, <c>DequeueCount</c>, …).
 /// </summary>
-public sealed class InteractionMessage
+public abstract class QueueEnvelope
 {
-    public const int CurrentVersion = 1;
-    public const string Kind = "interaction";
-
+    // Negative orders: the serializer writes a derived class's own properties first otherwise.
     [JsonPropertyName("v")]
+    [JsonPropertyOrder(-7)]
     public int V { get; set; }
 
     [JsonPropertyName("kind")]
+    [JsonPropertyOrder(-6)]
     public string? MessageKind { get; set; }
 
     [JsonPropertyName("correlationId")]
+    [JsonPropertyOrder(-5)]
     public string? CorrelationId { get; set; }
 
     [JsonPropertyName("guildId")]
+    [JsonPropertyOrder(-4)]
     public string? GuildId { get; set; }
 
     [JsonPropertyName("feature")]
+    [JsonPropertyOrder(-3)]
     public string? Feature { get; set; }
 
     [JsonPropertyName("action")]
+    [JsonPropertyOrder(-2)]
     public string? Action { get; set; }
 
     [JsonPropertyName("enqueuedAt")]
+    [JsonPropertyOrder(-1)]
     public DateTimeOffset EnqueuedAt { get; set; }
+}
+
+/// <summary>Wire shape of a message on the <c>interactions</c> queue: the envelope, then the interaction to answer.</summary>
+public sealed class InteractionMessage : QueueEnvelope
+{
+    public const int CurrentVersion = 1;
+    public const string Kind = "interaction";
 
     [JsonPropertyName("interactionId")]
     public string? InteractionId { get; set; }

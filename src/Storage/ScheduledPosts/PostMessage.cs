@@ -2,39 +2,19 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Serverless.Domain.Features.ScheduledPosts;
+using Serverless.Storage.Queues;
 
 namespace Serverless.Storage.ScheduledPosts;
 
 /// <summary>
-/// Wire shape of a message on the <c>posts</c> queue: the common envelope, then the claim. The claim's key is
+/// Wire shape of a message on the <c>posts</c> queue: the <see cref="QueueEnvelope"/>, then the claim. The claim's key is
 /// the post and its scheduled occurrence (<c>due</c>), so a redelivered message finds the same claim.
 /// </summary>
-public sealed class PostMessage
+public sealed class PostMessage : QueueEnvelope
 {
     public const int CurrentVersion = 1;
     public const string Kind = "post";
-    public const string Feature = "scheduled-posts";
-
-    [JsonPropertyName("v")]
-    public int V { get; set; }
-
-    [JsonPropertyName("kind")]
-    public string? MessageKind { get; set; }
-
-    [JsonPropertyName("correlationId")]
-    public string? CorrelationId { get; set; }
-
-    [JsonPropertyName("guildId")]
-    public string? GuildId { get; set; }
-
-    [JsonPropertyName("feature")]
-    public string? FeatureName { get; set; }
-
-    [JsonPropertyName("action")]
-    public string? Action { get; set; }
-
-    [JsonPropertyName("enqueuedAt")]
-    public DateTimeOffset EnqueuedAt { get; set; }
+    public const string ScheduledPostsFeature = "scheduled-posts";
 
     [JsonPropertyName("postId")]
     public string? PostId { get; set; }
@@ -59,7 +39,7 @@ public static class PostMessageCodec
                 MessageKind = PostMessage.Kind,
                 CorrelationId = correlationId,
                 GuildId = claim.GuildId.ToString(CultureInfo.InvariantCulture),
-                FeatureName = PostMessage.Feature,
+                Feature = PostMessage.ScheduledPostsFeature,
                 Action = "publish",
                 EnqueuedAt = now,
                 PostId = claim.PostId,

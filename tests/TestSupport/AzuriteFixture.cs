@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
-using Serverless.TestSupport;
+using Serverless.Storage;
+using Xunit;
 
-namespace Serverless.Storage.Tests;
+namespace Serverless.TestSupport;
 
+/// <summary>One private Azurite per test class, and the storage account the tests use to set up and inspect it.</summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
     public AzuriteServer Server { get; private set; } = null!;
