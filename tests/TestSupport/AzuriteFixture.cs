@@ -19,5 +19,12 @@ public sealed class AzuriteFixture : IAsyncLifetime
             .Build());
     }
 
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        // Null when InitializeAsync failed; the start error is the one worth reporting.
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+    }
 }

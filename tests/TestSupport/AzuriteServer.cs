@@ -16,20 +16,19 @@ public sealed class AzuriteServer : IAsyncDisposable
     private const string AccountName = "devstoreaccount1";
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    private const int StartAttempts = 5;
+
     private Process? _process;
 
-    private AzuriteServer(int blobPort, int queuePort, int tablePort)
+    private AzuriteServer()
     {
-        BlobPort = blobPort;
-        QueuePort = queuePort;
-        TablePort = tablePort;
     }
 
-    public int BlobPort { get; }
+    public int BlobPort { get; private set; }
 
-    public int QueuePort { get; }
+    public int QueuePort { get; private set; }
 
-    public int TablePort { get; }
+    public int TablePort { get; private set; }
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
@@ -39,15 +38,49 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>
+    /// Starts on free ports. A port found free can be taken by another process (a parallel test project,
+    /// any outgoing connection) before Azurite binds it, so a failed start is retried on fresh ports.
+    /// </summary>
     public static async Task<AzuriteServer> StartAsync()
     {
-        var server = new AzuriteServer(ProcessRunner.FreePort(), ProcessRunner.FreePort(), ProcessRunner.FreePort());
-        await server.StartAgainAsync();
-        return server;
+        var server = new AzuriteServer();
+        for (var attempt = 1; ; attempt++)
+        {
+            server.BlobPort = ProcessRunner.FreePort();
+            server.QueuePort = ProcessRunner.FreePort();
+            server.TablePort = ProcessRunner.FreePort();
+            try
+            {
+                await server.StartOnceAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < StartAttempts)
+            {
+                await server.StopAsync();
+            }
+        }
     }
 
-    /// <summary>Starts (or restarts, empty) on the same ports.</summary>
+    /// <summary>Restarts, empty, on the same ports (the tests that stop Azurite expect them back).</summary>
     public async Task StartAgainAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartOnceAsync();
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < StartAttempts)
+            {
+                await StopAsync();
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+        }
+    }
+
+    private async Task StartOnceAsync()
     {
         var entry = await EnsureInstalledAsync();
         var info = new ProcessStartInfo("node")
@@ -67,9 +100,16 @@ public sealed class AzuriteServer : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start node");
         _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { Length: > 0 } line && errors.Count < 20)
+            {
+                errors.Enqueue(line);
+            }
+        };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
@@ -78,7 +118,9 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             if (_process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(30))
             {
-                throw new InvalidOperationException($"Azurite did not start (exit code {(_process.HasExited ? _process.ExitCode : -1)}).");
+                throw new InvalidOperationException(
+                    $"Azurite did not start on ports {BlobPort}/{QueuePort}/{TablePort} " +
+                    $"(exit code {(_process.HasExited ? _process.ExitCode : -1)}): {string.Join(" | ", errors)}");
             }
 
             await Task.Delay(50);
