@@ -86,6 +86,12 @@ public enum CommandResponseMode
 
     /// <summary>Acknowledged with type 5 once durably enqueued; a queue worker edits the answer in later.</summary>
     Deferred,
+
+    /// <summary>
+    /// Acknowledged with type 5 once durably enqueued on the <c>voice</c> queue: the companion, which holds the
+    /// gateway and Lavalink, does the work and edits the answer. The Functions app never runs these itself.
+    /// </summary>
+    DeferredToVoice,
 }
 
 /// <summary>
