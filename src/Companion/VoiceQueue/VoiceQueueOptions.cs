@@ -1,0 +1,53 @@
+namespace Serverless.Companion.VoiceQueue;
+
+/// <summary>How the companion reads the <c>voice</c> queue (section <c>Companion:VoiceQueue</c>).</summary>
+public sealed class VoiceQueueOptions
+{
+    public const string Section = "Companion:VoiceQueue";
+
+    /// <summary>How long a received message stays hidden while it is worked on; a crash makes it visible again after this.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest wait between polls of an empty queue; polling backs off towards it.</summary>
+    public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Deliveries after which a failing message goes to <c>voice-poison</c>, as the Functions host does for its queues.</summary>
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>Messages worked on at once (different guilds; one guild's commands are serialized by the music service).</summary>
+    public int BatchSize { get; set; } = 8;
+
+    /// <summary>A command older than this is dropped: its interaction token dies at 15 minutes.</summary>
+    public TimeSpan DeferredWorkDeadline { get; set; } = TimeSpan.FromMinutes(14);
+
+    public IReadOnlyList<string> Validate()
+    {
+        var failures = new List<string>();
+        if (VisibilityTimeout < TimeSpan.FromSeconds(5) || VisibilityTimeout > TimeSpan.FromMinutes(10))
+        {
+            failures.Add("Companion__VoiceQueue__VisibilityTimeout must be between 00:00:05 and 00:10:00.");
+        }
+
+        if (MaxPollInterval <= TimeSpan.Zero || MaxPollInterval > TimeSpan.FromSeconds(30))
+        {
+            failures.Add("Companion__VoiceQueue__MaxPollInterval must be positive and at most 00:00:30.");
+        }
+
+        if (MaxDequeueCount is < 1 or > 100)
+        {
+            failures.Add("Companion__VoiceQueue__MaxDequeueCount must be between 1 and 100.");
+        }
+
+        if (BatchSize is < 1 or > 32)
+        {
+            failures.Add("Companion__VoiceQueue__BatchSize must be between 1 and 32 (the queue service's limit).");
+        }
+
+        if (DeferredWorkDeadline <= TimeSpan.Zero || DeferredWorkDeadline > TimeSpan.FromMinutes(15))
+        {
+            failures.Add("Companion__VoiceQueue__DeferredWorkDeadline must be positive and at most 00:15:00, the interaction token's lifetime.");
+        }
+
+        return failures;
+    }
+}
