@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Serverless.Companion.Voice;
+
+public static class VoiceServiceCollectionExtensions
+{
+    /// <summary>
+    /// Voice state tracking and connections. The host also registers an <see cref="IVoiceGatewaySender"/> (the gateway
+    /// client's shard-routed op 4) and an <see cref="Lavalink.ILavalinkPlayers"/>, and feeds every dispatch to
+    /// <see cref="VoiceConnectionCoordinator.OnDispatchAsync"/>.
+    /// </summary>
+    public static IServiceCollection AddCompanionVoice(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<VoiceOptions>().Bind(configuration.GetSection(VoiceOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VoiceOptions>, VoiceOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<VoiceStateTracker>();
+        services.TryAddSingleton<VoiceConnectionCoordinator>();
+        services.TryAddSingleton<IVoiceConnections>(provider => provider.GetRequiredService<VoiceConnectionCoordinator>());
+        services.TryAddSingleton<IVoiceConnectionEvents>(provider => provider.GetRequiredService<VoiceConnectionCoordinator>());
+        return services;
+    }
+}
