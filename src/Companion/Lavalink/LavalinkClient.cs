@@ -173,14 +173,7 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
             if (wasOpen)
             {
                 Log.Disconnected(_logger, reason);
-                try
-                {
-                    await handler.OnDisconnectedAsync(reason, cancellationToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    Log.HandlerFailed(_logger, "OnDisconnected", exception);
-                }
+                await CallHandlerAsync("OnDisconnected", () => handler.OnDisconnectedAsync(reason, cancellationToken));
             }
             else
             {
@@ -399,7 +392,7 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
                 await OnReadyAsync(message.SessionId, message.Resumed, handler, cancellationToken);
                 return true;
             case "playerUpdate" when message.GuildId is { } guildId:
-                await CallHandlerAsync("OnPlayerUpdate", handler.OnPlayerUpdateAsync(guildId, LavalinkWireMapper.ToState(message.State), cancellationToken));
+                await CallHandlerAsync("OnPlayerUpdate", () => handler.OnPlayerUpdateAsync(guildId, LavalinkWireMapper.ToState(message.State), cancellationToken));
                 return false;
             case "stats":
                 var stats = LavalinkWireMapper.ToStats(message.Players, message.PlayingPlayers, message.Uptime, message.Cpu, _timeProvider.GetUtcNow());
@@ -418,7 +411,7 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
                 }
 
                 Log.EventReceived(_logger, message.Type!, lavalinkEvent.GuildId);
-                await CallHandlerAsync("OnEvent", handler.OnEventAsync(lavalinkEvent, cancellationToken));
+                await CallHandlerAsync("OnEvent", () => handler.OnEventAsync(lavalinkEvent, cancellationToken));
                 return false;
             default:
                 Log.UnknownOp(_logger, message?.Op ?? "-");
@@ -453,14 +446,14 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
             }
         }
 
-        await CallHandlerAsync("OnReady", handler.OnReadyAsync(sessionId, resumed, cancellationToken));
+        await CallHandlerAsync("OnReady", () => handler.OnReadyAsync(sessionId, resumed, cancellationToken));
     }
 
-    private async Task CallHandlerAsync(string name, Task call)
+    private async Task CallHandlerAsync(string name, Func<Task> call)
     {
         try
         {
-            await call;
+            await call();
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

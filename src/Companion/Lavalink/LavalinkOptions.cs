@@ -85,12 +85,12 @@ public sealed class LavalinkOptionsValidator : IValidateOptions<LavalinkOptions>
 
         if (hasUrl && !hasPassword)
         {
-            failures.Add("Lavalink__Password is missing: set it to Lavalink's lavalink.server.password (or unset Lavalink__Url to run without music).");
+            failures.Add("Lavalink__Password is missing: set it to Lavalink's lavalink.server.password (or leave the whole Lavalink section unset to run without music).");
         }
 
         if (hasPassword && !hasUrl)
         {
-            failures.Add("Lavalink__Url is missing: set it to Lavalink's base URL, e.g. http://127.0.0.1:2333 (or unset Lavalink__Password to run without music).");
+            failures.Add("Lavalink__Url is missing: set it to Lavalink's base URL, e.g. http://127.0.0.1:2333 (or leave the whole Lavalink section unset to run without music).");
         }
 
         if (hasUrl && (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url)
