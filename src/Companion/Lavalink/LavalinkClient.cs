@@ -163,6 +163,12 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
             {
                 reason = exception.Message;
             }
+            catch (Exception exception)
+            {
+                // Whatever it was, the connection must keep trying rather than take the companion's host down.
+                Log.UnexpectedFailure(_logger, exception);
+                reason = exception.GetType().Name + ": " + exception.Message;
+            }
 
             if (cancellationToken.IsCancellationRequested)
             {
@@ -583,6 +589,9 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
 
         [LoggerMessage(EventId = 3114, Level = LogLevel.Warning, Message = "Ignoring a malformed Lavalink frame: {Problem}")]
         public static partial void MalformedFrame(ILogger logger, string problem);
+
+        [LoggerMessage(EventId = 3116, Level = LogLevel.Error, Message = "Unexpected failure in the Lavalink connection; reconnecting")]
+        public static partial void UnexpectedFailure(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 3115, Level = LogLevel.Debug, Message = "Lavalink {EventType} for guild {GuildId}")]
         public static partial void EventReceived(ILogger logger, string eventType, ulong guildId);

@@ -99,6 +99,11 @@ public sealed class LavalinkOptionsValidator : IValidateOptions<LavalinkOptions>
         {
             failures.Add("Lavalink__Url is malformed: it must be an absolute http(s) URL without a query, e.g. http://127.0.0.1:2333.");
         }
+        else if (hasUrl && !string.IsNullOrEmpty(new Uri(options.Url!).UserInfo))
+        {
+            // It would be logged with the URL; the password belongs in its own setting, which is never logged.
+            failures.Add("Lavalink__Url must not carry credentials: put the password in Lavalink__Password.");
+        }
 
         if (options.ResumeTimeout < TimeSpan.FromSeconds(1) || options.ResumeTimeout > TimeSpan.FromHours(1))
         {

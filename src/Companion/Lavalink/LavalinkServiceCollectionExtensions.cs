@@ -36,6 +36,14 @@ public static class LavalinkServiceCollectionExtensions
     /// and as <see cref="ILavalinkPlayers"/>, <see cref="LavalinkConnectionInputs"/>, and a hosted service that runs
     /// the connection. The host must also register an <see cref="ILavalinkEventHandler"/> (the music service) when
     /// Lavalink is configured; it is resolved when the connection starts, so it may depend on <see cref="ILavalinkPlayers"/>.
+    /// <code>
+    /// builder.Services.AddSingleton&lt;MusicService&gt;();
+    /// builder.Services.AddSingleton&lt;ILavalinkEventHandler&gt;(sp =&gt; sp.GetRequiredService&lt;MusicService&gt;());
+    /// builder.Services.AddLavalink(builder.Configuration);
+    /// var app = builder.Build();
+    /// app.Services.GetRequiredService&lt;LavalinkConnectionInputs&gt;().ResumeSessionId = savedLavalinkSessionId; // optional
+    /// // gateway READY: inputs.SetBotUserId(ready.User.Id); health: app.Services.GetRequiredService&lt;LavalinkClient&gt;().Health
+    /// </code>
     /// </summary>
     public static IServiceCollection AddLavalink(this IServiceCollection services, IConfiguration configuration)
     {

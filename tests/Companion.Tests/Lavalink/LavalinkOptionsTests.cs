@@ -50,6 +50,15 @@ public sealed class LavalinkOptionsTests
         Assert.Contains("Lavalink__Url is malformed", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void UrlWithCredentials_IsRefused_SoThePasswordCannotReachLogsThroughIt()
+    {
+        var result = new LavalinkOptionsValidator().Validate(null, new LavalinkOptions { Url = "http://user:pw-in-url@127.0.0.1:2333", Password = "p" });
+
+        Assert.Contains("Lavalink__Url must not carry credentials", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-in-url", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("nobot")]
     [InlineData("bot/")]
