@@ -32,6 +32,7 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
     private LavalinkStats? _stats;
     private string? _lastError;
     private DateTimeOffset? _since;
+    private int _running;
 
     public LavalinkClient(IOptions<LavalinkOptions> options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger<LavalinkClient> logger)
     {
@@ -100,6 +101,23 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
     {
         ArgumentNullException.ThrowIfNull(botUserId);
         ArgumentNullException.ThrowIfNull(handler);
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            throw new InvalidOperationException("LavalinkClient.RunAsync is already running: one connection per client.");
+        }
+
+        try
+        {
+            await RunCoreAsync(botUserId, handler, resumeSessionId, cancellationToken);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private async Task RunCoreAsync(Task<ulong> botUserId, ILavalinkEventHandler handler, string? resumeSessionId, CancellationToken cancellationToken)
+    {
         if (!_options.IsConfigured)
         {
             SetState(LavalinkStates.NotConfigured, null);

@@ -64,6 +64,15 @@ public sealed class LavalinkWebSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_Twice_IsRefused()
+    {
+        _harness.Start();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _harness.Client.RunAsync(Task.FromResult(1UL), _harness.Handler));
+        await _server.NextConnectionAsync();
+    }
+
+    [Fact]
     public async Task Ready_EnablesResumingWithTheTimeout_AndMakesTheClientAvailable()
     {
         await _harness.StartReadyAsync(_server, "xtaug914v9k5032f");
