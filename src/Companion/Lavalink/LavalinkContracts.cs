@@ -123,6 +123,12 @@ public interface ILavalinkPlayers
 public class LavalinkException(int status, string message) : Exception(message)
 {
     public int Status { get; } = status;
+
+    /// <summary>The error body's <c>error</c> (the HTTP reason, e.g. "Not Found"), when Lavalink sent one.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>The request path the error is about (the error body's <c>path</c>, or ours). Never holds the password.</summary>
+    public string? Path { get; init; }
 }
 
 /// <summary>Lavalink is down, unreachable, or has no session yet: users are told "audio server unavailable".</summary>
