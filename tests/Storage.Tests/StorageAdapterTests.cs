@@ -19,7 +19,7 @@ public sealed class StorageAdapterTests(AzuriteFixture azurite) : IClassFixture<
     {
         var queue = new AzureDeferredCommandQueue(azurite.Account);
 
-        await queue.EnqueueAsync(Command(1312345678901234567), CancellationToken.None);
+        await queue.EnqueueAsync(Command(1312345678901234567), DeferredWorkQueue.Interactions, CancellationToken.None);
 
         // Read with no decoding, as raw storage: the text must be base64, like host.json's messageEncoding.
         var raw = new QueueClient(azurite.Server.ConnectionString, QueueNames.Interactions, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
@@ -54,7 +54,7 @@ public sealed class StorageAdapterTests(AzuriteFixture azurite) : IClassFixture<
         var status = await new StorageStatusProbe(azurite.Account, TimeProvider.System).CheckAsync(CancellationToken.None);
 
         Assert.Equal(DependencyState.Ok, status.State);
-        Assert.Equal(["interactions", "interactions-poison", "posts", "posts-poison"], status.Queues.Select(q => q.Queue));
+        Assert.Equal(["interactions", "interactions-poison", "posts", "posts-poison", "voice", "voice-poison"], status.Queues.Select(q => q.Queue));
         Assert.Equal(2, status.Queues.Single(q => q.Queue == "interactions-poison").ApproximateCount);
     }
 
