@@ -15,8 +15,9 @@ public sealed class CommandRoutingTests
     private CommandRouter Router() => new(
         new PingCommand(_time),
         new HelpCommand(),
-        new StatusCommand(new FixedProbes(), new FixedProbes()),
-        new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), _time));
+        new StatusCommand(new FixedProbes(), new FixedProbes(), new FixedProbes()),
+        new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), _time),
+        []);
 
     [Fact]
     public void Find_EveryCatalogCommand_RoutesToTheClassDeclaringIt()
@@ -49,6 +50,44 @@ public sealed class CommandRoutingTests
         var handler = Router().FindModalHandler(customId);
 
         Assert.Equal(toSchedule, handler is ScheduleCommand);
+    }
+
+    [Theory]
+    [InlineData("music:pause", true)]
+    [InlineData("music:resume", true)]
+    [InlineData("music:skip", true)]
+    [InlineData("music:stop", true)]
+    [InlineData("music", false)]
+    [InlineData("Music:pause", false)]
+    [InlineData("schedule:create:1:2:none", false)]
+    [InlineData("", false)]
+    public void FindComponentRoute_SendsMusicButtonsToTheCompanion(string customId, bool toMusic)
+    {
+        var route = Router().FindComponentRoute(customId);
+
+        Assert.Equal(toMusic, route is not null);
+        if (route is not null)
+        {
+            Assert.Equal("music", route.CommandName);
+            Assert.Equal(ComponentResponseMode.DeferredUpdateToVoice, route.ResponseMode);
+        }
+    }
+
+    [Fact]
+    public void Find_AnAdditionalCommand_IsFoundAfterTheCatalog_WhichAlwaysWins()
+    {
+        var extra = new NamedCommand("jukebox");
+        var impostor = new NamedCommand(PingCommand.Name);
+        var router = new CommandRouter(
+            new PingCommand(_time),
+            new HelpCommand(),
+            new StatusCommand(new FixedProbes(), new FixedProbes(), new FixedProbes()),
+            new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), _time),
+            [extra, impostor]);
+
+        Assert.Same(extra, router.Find("jukebox"));
+        Assert.IsType<PingCommand>(router.Find(PingCommand.Name));
+        Assert.Null(router.Find("juke"));
     }
 
     [Fact]
@@ -94,8 +133,19 @@ public sealed class CommandRoutingTests
         ReceivedTimestamp = receivedAt,
     };
 
-    private sealed class FixedProbes : IStorageStatusProbe, IDiscordStatusProbe
+    private sealed class NamedCommand(string name) : IBotCommand
     {
+        public CommandDefinition Definition { get; } = new() { Name = name, Description = "test", ResponseMode = CommandResponseMode.DeferredToVoice };
+
+        public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new CommandReply("", Ephemeral: true));
+    }
+
+    private sealed class FixedProbes : IStorageStatusProbe, IDiscordStatusProbe, ICompanionStatusProbe
+    {
+        Task<CompanionStatus> ICompanionStatusProbe.CheckAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(CompanionStatus.Evaluate(null, DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(90)));
+
         Task<StorageStatus> IStorageStatusProbe.CheckAsync(CancellationToken cancellationToken) =>
             Task.FromResult(new StorageStatus(DependencyState.Ok, TimeSpan.Zero, []));
 

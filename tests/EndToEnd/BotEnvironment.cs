@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Serverless.DevHost;
 using Serverless.Sandbox;
@@ -69,6 +70,12 @@ public class BotEnvironment : IAsyncLifetime
         await Discord.DisposeAsync();
         await Azurite.DisposeAsync();
     }
+
+    /// <summary>The bot's storage account, for reading and writing what other processes (the companion) would.</summary>
+    public Storage.StorageAccount Account => Storage.StorageAccount.FromConfiguration(
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [Storage.StorageAccount.SettingName] = Azurite.ConnectionString })
+            .Build());
 
     public QueueClient Queue(string name) =>
         new(Azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = Storage.StorageAccount.MessageEncoding });

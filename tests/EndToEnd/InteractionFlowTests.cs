@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Companion;
 using Serverless.Sandbox;
+using Serverless.Storage.Companion;
 using Serverless.Storage.Queues;
 
 namespace Serverless.EndToEnd;
@@ -22,17 +24,45 @@ public sealed class InteractionFlowTests(BotEnvironment bot) : IClassFixture<Bot
     }
 
     [Fact]
-    public async Task Healthz_ThroughTheHost_ReportsStorageAndDiscordOk()
+    public async Task Healthz_ThroughTheHost_ReportsStorageAndDiscordOk_AndTheCompanionFromItsHeartbeat()
     {
         using var client = new HttpClient();
+        var heartbeats = new TableCompanionHeartbeatStore(bot.Account);
 
-        using var response = await client.GetAsync(new Uri($"{bot.Host.BaseUrl}/api/healthz"));
+        // No companion has run against this Azurite: degraded, never 503.
+        using (var before = await client.GetAsync(new Uri($"{bot.Host.BaseUrl}/api/healthz")))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+            using var body = JsonDocument.Parse(await before.Content.ReadAsStringAsync());
+            Assert.Equal("degraded", body.RootElement.GetProperty("status").GetString());
+            Assert.Equal("ok", body.RootElement.GetProperty("storage").GetProperty("status").GetString());
+            Assert.Equal("ok", body.RootElement.GetProperty("discord").GetProperty("status").GetString());
+            Assert.Equal("no companion heartbeat yet", body.RootElement.GetProperty("gateway").GetProperty("detail").GetString());
+            Assert.Equal("degraded", body.RootElement.GetProperty("lavalink").GetProperty("status").GetString());
+        }
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("ok", body.RootElement.GetProperty("status").GetString());
-        Assert.Equal("ok", body.RootElement.GetProperty("storage").GetProperty("status").GetString());
-        Assert.Equal("ok", body.RootElement.GetProperty("discord").GetProperty("status").GetString());
+        await heartbeats.WriteAsync(CompanionHeartbeats.Fresh(), CancellationToken.None);
+        using var after = await client.GetAsync(new Uri($"{bot.Host.BaseUrl}/api/healthz"));
+
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        using var fresh = JsonDocument.Parse(await after.Content.ReadAsStringAsync());
+        Assert.Equal("ok", fresh.RootElement.GetProperty("status").GetString());
+        Assert.Equal("ok", fresh.RootElement.GetProperty("gateway").GetProperty("status").GetString());
+        Assert.Equal("ok", fresh.RootElement.GetProperty("lavalink").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task MusicButton_IsAnsweredType6_AndQueuedOnVoiceForTheCompanion()
+    {
+        var sent = await bot.Discord.Interactions.SendRawAsync(CompanionHeartbeats.MusicButton("music:skip"), botUrl: bot.InteractionsUrl);
+
+        Assert.Equal(200, sent.StatusCode);
+        Assert.Equal("""{"type":6}""", sent.ResponseBody);
+        var message = Assert.Single(await bot.PeekAsync(QueueNames.Voice), m => m.Contains(sent.Token, StringComparison.Ordinal));
+        Assert.True(InteractionMessageCodec.TryDecode(message, out var work, out var problem), problem);
+        Assert.Equal("music", work!.Invocation.CommandName);
+        Assert.Equal("music:skip", work.Invocation.Options["button"]);
+        Assert.DoesNotContain(await bot.PeekAsync(QueueNames.Interactions), m => m.Contains(sent.Token, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -163,8 +193,60 @@ public sealed class AotInteractionFlowTests(PublishedFunctionApp app) : IAsyncLi
 
         Assert.Equal(5, sent.ResponseType);
         await _bot.Discord.WaitForCallAsync(c => c.Method == "PATCH" && c.InteractionToken == sent.Token && c.StatusCode == 200, TimeSpan.FromSeconds(30));
-        Assert.Contains("storage: ok", _bot.Discord.State.GetOriginal(sent.Token)!.Content, StringComparison.Ordinal);
+        var content = _bot.Discord.State.GetOriginal(sent.Token)!.Content;
+        Assert.Contains("storage: ok", content, StringComparison.Ordinal);
+        Assert.Contains("Companion: no companion heartbeat yet", content, StringComparison.Ordinal);
         await _bot.WaitUntilDrainedAsync(QueueNames.Interactions, TimeSpan.FromSeconds(30));
         Assert.Single(_bot.Discord.Calls, c => c.Method == "PATCH" && c.InteractionToken == sent.Token);
+    }
+
+    [SkippableFact]
+    public async Task Status_WithTheNativeHandler_ReadsTheCompanionHeartbeatFromTables()
+    {
+        Skip.If(_bot.SkipReason is not null, _bot.SkipReason);
+        await new TableCompanionHeartbeatStore(_bot.Account).WriteAsync(CompanionHeartbeats.Fresh(), CancellationToken.None);
+
+        var sent = await _bot.Discord.Interactions.SendCommandAsync(new CommandInteraction { Name = "status" }, _bot.InteractionsUrl);
+
+        Assert.Equal(5, sent.ResponseType);
+        await _bot.Discord.WaitForCallAsync(c => c.Method == "PATCH" && c.InteractionToken == sent.Token && c.StatusCode == 200, TimeSpan.FromSeconds(30));
+        var content = _bot.Discord.State.GetOriginal(sent.Token)!.Content;
+        Assert.Contains("Companion: last heartbeat ", content, StringComparison.Ordinal);
+        Assert.Contains("gateway: 1/1 shards ready (latency 41 ms); Lavalink 4.2.2 ok; 2 players", content, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task MusicButton_WithTheNativeHandler_IsQueuedOnVoice()
+    {
+        Skip.If(_bot.SkipReason is not null, _bot.SkipReason);
+
+        var sent = await _bot.Discord.Interactions.SendRawAsync(CompanionHeartbeats.MusicButton("music:pause"), botUrl: _bot.InteractionsUrl);
+
+        Assert.Equal("""{"type":6}""", sent.ResponseBody);
+        var message = Assert.Single(await _bot.PeekAsync(QueueNames.Voice), m => m.Contains(sent.Token, StringComparison.Ordinal));
+        Assert.True(InteractionMessageCodec.TryDecode(message, out var work, out var problem), problem);
+        Assert.Equal("music:pause", work!.Invocation.Options["button"]);
+    }
+}
+
+/// <summary>What the companion would write, and a click on one of its buttons.</summary>
+internal static class CompanionHeartbeats
+{
+    public static CompanionHeartbeat Fresh() => new()
+    {
+        WrittenAt = DateTimeOffset.UtcNow,
+        Instance = "end-to-end",
+        Shards = [new ShardHeartbeat(0, "ready", 41)],
+        Lavalink = "ok",
+        LavalinkVersion = "4.2.2",
+        ActivePlayers = 2,
+    };
+
+    /// <summary>A fresh interaction id and token each time, so one test's message is told from another's.</summary>
+    public static string MusicButton(string customId)
+    {
+        var id = ((ulong)(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1420070400000) << 22) + (ulong)Random.Shared.Next(1 << 20);
+        var token = "button-" + Guid.NewGuid().ToString("N");
+        return $$$"""{"type":3,"id":"{{{id}}}","application_id":"100000000000000001","guild_id":"900000000000000001","channel_id":"900000000000000002","token":"{{{token}}}","version":1,"member":{"user":{"id":"80351110224678912","username":"nelly"},"permissions":"1048576"},"message":{"id":"900000000000000099"},"data":{"custom_id":"{{{customId}}}","component_type":2}}""";
     }
 }

@@ -29,6 +29,7 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
     {
         await SendAsync(Posts, "a", "b", "c");
         await SendAsync(PostsPoison, "x", "y");
+        await SendAsync(azurite.Account.Queues.GetQueueClient(QueueNames.Poison(QueueNames.Voice)), "v");
 
         var run = await OpsRun.RunAsync(Environment, "queues", "stats");
 
@@ -38,6 +39,7 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
                 "queue         depth  poison",
                 "interactions      0       0",
                 "posts             3       2",
+                "voice             0       1",
             ],
             run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Empty(run.Error);
@@ -114,7 +116,7 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", queue);
 
         Assert.Equal(ExitCodes.UsageOrConfiguration, run.ExitCode);
-        Assert.Equal($"Unknown queue '{queue}': use one of interactions, posts.", run.ErrorLines.Single());
+        Assert.Equal($"Unknown queue '{queue}': use one of interactions, posts, voice.", run.ErrorLines.Single());
     }
 
     [Fact]

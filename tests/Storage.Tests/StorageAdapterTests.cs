@@ -19,7 +19,7 @@ public sealed class StorageAdapterTests(AzuriteFixture azurite) : IClassFixture<
     {
         var queue = new AzureDeferredCommandQueue(azurite.Account);
 
-        await queue.EnqueueAsync(Command(1312345678901234567), CancellationToken.None);
+        await queue.EnqueueAsync(Command(1312345678901234567), DeferredWorkQueue.Interactions, CancellationToken.None);
 
         // Read with no decoding, as raw storage: the text must be base64, like host.json's messageEncoding.
         var raw = new QueueClient(azurite.Server.ConnectionString, QueueNames.Interactions, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
@@ -28,6 +28,30 @@ public sealed class StorageAdapterTests(AzuriteFixture azurite) : IClassFixture<
         Assert.True(InteractionMessageCodec.TryDecode(text, out var decoded, out var problem), problem);
         Assert.Equal(1312345678901234567UL, decoded!.InteractionId);
         Assert.StartsWith("""{"v":1,"kind":"interaction","correlationId":""", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enqueue_OnVoice_CreatesTheVoiceQueue_AndWritesTheSameEnvelope()
+    {
+        var queue = new AzureDeferredCommandQueue(azurite.Account);
+        var click = Command(1312345678901234999) with
+        {
+            Invocation = Command(0).Invocation with { CommandName = "music", Options = new Dictionary<string, string> { ["button"] = "music:skip" } },
+        };
+
+        await queue.EnqueueAsync(click, DeferredWorkQueue.Voice, CancellationToken.None);
+
+        var voice = azurite.Account.Queues.GetQueueClient(QueueNames.Voice);
+        var message = Assert.Single((await voice.ReceiveMessagesAsync(maxMessages: 32)).Value);
+        Assert.True(InteractionMessageCodec.TryDecode(message.Body.ToString(), out var decoded, out var problem), problem);
+        Assert.Equal(1312345678901234999UL, decoded!.InteractionId);
+        Assert.Equal("music", decoded.Invocation.CommandName);
+        Assert.Equal("music:skip", decoded.Invocation.Options["button"]);
+        var interactions = azurite.Account.Queues.GetQueueClient(QueueNames.Interactions);
+        if (await interactions.ExistsAsync())
+        {
+            Assert.DoesNotContain((await interactions.PeekMessagesAsync(maxMessages: 32)).Value, m => m.Body.ToString().Contains("1312345678901234999", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

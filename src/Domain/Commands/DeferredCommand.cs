@@ -15,10 +15,21 @@ public sealed record DeferredCommand
     public required DateTimeOffset EnqueuedAt { get; init; }
 }
 
+/// <summary>Which process does a deferred command's work, and so which queue carries it.</summary>
+public enum DeferredWorkQueue
+{
+    /// <summary>The <c>interactions</c> queue: the Functions app's <c>interaction-worker</c> runs the command.</summary>
+    Interactions,
+
+    /// <summary>The <c>voice</c> queue: the companion, which holds the gateway and Lavalink, runs it.</summary>
+    Voice,
+}
+
 /// <summary>Durably queues deferred commands. The endpoint answers "deferred" only after this succeeds.</summary>
 public interface IDeferredCommandQueue
 {
-    Task EnqueueAsync(DeferredCommand command, CancellationToken cancellationToken);
+    /// <param name="queue">Where the work goes; every queue carries the same message shape.</param>
+    Task EnqueueAsync(DeferredCommand command, DeferredWorkQueue queue, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -71,6 +71,11 @@ public static class HandlerApp
             provider.GetRequiredService<DiscordCredentials>()));
         services.TryAddSingleton<CommandRouter>();
 
+        // The companion's heartbeat (its ICompanionHeartbeatStore comes from AddStorage) for /status and /api/healthz.
+        services.AddOptions<CompanionStatusOptions>().Bind(configuration.GetSection(CompanionStatusOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CompanionStatusOptions>, CompanionStatusOptionsValidator>());
+        services.TryAddSingleton<ICompanionStatusProbe, CompanionStatusProbe>();
+
         services.AddOptions<ScheduledPostOptions>().Bind(configuration.GetSection(ScheduledPostOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduledPostOptions>, ScheduledPostOptionsValidator>());
         services.TryAddSingleton<DuePostsTimer>();

@@ -29,6 +29,7 @@ public sealed partial class InteractionProcessor(
 
     private static readonly byte[] DeferredEphemeral = Serialize(InteractionResponses.Deferred(ephemeral: true));
     private static readonly byte[] DeferredPublic = Serialize(InteractionResponses.Deferred(ephemeral: false));
+    private static readonly byte[] DeferredUpdate = Serialize(InteractionResponses.DeferredUpdate());
 
     private static readonly CommandReply NoLongerInUse = new("This button or form is no longer in use.", Ephemeral: true);
 
@@ -163,8 +164,7 @@ public sealed partial class InteractionProcessor(
             case InteractionType.ApplicationCommandAutocomplete:
                 return InteractionHttpResponse.Ok(AutocompleteNoChoices);
             case InteractionType.MessageComponent:
-                // No command has buttons yet; an old message's button gets a clear answer, not a failure.
-                return Reply(NoLongerInUse);
+                return await UseComponentAsync(interaction, receivedAt, cancellationToken);
             case InteractionType.ModalSubmit:
                 return await SubmitModalAsync(interaction, receivedAt, cancellationToken);
             default:
@@ -192,9 +192,13 @@ public sealed partial class InteractionProcessor(
                 Ephemeral: true));
         }
 
-        if (command.Definition.ResponseMode == CommandResponseMode.Deferred)
+        var definition = command.Definition;
+        switch (definition.ResponseMode)
         {
-            return await DeferAsync(interaction, invocation, command.Definition, cancellationToken);
+            case CommandResponseMode.Deferred:
+                return await DeferAsync(interaction, invocation, DeferredWorkQueue.Interactions, Acknowledgement(definition), cancellationToken);
+            case CommandResponseMode.DeferredToVoice:
+                return await DeferAsync(interaction, invocation, DeferredWorkQueue.Voice, Acknowledgement(definition), cancellationToken);
         }
 
         try
@@ -212,6 +216,26 @@ public sealed partial class InteractionProcessor(
                 $"Something went wrong running `/{name}`. It has been logged (reference `{invocation.CorrelationId}`).",
                 Ephemeral: true));
         }
+    }
+
+    /// <summary>
+    /// A clicked button (or chosen select-menu value) goes to the feature whose <see cref="ComponentRoute"/> owns its
+    /// custom_id: acknowledged with type 6 once queued, the message left as it is for the worker to edit. A component
+    /// no feature owns (an old message's) gets a clear answer, not a failure.
+    /// </summary>
+    private async ValueTask<InteractionHttpResponse> UseComponentAsync(InteractionPayload interaction, long receivedAt, CancellationToken cancellationToken)
+    {
+        var customId = interaction.Data?.CustomId;
+        var route = string.IsNullOrEmpty(customId) ? null : router.FindComponentRoute(customId);
+        if (route is null)
+        {
+            Log.UnknownComponent(logger, customId ?? "(none)", interaction.GuildId);
+            return Reply(NoLongerInUse);
+        }
+
+        var invocation = InvocationMapper.ToComponentInvocation(interaction, route, customId!, receivedAt);
+        var queue = route.ResponseMode == ComponentResponseMode.DeferredUpdateToVoice ? DeferredWorkQueue.Voice : DeferredWorkQueue.Interactions;
+        return await DeferAsync(interaction, invocation, queue, DeferredUpdate, cancellationToken);
     }
 
     /// <summary>A filled-in form goes to the command that opened it, found by the custom_id it gave the form.</summary>
@@ -248,8 +272,19 @@ public sealed partial class InteractionProcessor(
         }
     }
 
-    /// <summary>Answers "thinking…" only once the work is durably queued; otherwise 503, so nothing is silently lost.</summary>
-    private async ValueTask<InteractionHttpResponse> DeferAsync(InteractionPayload interaction, CommandInvocation invocation, CommandDefinition definition, CancellationToken cancellationToken)
+    /// <summary>Type 5 ("thinking…"), ephemeral or not as the command declares; fixed now, it cannot change later.</summary>
+    private static byte[] Acknowledgement(CommandDefinition definition) => definition.Ephemeral ? DeferredEphemeral : DeferredPublic;
+
+    /// <summary>
+    /// Answers <paramref name="acknowledgement"/> only once the work is durably queued on <paramref name="queue"/>;
+    /// otherwise 503, so nothing is silently lost.
+    /// </summary>
+    private async ValueTask<InteractionHttpResponse> DeferAsync(
+        InteractionPayload interaction,
+        CommandInvocation invocation,
+        DeferredWorkQueue queue,
+        byte[] acknowledgement,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(interaction.Token))
         {
@@ -269,16 +304,16 @@ public sealed partial class InteractionProcessor(
         {
             using var timeout = new CancellationTokenSource(_enqueueTimeout, timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            await deferredQueue.EnqueueAsync(deferred, linked.Token);
+            await deferredQueue.EnqueueAsync(deferred, queue, linked.Token);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Log.EnqueueFailed(logger, exception, definition.Name, invocation.CorrelationId, invocation.GuildId);
+            Log.EnqueueFailed(logger, exception, invocation.CommandName, queue, invocation.CorrelationId, invocation.GuildId);
             return InteractionHttpResponse.NotAccepted;
         }
 
-        Log.CommandDeferred(logger, definition.Name, invocation.CorrelationId, invocation.GuildId);
-        return InteractionHttpResponse.Ok(definition.Ephemeral ? DeferredEphemeral : DeferredPublic);
+        Log.CommandDeferred(logger, invocation.CommandName, queue, invocation.CorrelationId, invocation.GuildId);
+        return InteractionHttpResponse.Ok(acknowledgement);
     }
 
     private static InteractionHttpResponse Reply(CommandReply reply) => InteractionHttpResponse.Ok(Serialize(InteractionResponses.From(reply)));
@@ -306,11 +341,11 @@ public sealed partial class InteractionProcessor(
         [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Answered {Command} inline in {ElapsedMs:0.000} ms ({CorrelationId}, guild {GuildId})")]
         public static partial void CommandAnswered(ILogger logger, string command, string correlationId, ulong? guildId, double elapsedMs);
 
-        [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Deferred {Command} to the queue ({CorrelationId}, guild {GuildId})")]
-        public static partial void CommandDeferred(ILogger logger, string command, string correlationId, ulong? guildId);
+        [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Deferred {Command} to the {Queue} queue ({CorrelationId}, guild {GuildId})")]
+        public static partial void CommandDeferred(ILogger logger, string command, DeferredWorkQueue queue, string correlationId, ulong? guildId);
 
-        [LoggerMessage(EventId = 1009, Level = LogLevel.Error, Message = "Could not queue {Command}; answered 503 so Discord reports the failure ({CorrelationId}, guild {GuildId})")]
-        public static partial void EnqueueFailed(ILogger logger, Exception exception, string command, string correlationId, ulong? guildId);
+        [LoggerMessage(EventId = 1009, Level = LogLevel.Error, Message = "Could not queue {Command} on the {Queue} queue; answered 503 so Discord reports the failure ({CorrelationId}, guild {GuildId})")]
+        public static partial void EnqueueFailed(ILogger logger, Exception exception, string command, DeferredWorkQueue queue, string correlationId, ulong? guildId);
 
         [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "Command {Command} failed ({CorrelationId}, guild {GuildId})")]
         public static partial void CommandFailed(ILogger logger, Exception exception, string command, string correlationId, ulong? guildId);
@@ -323,5 +358,8 @@ public sealed partial class InteractionProcessor(
 
         [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "A form no command owns was submitted, custom_id {CustomId} (guild {GuildId})")]
         public static partial void UnknownModal(ILogger logger, string customId, ulong? guildId);
+
+        [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "A component no feature owns was used, custom_id {CustomId} (guild {GuildId})")]
+        public static partial void UnknownComponent(ILogger logger, string customId, ulong? guildId);
     }
 }

@@ -13,6 +13,9 @@ internal static class InteractionResponses
         Data = ephemeral ? new InteractionCallbackDataPayload { Flags = MessageFlags.Ephemeral } : null,
     };
 
+    /// <summary>Type 6, for a component: no visible answer now; the message that holds the component is edited later.</summary>
+    public static InteractionResponsePayload DeferredUpdate() => new() { Type = InteractionCallbackType.DeferredUpdateMessage };
+
     /// <summary>Type 9 when the reply is a form, otherwise type 4.</summary>
     public static InteractionResponsePayload From(CommandReply reply) => reply.Modal is { } modal ? Modal(modal) : Message(reply);
 

@@ -21,6 +21,23 @@ internal static class InvocationMapper
         ReceivedTimestamp = receivedAt,
     };
 
+    /// <summary>
+    /// A clicked component as the command <see cref="ComponentRoute.CommandName"/>, its custom_id under
+    /// <see cref="ComponentRoute.CustomIdOption"/>; who clicked, where, and with which permissions travel as for a command.
+    /// </summary>
+    public static CommandInvocation ToComponentInvocation(InteractionPayload interaction, ComponentRoute route, string customId, long receivedAt) => new()
+    {
+        CommandName = route.CommandName,
+        CorrelationId = Guid.CreateVersion7().ToString("N"),
+        GuildId = interaction.GuildId,
+        ChannelId = interaction.ChannelId,
+        UserId = interaction.Invoker?.Id ?? 0,
+        MemberPermissions = Permissions(interaction.Member),
+        Locale = interaction.Locale,
+        Options = new Dictionary<string, string>(StringComparer.Ordinal) { [ComponentRoute.CustomIdOption] = customId },
+        ReceivedTimestamp = receivedAt,
+    };
+
     public static ModalSubmission ToSubmission(InteractionPayload interaction, string customId, long receivedAt) => new()
     {
         CustomId = customId,

@@ -4,24 +4,31 @@ using Serverless.Domain.Commands;
 
 namespace Serverless.Storage.Queues;
 
-/// <summary>Puts deferred commands on the <c>interactions</c> queue.</summary>
+/// <summary>Puts deferred commands on the <c>interactions</c> or the <c>voice</c> queue, in the same message shape.</summary>
 public sealed class AzureDeferredCommandQueue(StorageAccount account) : IDeferredCommandQueue
 {
-    private QueueClient? _queue;
+    // One client per target, built on first use; indexed by the enum's value.
+    private readonly QueueClient?[] _queues = new QueueClient?[Enum.GetValues<DeferredWorkQueue>().Length];
 
-    public async Task EnqueueAsync(DeferredCommand command, CancellationToken cancellationToken)
+    public async Task EnqueueAsync(DeferredCommand command, DeferredWorkQueue queue, CancellationToken cancellationToken)
     {
         var text = InteractionMessageCodec.Encode(command);
-        var queue = _queue ??= account.Queues.GetQueueClient(QueueNames.Interactions);
+        var client = Client(queue);
         try
         {
-            await queue.SendMessageAsync(text, cancellationToken);
+            await client.SendMessageAsync(text, cancellationToken);
         }
         catch (RequestFailedException exception) when (exception.ErrorCode == "QueueNotFound")
         {
             // Infrastructure creates queues in Azure; a fresh Azurite has none. Create once, then retry.
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await queue.SendMessageAsync(text, cancellationToken);
+            await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await client.SendMessageAsync(text, cancellationToken);
         }
+    }
+
+    private QueueClient Client(DeferredWorkQueue queue)
+    {
+        var name = QueueNames.For(queue);
+        return _queues[(int)queue] ??= account.Queues.GetQueueClient(name);
     }
 }

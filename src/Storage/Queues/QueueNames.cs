@@ -1,3 +1,5 @@
+using Serverless.Domain.Commands;
+
 namespace Serverless.Storage.Queues;
 
 public static class QueueNames
@@ -7,13 +9,24 @@ public static class QueueNames
     /// <summary>Scheduled posts claimed by the <c>scheduled-posts-due</c> timer, published by <c>post-publisher</c>.</summary>
     public const string Posts = "posts";
 
-    /// <summary>Music commands and buttons, deferred by the Functions app and worked by the companion.</summary>
+    /// <summary>
+    /// Commands and button clicks for the companion (music): the same <see cref="InteractionMessage"/> shape as
+    /// <see cref="Interactions"/>. The companion reads it itself; no function of the Functions app is bound to it.
+    /// </summary>
     public const string Voice = "voice";
 
     public const string PoisonSuffix = "-poison";
 
-    /// <summary>The work queues that exist so far; each has a <c>-poison</c> twin where the host parks failures.</summary>
+    /// <summary>The work queues that exist so far; each has a <c>-poison</c> twin where failures are parked.</summary>
     public static IReadOnlyList<string> Work { get; } = [Interactions, Posts, Voice];
 
     public static string Poison(string queue) => queue + PoisonSuffix;
+
+    /// <summary>The queue that carries deferred work for <paramref name="queue"/>.</summary>
+    public static string For(DeferredWorkQueue queue) => queue switch
+    {
+        DeferredWorkQueue.Interactions => Interactions,
+        DeferredWorkQueue.Voice => Voice,
+        _ => throw new ArgumentOutOfRangeException(nameof(queue), queue, "unknown deferred work queue"),
+    };
 }

@@ -46,6 +46,23 @@ public sealed class StartupValidationTests
         Assert.Contains(failures, failure => failure.StartsWith("Interactions__SignatureMaxAge", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("00:00:01")]
+    [InlineData("02:00:00")]
+    public async Task Startup_WithAnOutOfRangeHeartbeatStaleThreshold_FailsNamingTheKey(string staleAfter)
+    {
+        var failures = await ValidateAsync(new Dictionary<string, string?>
+        {
+            ["Discord:ApplicationId"] = "100000000000000001",
+            ["Discord:PublicKey"] = ValidKey,
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["Companion:HeartbeatStaleAfter"] = staleAfter,
+        });
+
+        var failure = Assert.Single(failures);
+        Assert.StartsWith("Companion__HeartbeatStaleAfter must be between", failure, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Startup_WithBadRateLimitSettings_FailsNamingTheKey()
     {

@@ -23,6 +23,7 @@ public sealed class DeferredCommandTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("""{"type":5,"data":{"flags":64}}""", await response.Content.ReadAsStringAsync());
         var queued = Assert.Single(queue.Enqueued);
+        Assert.Equal(DeferredWorkQueue.Interactions, Assert.Single(queue.Targets));
         Assert.Equal("status", queued.Invocation.CommandName);
         Assert.Equal(1312345678901234568UL, queued.InteractionId);
         Assert.Equal(100000000000000001UL, queued.ApplicationId);

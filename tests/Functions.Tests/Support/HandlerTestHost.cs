@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Serverless.Domain.Companion;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.RateLimiting;
 using Serverless.Functions.Hosting;
@@ -17,12 +18,13 @@ public sealed class HandlerTestHost : IAsyncDisposable
 {
     public const string ApplicationId = "100000000000000001";
 
-    private HandlerTestHost(WebApplication app, InteractionSigner signer, FakeTimeProvider time, InMemoryScheduledPostStore scheduledPosts)
+    private HandlerTestHost(WebApplication app, InteractionSigner signer, FakeTimeProvider time, InMemoryScheduledPostStore scheduledPosts, InMemoryCompanionHeartbeatStore heartbeats)
     {
         App = app;
         Signer = signer;
         Time = time;
         ScheduledPosts = scheduledPosts;
+        Heartbeats = heartbeats;
         Client = app.GetTestClient();
     }
 
@@ -35,6 +37,9 @@ public sealed class HandlerTestHost : IAsyncDisposable
     public HttpClient Client { get; }
 
     public InMemoryScheduledPostStore ScheduledPosts { get; }
+
+    /// <summary>Where a test plays the companion: what it writes here is what <c>/status</c> and healthz read.</summary>
+    public InMemoryCompanionHeartbeatStore Heartbeats { get; }
 
     /// <param name="configureServices">Replaces services after the app's own registrations, e.g. a port's test double.</param>
     public static async Task<HandlerTestHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
@@ -61,10 +66,12 @@ public sealed class HandlerTestHost : IAsyncDisposable
         var scheduledPosts = new InMemoryScheduledPostStore();
         builder.Services.AddSingleton<IScheduledPostStore>(scheduledPosts);
         builder.Services.AddSingleton<IChannelPostingCheck>(new ScriptedChannelPostingCheck());
+        var heartbeats = new InMemoryCompanionHeartbeatStore();
+        builder.Services.AddSingleton<ICompanionHeartbeatStore>(heartbeats);
         configureServices?.Invoke(builder.Services);
         var app = HandlerApp.Build(builder);
         await app.StartAsync();
-        return new HandlerTestHost(app, signer, time, scheduledPosts);
+        return new HandlerTestHost(app, signer, time, scheduledPosts, heartbeats);
     }
 
     public Task<HttpResponseMessage> SendSignedAsync(string body) =>

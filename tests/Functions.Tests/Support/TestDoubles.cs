@@ -2,25 +2,37 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Companion;
 
 namespace Serverless.Functions.Tests.Support;
 
-/// <summary>Records what the endpoint queues; can be told to fail like an unreachable storage account.</summary>
+/// <summary>Records what the endpoint queues, and on which queue; can be told to fail like an unreachable storage account.</summary>
 public sealed class RecordingDeferredQueue : IDeferredCommandQueue
 {
     public ConcurrentQueue<DeferredCommand> Enqueued { get; } = new();
 
+    /// <summary>The queue each of <see cref="Enqueued"/> went to, in the same order.</summary>
+    public ConcurrentQueue<DeferredWorkQueue> Targets { get; } = new();
+
     public Exception? FailWith { get; set; }
 
-    public Task EnqueueAsync(DeferredCommand command, CancellationToken cancellationToken)
+    /// <summary>Never completes until cancelled, like a storage account that does not answer.</summary>
+    public bool Hang { get; set; }
+
+    public async Task EnqueueAsync(DeferredCommand command, DeferredWorkQueue queue, CancellationToken cancellationToken)
     {
         if (FailWith is not null)
         {
             throw FailWith;
         }
 
+        if (Hang)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
         Enqueued.Enqueue(command);
-        return Task.CompletedTask;
+        Targets.Enqueue(queue);
     }
 }
 
@@ -64,4 +76,21 @@ public sealed class CannedDiscordHandler : HttpMessageHandler
 
         return new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("""{"message":"Unknown Webhook","code":10015}""", Encoding.UTF8, "application/json") };
     }
+}
+
+/// <summary>The companion's heartbeat row without storage; can be told to fail like an unreachable account.</summary>
+public sealed class InMemoryCompanionHeartbeatStore : ICompanionHeartbeatStore
+{
+    private CompanionHeartbeat? _latest;
+
+    public Exception? FailWith { get; set; }
+
+    public Task WriteAsync(CompanionHeartbeat heartbeat, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _latest, heartbeat);
+        return Task.CompletedTask;
+    }
+
+    public Task<CompanionHeartbeat?> ReadAsync(CancellationToken cancellationToken) =>
+        FailWith is not null ? Task.FromException<CompanionHeartbeat?>(FailWith) : Task.FromResult(Volatile.Read(ref _latest));
 }

@@ -5,7 +5,7 @@ using Serverless.Domain.Commands;
 namespace Serverless.Domain.Features.Status;
 
 /// <summary><c>/status</c>: the bot's own view of its dependencies. Deferred because it makes network calls.</summary>
-public sealed class StatusCommand(IStorageStatusProbe storage, IDiscordStatusProbe discord) : IBotCommand
+public sealed class StatusCommand(IStorageStatusProbe storage, IDiscordStatusProbe discord, ICompanionStatusProbe companion) : IBotCommand
 {
     public const string Name = "status";
 
@@ -25,13 +25,17 @@ public sealed class StatusCommand(IStorageStatusProbe storage, IDiscordStatusPro
     {
         var storageCheck = storage.CheckAsync(cancellationToken);
         var discordCheck = discord.CheckAsync(cancellationToken);
-        return new CommandReply(Render(await storageCheck, await discordCheck), Definition.Ephemeral);
+        var companionCheck = companion.CheckAsync(cancellationToken);
+        return new CommandReply(Render(await storageCheck, await discordCheck, await companionCheck), Definition.Ephemeral);
     }
 
-    public static string Render(StorageStatus storage, DiscordStatus discord)
+    public static string Render(StorageStatus storage, DiscordStatus discord, CompanionStatus companion)
     {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(discord);
+        ArgumentNullException.ThrowIfNull(companion);
         var text = new StringBuilder("**Status**\n");
-        var overall = storage.State == DependencyState.Ok && discord.State == DependencyState.Ok ? "ok" : "degraded";
+        var overall = storage.State == DependencyState.Ok && discord.State == DependencyState.Ok && companion.IsOk ? "ok" : "degraded";
         text.Append(CultureInfo.InvariantCulture, $"overall: {overall}\n");
         text.Append(CultureInfo.InvariantCulture, $"storage: {Describe(storage.State)}");
         if (storage.State == DependencyState.Ok)
@@ -47,6 +51,7 @@ public sealed class StatusCommand(IStorageStatusProbe storage, IDiscordStatusPro
         }
 
         AppendProblem(text, discord.Problem);
+        text.Append("Companion: ").Append(companion.Describe()).Append('\n');
         if (storage.Queues.Count > 0)
         {
             text.Append("queues: ").AppendJoin(", ", storage.Queues.Select(q =>

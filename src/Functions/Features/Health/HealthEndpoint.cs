@@ -6,7 +6,8 @@ namespace Serverless.Functions.Features.Health;
 /// <summary>
 /// <c>GET /api/healthz</c> for probes and operators: one entry per dependency, 200 unless the bot cannot
 /// work at all (503). Storage down is a failure: nothing deferred can be accepted. Discord trouble is
-/// degraded: inline answers still work.
+/// degraded: inline answers still work. The gateway and Lavalink are judged from the companion's heartbeat; a
+/// missing or stale one is degraded, never a failure: only music needs the companion.
 /// </summary>
 public static class HealthEndpoint
 {
@@ -18,9 +19,11 @@ public static class HealthEndpoint
         {
             var storageProbe = context.RequestServices.GetRequiredService<IStorageStatusProbe>();
             var discordProbe = context.RequestServices.GetRequiredService<IDiscordStatusProbe>();
+            var companionProbe = context.RequestServices.GetRequiredService<ICompanionStatusProbe>();
             var storageCheck = storageProbe.CheckAsync(context.RequestAborted);
             var discordCheck = discordProbe.CheckAsync(context.RequestAborted);
-            var report = Report(await storageCheck, await discordCheck);
+            var companionCheck = companionProbe.CheckAsync(context.RequestAborted);
+            var report = Report(await storageCheck, await discordCheck, await companionCheck);
 
             context.Response.StatusCode = report.Status == "fail" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
             context.Response.Headers.CacheControl = "no-store";
@@ -29,15 +32,30 @@ public static class HealthEndpoint
         return endpoints;
     }
 
-    public static HealthReport Report(StorageStatus storage, DiscordStatus discord)
+    public static HealthReport Report(StorageStatus storage, DiscordStatus discord, CompanionStatus companion)
     {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(discord);
+        ArgumentNullException.ThrowIfNull(companion);
         var storageOk = storage.State == DependencyState.Ok;
         var discordOk = discord.State == DependencyState.Ok;
+        var live = companion.Heartbeat is not null && !companion.Stale;
         return new HealthReport
         {
-            Status = !storageOk ? "fail" : discordOk ? "ok" : "degraded",
+            Status = !storageOk ? "fail" : discordOk && companion.IsOk ? "ok" : "degraded",
             Storage = new HealthEntry { Status = Name(storage.State), LatencyMs = storageOk ? Math.Round(storage.Latency.TotalMilliseconds, 1) : null, Detail = storage.Problem },
             Discord = new HealthEntry { Status = Name(discord.State), Detail = discord.Problem },
+            Gateway = new HealthEntry
+            {
+                Status = Name(companion.Gateway),
+                LatencyMs = live ? companion.LatencyMs : null,
+                Detail = live ? $"{companion.DescribeGateway()}; heartbeat {CompanionStatus.FormatAge(companion.Age!.Value)} ago" : companion.Describe(),
+            },
+            Lavalink = new HealthEntry
+            {
+                Status = Name(companion.Lavalink),
+                Detail = live ? companion.DescribeLavalink() : companion.Describe(),
+            },
         };
     }
 
@@ -62,6 +80,14 @@ public sealed class HealthReport
 
     [JsonPropertyName("discord")]
     public required HealthEntry Discord { get; init; }
+
+    /// <summary>Discord's gateway as the companion last reported it.</summary>
+    [JsonPropertyName("gateway")]
+    public required HealthEntry Gateway { get; init; }
+
+    /// <summary>The companion's Lavalink server as it last reported it.</summary>
+    [JsonPropertyName("lavalink")]
+    public required HealthEntry Lavalink { get; init; }
 }
 
 public sealed class HealthEntry
