@@ -9,7 +9,7 @@ namespace Serverless.Companion.Health;
 /// disconnected, so <c>/status</c> in the Functions app tells "stopped" from "crashed" (a crash leaves the row to go stale).
 /// </summary>
 public sealed partial class HeartbeatWriter(
-    ICompanionStatusSource status,
+    ICompanionHealthSource status,
     ICompanionHeartbeatStore store,
     IOptions<HeartbeatOptions> options,
     TimeProvider timeProvider,
@@ -44,7 +44,7 @@ public sealed partial class HeartbeatWriter(
         await WriteAsync(stopped, cancellationToken);
     }
 
-    internal async Task WriteAsync(CompanionStatus current, CancellationToken cancellationToken)
+    internal async Task WriteAsync(CompanionHealthSnapshot current, CancellationToken cancellationToken)
     {
         try
         {

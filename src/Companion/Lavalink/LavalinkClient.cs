@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Domain.Companion;
 
 namespace Serverless.Companion.Lavalink;
 

@@ -1,4 +1,5 @@
 using Serverless.Companion.Lavalink;
+using Serverless.Domain.Companion;
 
 namespace Serverless.Companion.Tests.Lavalink;
 

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using Serverless.Companion.Lavalink;
+using Serverless.Domain.Companion;
 
 namespace Serverless.Companion.Tests.Lavalink;
 

@@ -156,20 +156,6 @@ public sealed record CompanionStatus
     };
 }
 
-/// <summary>The <see cref="ShardHeartbeat.State"/> values the companion writes.</summary>
-internal static class ShardStates
-{
-    public const string Ready = "ready";
-}
-
-/// <summary>The <see cref="CompanionHeartbeat.Lavalink"/> values the companion writes.</summary>
-internal static class LavalinkStates
-{
-    public const string Ok = "ok";
-    public const string Unavailable = "unavailable";
-    public const string NotConfigured = "not-configured";
-}
-
 /// <summary>Reads the companion's heartbeat and judges it.</summary>
 public interface ICompanionStatusProbe
 {

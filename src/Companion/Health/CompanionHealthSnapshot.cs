@@ -3,7 +3,7 @@ using Serverless.Domain.Companion;
 namespace Serverless.Companion.Health;
 
 /// <summary>What the companion knows about its own dependencies right now.</summary>
-public sealed record CompanionStatus(
+public sealed record CompanionHealthSnapshot(
     IReadOnlyList<ShardHeartbeat> Shards,
     string Lavalink,
     string? LavalinkVersion,
@@ -22,23 +22,13 @@ public sealed record CompanionStatus(
             }
 
             var allReady = Shards.Count > 0 && Shards.All(shard => shard.State == ShardStates.Ready);
-            return allReady && Lavalink is "ok" or "not-configured" ? "ok" : "degraded";
+            return allReady && Lavalink is LavalinkStates.Ok or LavalinkStates.NotConfigured ? "ok" : "degraded";
         }
     }
 }
 
-/// <summary>The shard state words written to the heartbeat row and shown by <c>/status</c>.</summary>
-public static class ShardStates
+/// <summary>Gathers <see cref="CompanionHealthSnapshot"/> from the gateway, Lavalink and storage.</summary>
+public interface ICompanionHealthSource
 {
-    public const string Ready = "ready";
-    public const string Connecting = "connecting";
-    public const string Resuming = "resuming";
-    public const string Disconnected = "disconnected";
-    public const string Failed = "failed";
-}
-
-/// <summary>Gathers <see cref="CompanionStatus"/> from the gateway, Lavalink and storage.</summary>
-public interface ICompanionStatusSource
-{
-    CompanionStatus Current();
+    CompanionHealthSnapshot Current();
 }
