@@ -166,6 +166,14 @@ public sealed class LavalinkDouble : IAsyncDisposable
         return match!;
     }
 
+    /// <summary>Completes once <paramref name="condition"/> holds for the double (checked every 10 ms, real time).</summary>
+    /// <exception cref="TimeoutException">Not within <paramref name="timeout"/>.</exception>
+    public Task WaitUntilAsync(Func<LavalinkDouble, bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return WaitUntilAsync(() => condition(this), timeout, "the condition", cancellationToken);
+    }
+
     /// <summary>Completes when a call matching <paramref name="predicate"/> is recorded, or at once if one already was.</summary>
     public Task<RecordedCall> WaitForCallAsync(Func<RecordedCall, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         _engine.Recorder.WaitAsync(predicate, timeout, cancellationToken);
