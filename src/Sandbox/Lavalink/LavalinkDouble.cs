@@ -63,7 +63,7 @@ public sealed class LavalinkDouble : IAsyncDisposable
         }
         catch
         {
-            engine.Dispose();
+            engine.EndAllSessions();
             throw;
         }
 
@@ -117,8 +117,19 @@ public sealed class LavalinkDouble : IAsyncDisposable
         await WaitUntilAsync(() => Sessions.All(session => !session.Connected), TimeSpan.FromSeconds(10), "every WebSocket to close", cancellationToken);
     }
 
-    /// <summary>Ends every session and player, as a real Lavalink restart does; clients must then build new players.</summary>
-    public void ForgetSessions() => _engine.Dispose();
+    /// <summary>
+    /// Ends every session and player (dropping any WebSocket still open), as a real Lavalink restart does:
+    /// clients then get a new session and must build their players again.
+    /// </summary>
+    public void ForgetSessions()
+    {
+        foreach (var connection in _engine.TakeConnections())
+        {
+            connection.Abort();
+        }
+
+        _engine.EndAllSessions();
+    }
 
     /// <summary>The guild's next track fails once started: TrackStartEvent, TrackExceptionEvent, then TrackEndEvent <c>loadFailed</c>.</summary>
     public void FailNextTrack(ulong guildId, string message = "Sandbox: something broke while playing", string severity = "common") =>
@@ -192,7 +203,7 @@ public sealed class LavalinkDouble : IAsyncDisposable
 
             _disposed = true;
             await StopHostAsync(CancellationToken.None);
-            _engine.Dispose();
+            _engine.EndAllSessions();
         }
         finally
         {

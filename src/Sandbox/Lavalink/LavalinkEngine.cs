@@ -13,7 +13,7 @@ namespace Serverless.Sandbox.Lavalink;
 /// restarted double still knows its sessions (and resumable ones can be resumed). One lock guards it all:
 /// the state is tiny and this keeps event order exactly the order of the changes that caused them.
 /// </summary>
-internal sealed class LavalinkEngine : IDisposable
+internal sealed class LavalinkEngine
 {
     private const string SessionIdAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -606,7 +606,8 @@ internal sealed class LavalinkEngine : IDisposable
 
     private static byte[] Serialize<T>(T value, JsonTypeInfo<T> typeInfo) => JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
 
-    public void Dispose()
+    /// <summary>Forgets every session and player and stops their timers.</summary>
+    public void EndAllSessions()
     {
         lock (_lock)
         {
