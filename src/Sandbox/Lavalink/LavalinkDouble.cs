@@ -307,6 +307,7 @@ public sealed class LavalinkDouble : IAsyncDisposable
 
         builder.Services.AddSingleton<IHostLifetime>(new EmbeddedHostLifetime());
         var app = builder.Build();
+        LavalinkControlEndpoints.Map(app, this, _engine);
         LavalinkEndpoints.Map(app, _engine);
         return app;
     }

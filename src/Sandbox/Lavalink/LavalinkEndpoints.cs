@@ -17,7 +17,9 @@ internal static partial class LavalinkEndpoints
     public static void Map(WebApplication app, LavalinkEngine engine)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Serverless.Sandbox.Lavalink");
-        app.Use((context, next) => AuthorizeAndRecordAsync(context, next, engine, logger));
+        app.Use((context, next) => context.Request.Path.StartsWithSegments(LavalinkControlEndpoints.Prefix, StringComparison.Ordinal)
+            ? next(context)
+            : AuthorizeAndRecordAsync(context, next, engine, logger));
         app.UseWebSockets();
 
         app.Map(WebSocketPath, context => AcceptWebSocketAsync(context, engine, logger));

@@ -39,6 +39,7 @@ internal static class LavalinkServe
             Configure the companion with:
               Lavalink__BaseUrl={lavalink.BaseUrl}
               Lavalink__Password={lavalink.Password}
+            Its control API (players, events, calls, faults) is under {lavalink.BaseUrl}/_double.
             """);
         return lavalink;
     }
