@@ -31,7 +31,7 @@ public sealed record LavalinkSessionSnapshot(string Id, ulong UserId, string? Cl
 /// <summary>An <c>event</c> op the double produced, whether it was delivered at once, queued for a resume, or dropped.</summary>
 /// <param name="Sequence">Order of emission, from 0.</param>
 /// <param name="Type">Lavalink's event type, e.g. <c>TrackEndEvent</c>.</param>
-/// <param name="Reason">TrackEndEvent's reason or WebSocketClosedEvent's code as text; null otherwise.</param>
+/// <param name="Reason">TrackEndEvent's reason, TrackExceptionEvent's severity, or WebSocketClosedEvent's code as text; null otherwise.</param>
 /// <param name="TrackTitle">The event's track title, if it has a track.</param>
 /// <param name="Json">The message exactly as sent.</param>
 public sealed record LavalinkEmittedEvent(long Sequence, string SessionId, ulong GuildId, string Type, string? Reason, string? TrackTitle, string Json, DateTimeOffset At);
