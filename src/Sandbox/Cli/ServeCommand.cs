@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Serverless.Sandbox.Crypto;
+using Serverless.Sandbox.Lavalink;
 
 namespace Serverless.Sandbox.Cli;
 
@@ -12,17 +13,24 @@ internal static class ServeCommand
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0: any free port).", DefaultValueFactory = _ => SandboxDefaults.CliPort };
         var botUrl = new Option<string>("--bot-url") { Description = "The bot's interactions endpoint.", DefaultValueFactory = _ => SandboxDefaults.BotInteractionsUrl.ToString() };
         var keyFile = new Option<string?>("--key-file") { Description = "File holding the signing key seed, so restarts keep the public key; created (mode 600) if missing." };
-        var command = new Command("serve", "Run the sandbox until Ctrl+C.") { port, botUrl, keyFile };
+        var lavalinkPort = new Option<int>("--lavalink-port") { Description = "Port of the Lavalink double (0: any free port; if taken, another is picked).", DefaultValueFactory = _ => LavalinkServe.DefaultPort };
+        var command = new Command("serve", "Run the sandbox and the Lavalink double until Ctrl+C.") { port, botUrl, keyFile, lavalinkPort };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(port), parse.GetValue(botUrl)!, parse.GetValue(keyFile), output, error, cancellationToken));
+            parse.GetValue(port), parse.GetValue(botUrl)!, parse.GetValue(keyFile), parse.GetValue(lavalinkPort), output, error, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(int port, string botUrl, string? keyFile, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int port, string botUrl, string? keyFile, int lavalinkPort, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (port is < 0 or > 65535)
         {
             await error.WriteLineAsync($"--port must be between 0 and 65535, not {port}.");
+            return SandboxCli.UsageOrUnreachable;
+        }
+
+        if (lavalinkPort is < 0 or > 65535)
+        {
+            await error.WriteLineAsync($"--lavalink-port must be between 0 and 65535, not {lavalinkPort}.");
             return SandboxCli.UsageOrUnreachable;
         }
 
@@ -79,6 +87,7 @@ internal static class ServeCommand
 
         await using (sandbox)
         {
+            await using var lavalink = await LavalinkServe.StartAsync(lavalinkPort, output, cancellationToken);
             await output.WriteLineAsync($"""
                 Discord sandbox listening on {sandbox.BaseUrl} with {keyNote}.
                 Configure the bot with:
