@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Serverless.Sandbox.Crypto;
+using Serverless.Sandbox.Gateway;
 
 namespace Serverless.Sandbox.Cli;
 
@@ -12,17 +13,31 @@ internal static class ServeCommand
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0: any free port).", DefaultValueFactory = _ => SandboxDefaults.CliPort };
         var botUrl = new Option<string>("--bot-url") { Description = "The bot's interactions endpoint.", DefaultValueFactory = _ => SandboxDefaults.BotInteractionsUrl.ToString() };
         var keyFile = new Option<string?>("--key-file") { Description = "File holding the signing key seed, so restarts keep the public key; created (mode 600) if missing." };
-        var command = new Command("serve", "Run the sandbox until Ctrl+C.") { port, botUrl, keyFile };
+        var heartbeat = new Option<int>("--heartbeat-interval") { Description = "Gateway heartbeat interval sent in Hello, in milliseconds.", DefaultValueFactory = _ => 41250 };
+        var shards = new Option<int>("--shards") { Description = "Shard count GET /gateway/bot recommends and the gateway requires.", DefaultValueFactory = _ => 1 };
+        var command = new Command("serve", "Run the sandbox (REST, interactions and the gateway on /gateway) until Ctrl+C.") { port, botUrl, keyFile, heartbeat, shards };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(port), parse.GetValue(botUrl)!, parse.GetValue(keyFile), output, error, cancellationToken));
+            parse.GetValue(port),
+            parse.GetValue(botUrl)!,
+            parse.GetValue(keyFile),
+            new GatewaySettings(parse.GetValue(heartbeat), parse.GetValue(shards)),
+            output,
+            error,
+            cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(int port, string botUrl, string? keyFile, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int port, string botUrl, string? keyFile, GatewaySettings gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (port is < 0 or > 65535)
         {
             await error.WriteLineAsync($"--port must be between 0 and 65535, not {port}.");
+            return SandboxCli.UsageOrUnreachable;
+        }
+
+        if (gateway.HeartbeatIntervalMilliseconds < 1 || gateway.Shards < 1)
+        {
+            await error.WriteLineAsync("--heartbeat-interval and --shards must be at least 1.");
             return SandboxCli.UsageOrUnreachable;
         }
 
@@ -58,6 +73,11 @@ internal static class ServeCommand
                     Port = port,
                     BotInteractionsUrl = botUri,
                     SigningKeySeedHex = seed,
+                    Gateway = new SandboxGatewayOptions
+                    {
+                        HeartbeatInterval = TimeSpan.FromMilliseconds(gateway.HeartbeatIntervalMilliseconds),
+                        ShardCount = gateway.Shards,
+                    },
                     ConfigureLogging = logging => logging
                         .AddSimpleConsole(console =>
                         {
@@ -86,7 +106,9 @@ internal static class ServeCommand
                   Discord__PublicKey={sandbox.PublicKeyHex}
                   Discord__ApiBaseUrl={sandbox.ApiBaseUrl}
                   Discord__BotToken={sandbox.BotToken}
-                Interactions go to {sandbox.BotInteractionsUrl}. Press Ctrl+C to stop.
+                Interactions go to {sandbox.BotInteractionsUrl}.
+                Gateway: {sandbox.GatewayUrl} (v10, JSON; control under {sandbox.BaseUrl}/_sandbox/gateway).
+                Press Ctrl+C to stop.
                 """);
             await output.FlushAsync(cancellationToken);
             await WaitForStopAsync(cancellationToken);
@@ -117,4 +139,6 @@ internal static class ServeCommand
             // Stopping is what we were waiting for.
         }
     }
+
+    private sealed record GatewaySettings(int HeartbeatIntervalMilliseconds, int Shards);
 }
