@@ -116,6 +116,7 @@ public sealed class GatewayTests
     [InlineData("""{"op":4,"d":{"guild_id":"1","channel_id":null}}""", 4003)]
     [InlineData("""{"op":3,"d":{"status":"online"}}""", 4003)]
     [InlineData("not json", 4002)]
+    [InlineData("""{"op":"1","d":null}""", 4002)]
     public async Task ProtocolErrors_CloseWithDiscordsCodes(string payload, int expectedCode)
     {
         await using var sandbox = await Sandboxes.StartAsync();

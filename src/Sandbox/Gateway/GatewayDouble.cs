@@ -659,7 +659,7 @@ public sealed partial class GatewayDouble : IDisposable
         {
             using var document = JsonDocument.Parse(message.ToArray());
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("op", out var opElement) || !opElement.TryGetInt32(out op))
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("op", out var opElement) || !TryInt32(opElement, out op))
             {
                 return false;
             }
@@ -693,7 +693,7 @@ public sealed partial class GatewayDouble : IDisposable
             return;
         }
 
-        if (!d.TryGetProperty("intents", out var intentsElement) || !intentsElement.TryGetInt32(out var intents) || intents < 0)
+        if (!d.TryGetProperty("intents", out var intentsElement) || !TryInt32(intentsElement, out var intents) || intents < 0)
         {
             CloseLocked(connection, 4013, "Invalid intent(s).");
             return;
@@ -703,7 +703,7 @@ public sealed partial class GatewayDouble : IDisposable
         if (d.TryGetProperty("shard", out var shard) && shard.ValueKind != JsonValueKind.Null)
         {
             if (shard.ValueKind != JsonValueKind.Array || shard.GetArrayLength() != 2
-                || !shard[0].TryGetInt32(out shardId) || !shard[1].TryGetInt32(out shardCount)
+                || !TryInt32(shard[0], out shardId) || !TryInt32(shard[1], out shardCount)
                 || shardCount < 1 || shardId < 0 || shardId >= shardCount)
             {
                 CloseLocked(connection, 4010, "Invalid shard.");
@@ -777,7 +777,7 @@ public sealed partial class GatewayDouble : IDisposable
 
         _resumes++;
         var sessionId = d.TryGetProperty("session_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : "";
-        var sequence = d.TryGetProperty("seq", out var seq) && seq.TryGetInt64(out var s) ? s : 0;
+        var sequence = d.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number && seq.TryGetInt64(out var s) ? s : 0;
         if (!_sessions.TryGetValue(sessionId, out var session) || session.Invalidated || session.After(sequence) is not { } missed)
         {
             SendLocked(connection, 9, MessageJson.False);
@@ -791,11 +791,11 @@ public sealed partial class GatewayDouble : IDisposable
         }
 
         AttachLocked(connection, session);
-        foreach (var (missedSequence, frame) in missed)
+        foreach (var dispatch in missed)
         {
-            if (connection.TrySend(frame))
+            if (connection.TrySend(dispatch.Frame))
             {
-                _sent.Add(index => new GatewaySentPayload(index, connection.Id, session.Id, 0, "(replayed)", missedSequence, null, now));
+                _sent.Add(index => new GatewaySentPayload(index, connection.Id, session.Id, 0, dispatch.EventName, dispatch.Sequence, dispatch.Data, now));
             }
         }
 
@@ -910,6 +910,13 @@ public sealed partial class GatewayDouble : IDisposable
 
     private static string NewVoiceSessionId() => RandomNumberGenerator.GetHexString(32, lowercase: true);
 
+    /// <summary>Like <see cref="JsonElement.TryGetInt32(out int)"/>, but false instead of throwing for a non-number.</summary>
+    private static bool TryInt32(JsonElement element, out int value)
+    {
+        value = 0;
+        return element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out value);
+    }
+
     private static bool TryReadSnowflake(JsonElement data, string name, out ulong? id)
     {
         id = null;
@@ -968,7 +975,7 @@ public sealed partial class GatewayDouble : IDisposable
     {
         var sequence = session.NextSequence();
         var frame = Frame(0, data, sequence, eventName);
-        session.Buffer(sequence, frame);
+        session.Buffer(new BufferedDispatch(sequence, eventName, data, frame));
         var connection = session.Connection;
         var sent = connection?.TrySend(frame) ?? false;
         var now = _time.GetUtcNow();

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Serverless.Sandbox.Gateway;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Serverless.Sandbox.Gateway;
 /// </summary>
 internal sealed class GatewaySession(string id, int shardId, int shardCount, int intents, int replayBufferSize)
 {
-    private readonly Queue<(long Sequence, byte[] Frame)> _replay = new();
+    private readonly Queue<BufferedDispatch> _replay = new();
 
     public string Id { get; } = id;
 
@@ -30,9 +32,9 @@ internal sealed class GatewaySession(string id, int shardId, int shardCount, int
 
     public long NextSequence() => ++LastSequence;
 
-    public void Buffer(long sequence, byte[] frame)
+    public void Buffer(BufferedDispatch dispatch)
     {
-        _replay.Enqueue((sequence, frame));
+        _replay.Enqueue(dispatch);
         while (_replay.Count > replayBufferSize)
         {
             _replay.Dequeue();
@@ -40,9 +42,12 @@ internal sealed class GatewaySession(string id, int shardId, int shardCount, int
     }
 
     /// <summary>The dispatches after <paramref name="sequence"/>, or null when some of them are no longer kept.</summary>
-    public IReadOnlyList<(long Sequence, byte[] Frame)>? After(long sequence)
+    public IReadOnlyList<BufferedDispatch>? After(long sequence)
     {
         var oldestKept = _replay.Count > 0 ? _replay.Peek().Sequence : LastSequence + 1;
         return sequence + 1 < oldestKept ? null : [.. _replay.Where(item => item.Sequence > sequence)];
     }
 }
+
+/// <summary>A dispatch as sent (<paramref name="Frame"/>), kept with what the record of sent payloads shows.</summary>
+internal sealed record BufferedDispatch(long Sequence, string EventName, JsonElement Data, byte[] Frame);
