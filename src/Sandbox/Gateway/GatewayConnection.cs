@@ -83,6 +83,15 @@ internal sealed class GatewayConnection
         _outgoing.Writer.TryWrite(Outgoing.Abort());
     }
 
+    /// <summary>Aborts at once, even with frames still queued or a send stuck on a client that stopped reading.</summary>
+    public void AbortNow()
+    {
+        Closing = true;
+        Ending ??= (GatewayCloseInitiator.ServerDropped, null, null);
+        _outgoing.Writer.TryComplete();
+        _http.Abort();
+    }
+
     /// <summary>The client closed first: answer with its own code to finish the handshake.</summary>
     public void ClientClosed(WebSocketCloseStatus? status, string? reason)
     {

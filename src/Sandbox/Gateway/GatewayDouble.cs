@@ -413,9 +413,9 @@ public sealed partial class GatewayDouble : IDisposable
                 return;
             }
 
-            foreach (var connection in OpenConnectionsLocked())
+            foreach (var connection in _connections.Values.Where(connection => connection.IsOpen))
             {
-                connection.Drop();
+                connection.AbortNow();
             }
 
             _stopping.Cancel();
