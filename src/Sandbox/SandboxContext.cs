@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Serverless.Sandbox.Crypto;
+using Serverless.Sandbox.Gateway;
 using Serverless.Sandbox.RateLimiting;
 using Serverless.Sandbox.Recording;
 
@@ -27,6 +28,7 @@ internal sealed class SandboxContext : IDisposable
             : new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
         _botClient.Timeout = options.BotRequestTimeout;
         Sender = new InteractionSender(this, _botClient, loggerFactory.CreateLogger<InteractionSender>());
+        Gateway = new GatewayDouble(this, loggerFactory.CreateLogger<GatewayDouble>());
     }
 
     public SandboxOptions Options { get; }
@@ -47,6 +49,8 @@ internal sealed class SandboxContext : IDisposable
 
     public InteractionSender Sender { get; }
 
+    public GatewayDouble Gateway { get; }
+
     public ILoggerFactory LoggerFactory { get; }
 
     /// <summary>Known only once Kestrel has bound its port.</summary>
@@ -56,6 +60,7 @@ internal sealed class SandboxContext : IDisposable
 
     public void Dispose()
     {
+        Gateway.Dispose();
         _botClient.Dispose();
         SigningKey.Dispose();
     }

@@ -18,6 +18,13 @@ public static class SandboxDefaults
 
     public const ulong ChannelId = 100000000000000020;
 
+    public const string ChannelName = "general";
+
+    /// <summary>A voice channel (type 2) of the default guild where the bot may Connect and Speak (through @everyone).</summary>
+    public const ulong VoiceChannelId = 100000000000000040;
+
+    public const string VoiceChannelName = "General Voice";
+
     public const ulong UserId = 100000000000000030;
 
     public const string Username = "sandbox-user";
@@ -31,6 +38,8 @@ public static class SandboxDefaults
     public const ulong EveryonePermissions = 2248473465835073;
 
     public const string Locale = "en-US";
+
+    public const string GuildName = "Sandbox Guild";
 
     public const int CliPort = 7072;
 

@@ -62,6 +62,10 @@ internal static class MessageJson
 {
     public static readonly JsonElement EmptyArray = Parse("[]");
 
+    public static readonly JsonElement True = Parse("true");
+
+    public static readonly JsonElement False = Parse("false");
+
     public static JsonElement Parse(string json)
     {
         using var document = JsonDocument.Parse(json);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Serverless.Sandbox.Gateway;
 
 namespace Serverless.Sandbox;
 
@@ -24,6 +25,9 @@ public sealed class SandboxOptions
     public Uri BotInteractionsUrl { get; init; } = SandboxDefaults.BotInteractionsUrl;
 
     public SandboxRateLimitOptions RateLimits { get; init; } = new();
+
+    /// <summary>The gateway double on <c>/gateway</c>: heartbeat interval, shards, voice answers.</summary>
+    public SandboxGatewayOptions Gateway { get; init; } = new();
 
     /// <summary>Discord accepts webhook calls with an interaction token for 15 minutes.</summary>
     public TimeSpan InteractionTokenLifetime { get; init; } = TimeSpan.FromMinutes(15);
@@ -96,6 +100,7 @@ public sealed class SandboxOptions
         }
 
         problems.AddRange(RateLimits.Problems());
+        problems.AddRange(Gateway.Problems());
         if (problems.Count > 0)
         {
             throw new ArgumentException("Invalid sandbox options: " + string.Join(" ", problems), nameof(SandboxOptions));

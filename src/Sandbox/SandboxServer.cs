@@ -2,13 +2,14 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Serverless.Sandbox.Endpoints;
+using Serverless.Sandbox.Gateway;
 using Serverless.Sandbox.Http;
 
 namespace Serverless.Sandbox;
 
 /// <summary>
 /// An offline stand-in for Discord on 127.0.0.1: serves Discord's REST API under <c>/api/v10</c> from an
-/// in-memory state, records every call, and sends signed interactions to a bot.
+/// in-memory state, records every call, sends signed interactions to a bot, and runs a gateway on <c>/gateway</c>.
 /// </summary>
 public sealed class SandboxServer : IAsyncDisposable
 {
@@ -53,6 +54,12 @@ public sealed class SandboxServer : IAsyncDisposable
     public SandboxState State => _sandbox.State;
 
     public InteractionSender Interactions => _sandbox.Sender;
+
+    /// <summary>The gateway double on <c>ws://127.0.0.1:PORT/gateway</c>: users' voice states, scripted faults, what clients sent.</summary>
+    public GatewayDouble Gateway => _sandbox.Gateway;
+
+    /// <summary><c>ws://127.0.0.1:PORT/gateway</c>; clients add <c>?v=10&amp;encoding=json</c>.</summary>
+    public string GatewayUrl => _sandbox.Gateway.Url;
 
     public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default)
     {
@@ -115,17 +122,23 @@ public sealed class SandboxServer : IAsyncDisposable
             return;
         }
 
+        // Open WebSockets would otherwise hold the server's shutdown until its timeout.
+        _sandbox.Gateway.Stop();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
     }
 
     /// <summary>
     /// The route table. Each Discord resource is one endpoint group on <c>/api/v10</c>; the gateway
-    /// (WebSocket) will be one more group mapped beside them at <c>/gateway</c>.
+    /// (WebSocket) is mapped beside them at <c>/gateway</c>.
     /// </summary>
     private static void Map(WebApplication app)
     {
         app.Use(DiscordApiMiddleware.InvokeAsync);
+
+        // No WebSocket-level pings: liveness on the gateway is the protocol's own heartbeat, as on Discord.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+        app.MapGateway();
 
         var api = app.MapGroup(ApiPrefix);
         api.AddEndpointFilter(DiscordRouteFilter.InvokeAsync);
@@ -138,6 +151,7 @@ public sealed class SandboxServer : IAsyncDisposable
         api.Map("/{**path}", static () => DiscordResults.NotFound());
 
         app.MapSandboxControl();
+        app.MapGatewayControl();
         app.MapGet("/", static () => Results.Text("Discord sandbox. Discord's API is under /api/v10, the sandbox's own under /_sandbox.\n"));
     }
 }

@@ -110,14 +110,33 @@ public sealed class SandboxState
     /// <summary>
     /// Makes <paramref name="channelId"/> a channel of this <paramref name="type"/> (0 text, 2 voice, 5 announcement,
     /// 11 public thread, …) in <paramref name="guildId"/> (the default guild when null; none for DM types 1 and 3),
-    /// with these overwrites. Unseeded channels are text channels of the default guild with no overwrites.
+    /// with these overwrites. Unseeded channels are text channels of the default guild with no overwrites. Seeded guild
+    /// channels appear in the gateway's GUILD_CREATE; voice channels (2, 13) are where users and the bot can connect.
     /// </summary>
-    public void SetChannel(ulong channelId, int type = 0, ulong? guildId = null, IEnumerable<SandboxOverwrite>? overwrites = null, ulong? parentId = null)
+    public void SetChannel(ulong channelId, int type = 0, ulong? guildId = null, IEnumerable<SandboxOverwrite>? overwrites = null, ulong? parentId = null, string? name = null)
     {
         var guild = type is 1 or 3 ? (ulong?)null : guildId ?? SandboxDefaults.GuildId;
         lock (_lock)
         {
-            _guilds.SetChannel(new SandboxChannel(channelId, type, guild, parentId, [.. overwrites ?? []]));
+            _guilds.SetChannel(new SandboxChannel(channelId, type, guild, parentId, [.. overwrites ?? []], name));
+        }
+    }
+
+    /// <summary>Where the user is connected in the guild, or null when not in voice.</summary>
+    public SandboxVoiceState? GetVoiceState(ulong guildId, ulong userId)
+    {
+        lock (_lock)
+        {
+            return _guilds.VoiceState(guildId, userId);
+        }
+    }
+
+    /// <summary>Everyone connected to a voice channel of the guild, the bot included.</summary>
+    public IReadOnlyList<SandboxVoiceState> VoiceStates(ulong guildId)
+    {
+        lock (_lock)
+        {
+            return _guilds.VoiceStates(guildId);
         }
     }
 
@@ -166,6 +185,63 @@ public sealed class SandboxState
         lock (_lock)
         {
             return _guilds.Guild(guildId);
+        }
+    }
+
+    internal IReadOnlyList<ulong> GuildIds()
+    {
+        lock (_lock)
+        {
+            return _guilds.GuildIds;
+        }
+    }
+
+    /// <summary>What GUILD_CREATE tells about one guild, read under one lock so it is consistent.</summary>
+    internal SandboxGuildSnapshot? GetGuildSnapshot(ulong guildId)
+    {
+        lock (_lock)
+        {
+            if (_guilds.Guild(guildId) is not { } guild)
+            {
+                return null;
+            }
+
+            var voiceStates = _guilds.VoiceStates(guildId);
+            var memberIds = new List<ulong> { BotUserId };
+            memberIds.AddRange(voiceStates.Select(state => state.UserId).Where(id => id != BotUserId));
+            return new SandboxGuildSnapshot(
+                guild,
+                _guilds.ChannelsOf(guildId),
+                [.. memberIds.Select(id => (id, _guilds.MemberRoles(guildId, id) ?? []))],
+                voiceStates);
+        }
+    }
+
+    /// <summary>Connects the user to a voice channel of the guild (or disconnects them for a null channel).</summary>
+    /// <returns>The new state, and the previous one (whose session id a disconnect reports).</returns>
+    /// <exception cref="ArgumentException">The channel is not a voice channel of that guild.</exception>
+    internal (SandboxVoiceState? Current, SandboxVoiceState? Previous) SetVoiceChannel(ulong guildId, ulong userId, ulong? channelId, Func<string> newSessionId, bool selfMute = false, bool selfDeaf = false)
+    {
+        lock (_lock)
+        {
+            var previous = _guilds.VoiceState(guildId, userId);
+            if (channelId is not { } channel)
+            {
+                _guilds.RemoveVoiceState(guildId, userId);
+                return (null, previous);
+            }
+
+            var target = _guilds.Channel(channel);
+            if (!target.IsVoice || target.GuildId != guildId)
+            {
+                throw new ArgumentException(
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Channel {channel} is not a voice channel of guild {guildId}; seed one with SetChannel(id, type: 2, guildId: …)."),
+                    nameof(channelId));
+            }
+
+            var current = new SandboxVoiceState(guildId, userId, channel, newSessionId(), selfMute, selfDeaf);
+            _guilds.SetVoiceState(current);
+            return (current, previous);
         }
     }
 
@@ -579,6 +655,13 @@ public sealed class SandboxState
         public SandboxInteraction Snapshot() => Interaction;
     }
 }
+
+/// <param name="Members">The bot and everyone in voice, with their role ids.</param>
+internal sealed record SandboxGuildSnapshot(
+    SandboxGuild Guild,
+    IReadOnlyList<SandboxChannel> Channels,
+    IReadOnlyList<(ulong UserId, IReadOnlyList<ulong> RoleIds)> Members,
+    IReadOnlyList<SandboxVoiceState> VoiceStates);
 
 internal enum WebhookAccess
 {

@@ -67,6 +67,7 @@ public sealed class CliTests
     [InlineData("send", "/ping", "--option", "novalue")]
     [InlineData("send", "/ping", "--option", "n:widget=1")]
     [InlineData("serve", "--port", "70000")]
+    [InlineData("serve", "--shards", "0")]
     [InlineData("frobnicate")]
     public async Task UsageErrors_Exit2(params string[] args)
     {
@@ -100,6 +101,7 @@ public sealed class CliTests
             Assert.Matches("Discord__PublicKey=[0-9a-f]{64}", printed);
             Assert.Matches(@"Discord__ApiBaseUrl=http://127\.0\.0\.1:\d+/api/v10", printed);
             Assert.Contains("Discord__BotToken=" + SandboxDefaults.BotToken, printed, StringComparison.Ordinal);
+            Assert.Matches(@"Gateway: ws://127\.0\.0\.1:\d+/gateway", printed);
             Assert.True(File.Exists(keyFile));
         }
         finally

@@ -91,7 +91,7 @@ public sealed class DiscordResourceTests
         await using var sandbox = await Sandboxes.StartAsync();
         using var api = Sandboxes.Api(sandbox);
 
-        using var response = await api.GetAsync("guilds/1/voice-states/2", TestContext.Token);
+        using var response = await api.GetAsync("guilds/1/scheduled-events", TestContext.Token);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("404: Not Found", (await response.ReadJsonAsync()).GetProperty("message").GetString());

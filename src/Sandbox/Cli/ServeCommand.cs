@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Serverless.Sandbox.Crypto;
+using Serverless.Sandbox.Gateway;
 using Serverless.Sandbox.Lavalink;
 
 namespace Serverless.Sandbox.Cli;
@@ -14,13 +15,25 @@ internal static class ServeCommand
         var botUrl = new Option<string>("--bot-url") { Description = "The bot's interactions endpoint.", DefaultValueFactory = _ => SandboxDefaults.BotInteractionsUrl.ToString() };
         var keyFile = new Option<string?>("--key-file") { Description = "File holding the signing key seed, so restarts keep the public key; created (mode 600) if missing." };
         var lavalinkPort = new Option<int>("--lavalink-port") { Description = "Port of the Lavalink double (0: any free port; if taken, another is picked).", DefaultValueFactory = _ => LavalinkServe.DefaultPort };
-        var command = new Command("serve", "Run the sandbox and the Lavalink double until Ctrl+C.") { port, botUrl, keyFile, lavalinkPort };
+        var heartbeat = new Option<int>("--heartbeat-interval") { Description = "Gateway heartbeat interval sent in Hello, in milliseconds.", DefaultValueFactory = _ => 41250 };
+        var shards = new Option<int>("--shards") { Description = "Shard count GET /gateway/bot recommends and the gateway requires.", DefaultValueFactory = _ => 1 };
+        var command = new Command("serve", "Run the sandbox (REST, interactions, the gateway on /gateway) and the Lavalink double until Ctrl+C.")
+        {
+            port, botUrl, keyFile, lavalinkPort, heartbeat, shards,
+        };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(port), parse.GetValue(botUrl)!, parse.GetValue(keyFile), parse.GetValue(lavalinkPort), output, error, cancellationToken));
+            parse.GetValue(port),
+            parse.GetValue(botUrl)!,
+            parse.GetValue(keyFile),
+            parse.GetValue(lavalinkPort),
+            new GatewaySettings(parse.GetValue(heartbeat), parse.GetValue(shards)),
+            output,
+            error,
+            cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(int port, string botUrl, string? keyFile, int lavalinkPort, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int port, string botUrl, string? keyFile, int lavalinkPort, GatewaySettings gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (port is < 0 or > 65535)
         {
@@ -31,6 +44,12 @@ internal static class ServeCommand
         if (lavalinkPort is < 0 or > 65535)
         {
             await error.WriteLineAsync($"--lavalink-port must be between 0 and 65535, not {lavalinkPort}.");
+            return SandboxCli.UsageOrUnreachable;
+        }
+
+        if (gateway.HeartbeatIntervalMilliseconds < 1 || gateway.Shards < 1)
+        {
+            await error.WriteLineAsync("--heartbeat-interval and --shards must be at least 1.");
             return SandboxCli.UsageOrUnreachable;
         }
 
@@ -66,6 +85,11 @@ internal static class ServeCommand
                     Port = port,
                     BotInteractionsUrl = botUri,
                     SigningKeySeedHex = seed,
+                    Gateway = new SandboxGatewayOptions
+                    {
+                        HeartbeatInterval = TimeSpan.FromMilliseconds(gateway.HeartbeatIntervalMilliseconds),
+                        ShardCount = gateway.Shards,
+                    },
                     ConfigureLogging = logging => logging
                         .AddSimpleConsole(console =>
                         {
@@ -95,7 +119,9 @@ internal static class ServeCommand
                   Discord__PublicKey={sandbox.PublicKeyHex}
                   Discord__ApiBaseUrl={sandbox.ApiBaseUrl}
                   Discord__BotToken={sandbox.BotToken}
-                Interactions go to {sandbox.BotInteractionsUrl}. Press Ctrl+C to stop.
+                Interactions go to {sandbox.BotInteractionsUrl}.
+                Gateway: {sandbox.GatewayUrl} (v10, JSON; control under {sandbox.BaseUrl}/_sandbox/gateway).
+                Press Ctrl+C to stop.
                 """);
             await output.FlushAsync(cancellationToken);
             await WaitForStopAsync(cancellationToken);
@@ -126,4 +152,6 @@ internal static class ServeCommand
             // Stopping is what we were waiting for.
         }
     }
+
+    private sealed record GatewaySettings(int HeartbeatIntervalMilliseconds, int Shards);
 }

@@ -45,6 +45,8 @@ internal static class ControlEndpoints
             DefaultGuildId = Snowflake(SandboxDefaults.GuildId),
             DefaultChannelId = Snowflake(SandboxDefaults.ChannelId),
             DefaultUserId = Snowflake(SandboxDefaults.UserId),
+            DefaultVoiceChannelId = Snowflake(SandboxDefaults.VoiceChannelId),
+            GatewayUrl = sandbox.Gateway.Url,
         },
         ControlJsonContext.Control.SandboxInfoWire);
 
@@ -236,7 +238,7 @@ internal static class ControlEndpoints
         return true;
     }
 
-    private static async Task<T?> ReadAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    internal static async Task<T?> ReadAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
         where T : class
     {
         try
@@ -249,7 +251,7 @@ internal static class ControlEndpoints
         }
     }
 
-    private static IResult BadRequest(string error) =>
+    internal static IResult BadRequest(string error) =>
         Results.Json(new ControlErrorWire { Error = error }, ControlJsonContext.Control.ControlErrorWire, statusCode: StatusCodes.Status400BadRequest);
 
     private static string Snowflake(ulong id) => id.ToString(CultureInfo.InvariantCulture);

@@ -6,8 +6,8 @@ using static Serverless.Sandbox.Endpoints.EndpointHelpers;
 namespace Serverless.Sandbox.Endpoints;
 
 /// <summary>
-/// What a bot reads to work out its permissions: <c>GET /channels/{id}</c>, <c>GET /guilds/{id}</c> (owner and roles)
-/// and <c>GET /guilds/{id}/members/{user}</c>. Bot auth, default buckets per channel or guild.
+/// What a bot reads to work out its permissions: <c>GET /channels/{id}</c>, <c>GET /guilds/{id}</c> (owner and roles),
+/// <c>GET /guilds/{id}/members/{user}</c>, and where a user is in voice: <c>GET /guilds/{id}/voice-states/{user}</c>. Bot auth, default buckets per channel or guild.
 /// </summary>
 internal static class GuildEndpoints
 {
@@ -16,6 +16,7 @@ internal static class GuildEndpoints
         api.MapGet("/channels/{channelId}", GetChannel).WithMetadata(DiscordRouteMetadata.Bot());
         api.MapGet("/guilds/{guildId}", GetGuild).WithMetadata(DiscordRouteMetadata.Bot());
         api.MapGet("/guilds/{guildId}/members/{userId}", GetMember).WithMetadata(DiscordRouteMetadata.Bot());
+        api.MapGet("/guilds/{guildId}/voice-states/{userId}", GetVoiceState).WithMetadata(DiscordRouteMetadata.Bot());
         return api;
     }
 
@@ -41,15 +42,25 @@ internal static class GuildEndpoints
             return DiscordResults.UnknownMember();
         }
 
-        var member = new MemberWire
-        {
-            User = user == sandbox.State.BotUserId
-                ? UserWire.ForBot(user)
-                : new UserWire { Id = WireText.Snowflake(user), Username = SandboxDefaults.Username },
-            Roles = [.. roles.Select(WireText.Snowflake)],
-            // Everyone joined when the guild was created, which its id tells.
-            JoinedAt = WireText.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds((long)(guild >> 22) + SnowflakeGenerator.DiscordEpochMilliseconds)),
-        };
+        var member = MemberWire.From(guild, user, roles, sandbox.State.BotUserId);
         return Results.Json(member, SandboxJsonContext.Wire.MemberWire);
+    }
+
+    /// <summary>The same voice states the gateway reports; <c>@me</c> is the bot. 10065 when the user is not in voice there.</summary>
+    private static IResult GetVoiceState(string guildId, string userId, [FromServices] SandboxContext sandbox)
+    {
+        if (!TryParseSnowflake(guildId, out var guild) || sandbox.State.GetGuild(guild) is null)
+        {
+            return DiscordResults.UnknownGuild();
+        }
+
+        var user = sandbox.State.BotUserId;
+        if ((userId != "@me" && !TryParseSnowflake(userId, out user)) || sandbox.State.GetVoiceState(guild, user) is not { } state)
+        {
+            return DiscordResults.UnknownVoiceState();
+        }
+
+        var member = MemberWire.From(guild, user, sandbox.State.GetMemberRoles(guild, user) ?? [], sandbox.State.BotUserId);
+        return Results.Json(VoiceStateWire.From(state, state.ChannelId, member, withGuildId: true), SandboxJsonContext.Wire.VoiceStateWire);
     }
 }

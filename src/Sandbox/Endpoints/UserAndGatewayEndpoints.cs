@@ -20,13 +20,27 @@ internal static class UserAndGatewayEndpoints
             .WithMetadata(new DiscordRouteMetadata(RequiresBotAuth: false, RateLimitCategory.Default));
 
         api.MapGet("/gateway/bot", ([FromServices] SandboxContext sandbox) =>
-            Results.Json(new GatewayBotWire { Url = GatewayUrl(sandbox) }, SandboxJsonContext.Wire.GatewayBotWire))
+            {
+                var (remaining, resetAfter) = sandbox.Gateway.SessionStartBudget();
+                var options = sandbox.Options.Gateway;
+                return Results.Json(
+                    new GatewayBotWire
+                    {
+                        Url = GatewayUrl(sandbox),
+                        Shards = options.ShardCount,
+                        SessionStartLimit = new SessionStartLimitWire
+                        {
+                            Total = options.SessionStartLimit,
+                            Remaining = remaining,
+                            ResetAfter = (long)resetAfter.TotalMilliseconds,
+                            MaxConcurrency = options.MaxConcurrency,
+                        },
+                    },
+                    SandboxJsonContext.Wire.GatewayBotWire);
+            })
             .WithMetadata(DiscordRouteMetadata.Bot());
         return api;
     }
 
-    public const string GatewayPath = "/gateway";
-
-    private static string GatewayUrl(SandboxContext sandbox) =>
-        "ws" + sandbox.BaseUrl["http".Length..] + GatewayPath;
+    private static string GatewayUrl(SandboxContext sandbox) => sandbox.Gateway.Url;
 }

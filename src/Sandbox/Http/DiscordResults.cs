@@ -24,6 +24,8 @@ internal static class DiscordResults
 
     public static IResult UnknownWebhook() => Error(StatusCodes.Status404NotFound, 10015, "Unknown Webhook");
 
+    public static IResult UnknownVoiceState() => Error(StatusCodes.Status404NotFound, 10065, "Unknown Voice State");
+
     public static IResult UnknownInteraction() => Error(StatusCodes.Status404NotFound, 10062, "Unknown interaction");
 
     public static IResult AlreadyAcknowledged() => Error(StatusCodes.Status400BadRequest, 40060, "Interaction has already been acknowledged.");

@@ -272,12 +272,22 @@ internal sealed class ChannelWire
     [JsonPropertyName("flags")]
     public int Flags { get; init; }
 
+    /// <summary>Voice and stage channels only: bits per second.</summary>
+    [JsonPropertyName("bitrate")]
+    public int? Bitrate { get; init; }
+
+    /// <summary>Voice and stage channels only: 0 is unlimited.</summary>
+    [JsonPropertyName("user_limit")]
+    public int? UserLimit { get; init; }
+
     public static ChannelWire From(SandboxChannel channel) => new()
     {
         Id = WireText.Snowflake(channel.Id),
         Type = channel.Type,
         GuildId = channel.GuildId is { } guild ? WireText.Snowflake(guild) : null,
-        Name = "channel-" + WireText.Snowflake(channel.Id),
+        Name = channel.Name ?? "channel-" + WireText.Snowflake(channel.Id),
+        Bitrate = channel.IsVoice ? 64000 : null,
+        UserLimit = channel.IsVoice ? 0 : null,
         ParentId = channel.ParentId is { } parent ? WireText.Snowflake(parent) : null,
         PermissionOverwrites = [.. channel.Overwrites.Select(o => new OverwriteWire
         {
@@ -312,7 +322,7 @@ internal sealed class GuildWire
     public required string Id { get; init; }
 
     [JsonPropertyName("name")]
-    public string Name { get; init; } = "Sandbox Guild";
+    public string Name { get; init; } = SandboxDefaults.GuildName;
 
     [JsonPropertyName("icon")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
@@ -337,14 +347,19 @@ internal sealed class GuildWire
     {
         Id = WireText.Snowflake(guild.Id),
         OwnerId = WireText.Snowflake(guild.OwnerId),
-        Roles = [.. guild.Roles.Select((role, position) => new RoleWire
+        Roles = RolesOf(guild),
+    };
+
+    public static List<RoleWire> RolesOf(SandboxGuild guild) =>
+    [
+        .. guild.Roles.Select((role, position) => new RoleWire
         {
             Id = WireText.Snowflake(role.Id),
             Name = role.Id == guild.Id ? "@everyone" : "role-" + WireText.Snowflake(role.Id),
             Position = position,
             Permissions = WireText.Snowflake(role.Permissions),
-        })],
-    };
+        }),
+    ];
 }
 
 internal sealed class RoleWire
@@ -408,4 +423,71 @@ internal sealed class MemberWire
     [JsonPropertyName("communication_disabled_until")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? CommunicationDisabledUntil { get; init; }
+
+    public static MemberWire From(ulong guildId, ulong userId, IReadOnlyList<ulong> roleIds, ulong botUserId) => new()
+    {
+        User = userId == botUserId
+            ? UserWire.ForBot(userId)
+            : new UserWire { Id = WireText.Snowflake(userId), Username = SandboxDefaults.Username },
+        Roles = [.. roleIds.Select(WireText.Snowflake)],
+        // Everyone joined when the guild was created, which its id tells.
+        JoinedAt = WireText.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds((long)(guildId >> 22) + SnowflakeGenerator.DiscordEpochMilliseconds)),
+    };
+}
+
+/// <summary>
+/// Discord's voice state object: in GUILD_CREATE (without <c>guild_id</c>), in VOICE_STATE_UPDATE and from
+/// <c>GET /guilds/{id}/voice-states/{user}</c>. A null <c>channel_id</c> means the user left voice.
+/// </summary>
+internal sealed class VoiceStateWire
+{
+    [JsonPropertyName("guild_id")]
+    public string? GuildId { get; init; }
+
+    [JsonPropertyName("channel_id")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? ChannelId { get; init; }
+
+    [JsonPropertyName("user_id")]
+    public required string UserId { get; init; }
+
+    [JsonPropertyName("member")]
+    public MemberWire? Member { get; init; }
+
+    [JsonPropertyName("session_id")]
+    public required string SessionId { get; init; }
+
+    [JsonPropertyName("deaf")]
+    public bool Deaf { get; init; }
+
+    [JsonPropertyName("mute")]
+    public bool Mute { get; init; }
+
+    [JsonPropertyName("self_deaf")]
+    public bool SelfDeaf { get; init; }
+
+    [JsonPropertyName("self_mute")]
+    public bool SelfMute { get; init; }
+
+    [JsonPropertyName("self_video")]
+    public bool SelfVideo { get; init; }
+
+    [JsonPropertyName("suppress")]
+    public bool Suppress { get; init; }
+
+    [JsonPropertyName("request_to_speak_timestamp")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? RequestToSpeakTimestamp { get; init; }
+
+    /// <param name="channelId">Null when reporting that the user left.</param>
+    public static VoiceStateWire From(SandboxVoiceState state, ulong? channelId, MemberWire? member, bool withGuildId) => new()
+    {
+        GuildId = withGuildId ? WireText.Snowflake(state.GuildId) : null,
+        ChannelId = channelId is { } channel ? WireText.Snowflake(channel) : null,
+        UserId = WireText.Snowflake(state.UserId),
+        Member = member,
+        SessionId = state.SessionId,
+        SelfDeaf = state.SelfDeaf,
+        SelfMute = state.SelfMute,
+    };
 }

@@ -13,10 +13,17 @@ namespace Serverless.Sandbox.Json;
 [JsonSerializable(typeof(ChannelWire))]
 [JsonSerializable(typeof(GuildWire))]
 [JsonSerializable(typeof(MemberWire))]
+[JsonSerializable(typeof(VoiceStateWire))]
 [JsonSerializable(typeof(GatewayWire))]
 [JsonSerializable(typeof(GatewayBotWire))]
 [JsonSerializable(typeof(InteractionCallbackWire))]
 [JsonSerializable(typeof(List<JsonElement>))]
+[JsonSerializable(typeof(GatewayPayloadWire))]
+[JsonSerializable(typeof(HelloWire))]
+[JsonSerializable(typeof(ReadyWire))]
+[JsonSerializable(typeof(ResumedWire))]
+[JsonSerializable(typeof(GuildCreateWire))]
+[JsonSerializable(typeof(VoiceServerUpdateWire))]
 internal sealed partial class SandboxJsonContext : JsonSerializerContext
 {
     /// <summary>
@@ -38,6 +45,14 @@ internal sealed partial class SandboxJsonContext : JsonSerializerContext
 [JsonSerializable(typeof(FaultRuleWire))]
 [JsonSerializable(typeof(List<FaultRuleWire>))]
 [JsonSerializable(typeof(ControlErrorWire))]
+[JsonSerializable(typeof(GatewayStatusWire))]
+[JsonSerializable(typeof(GatewayReceivedWire))]
+[JsonSerializable(typeof(GatewayFaultRequestWire))]
+[JsonSerializable(typeof(GatewayVoiceSettingsWire))]
+[JsonSerializable(typeof(GatewayVoiceServerRequestWire))]
+[JsonSerializable(typeof(VoiceStateRequestWire))]
+[JsonSerializable(typeof(VoiceStateControlWire))]
+[JsonSerializable(typeof(List<VoiceStateControlWire>))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ControlJsonContext : JsonSerializerContext
 {

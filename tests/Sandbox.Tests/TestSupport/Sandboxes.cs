@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using Serverless.Sandbox.Gateway;
 
 namespace Serverless.Sandbox.Tests.TestSupport;
 
@@ -14,13 +15,14 @@ internal static class Sandboxes
 
     public static FakeTimeProvider NewClock() => new(Start);
 
-    public static Task<SandboxServer> StartAsync(TimeProvider? time = null, Uri? botUrl = null, SandboxRateLimitOptions? rateLimits = null) =>
+    public static Task<SandboxServer> StartAsync(TimeProvider? time = null, Uri? botUrl = null, SandboxRateLimitOptions? rateLimits = null, SandboxGatewayOptions? gateway = null) =>
         SandboxServer.StartAsync(
             new SandboxOptions
             {
                 TimeProvider = time ?? NewClock(),
                 BotInteractionsUrl = botUrl ?? new Uri("http://127.0.0.1:9/api/interactions"),
                 RateLimits = rateLimits ?? new SandboxRateLimitOptions(),
+                Gateway = gateway ?? new SandboxGatewayOptions(),
             },
             TestContext.Token);
 
