@@ -34,6 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IPostPublishQueue, AzurePostPublishQueue>();
         services.TryAddSingleton<IGatewaySessionStore, TableGatewaySessionStore>();
         services.TryAddSingleton<ICompanionHeartbeatStore, TableCompanionHeartbeatStore>();
+        services.TryAddSingleton<ILavalinkSessionStore, TableLavalinkSessionStore>();
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();

@@ -174,6 +174,22 @@ public sealed class CompanionStoreTests(AzuriteFixture azurite) : IClassFixture<
 
         Assert.Contains(services, d => d.ServiceType == typeof(IGatewaySessionStore) && d.ImplementationType == typeof(TableGatewaySessionStore));
         Assert.Contains(services, d => d.ServiceType == typeof(ICompanionHeartbeatStore) && d.ImplementationType == typeof(TableCompanionHeartbeatStore));
+        Assert.Contains(services, d => d.ServiceType == typeof(ILavalinkSessionStore) && d.ImplementationType == typeof(TableLavalinkSessionStore));
+    }
+
+    [Fact]
+    public async Task LavalinkSession_IsNullOnAFreshAccount_ThenTheLastSavedId_BesideTheHeartbeat()
+    {
+        var sessions = new TableLavalinkSessionStore(azurite.Account);
+        var heartbeats = new TableCompanionHeartbeatStore(azurite.Account);
+
+        Assert.Null(await sessions.LoadAsync(CancellationToken.None));
+        await sessions.SaveAsync("xtaug914v9k5032f", CancellationToken.None);
+        await heartbeats.WriteAsync(Heartbeat(), CancellationToken.None);
+        await sessions.SaveAsync("k2mb0c8x1q7z9w4e", CancellationToken.None);
+
+        Assert.Equal("k2mb0c8x1q7z9w4e", await sessions.LoadAsync(CancellationToken.None));
+        Assert.Equal("companion-7c9f/1", (await heartbeats.ReadAsync(CancellationToken.None))?.Instance);
     }
 
     private static GatewaySession Session(int shardId, int shardCount, long sequence) =>
