@@ -37,6 +37,7 @@ public sealed partial class GatewayShardClient
     private string? _problem;
     private long _lastHeartbeatLatencyTicks = -1;
     private long _botUserId;
+    private int _started;
 
     // The session: written only by the run loop; the sequence is also read by the heartbeat loop.
     private string? _sessionId;
@@ -133,6 +134,11 @@ public sealed partial class GatewayShardClient
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            throw new InvalidOperationException($"Gateway shard {ShardId} is already running; a shard runs once.");
+        }
+
         await LoadSessionAsync(cancellationToken);
         var consecutiveFailures = 0;
         var notBefore = DateTimeOffset.MinValue;
@@ -213,6 +219,7 @@ public sealed partial class GatewayShardClient
             if (State != GatewayShardState.Failed)
             {
                 SetState(GatewayShardState.Disconnected, null);
+                StopReady();
                 Log.Stopped(_logger, ShardId);
             }
         }
@@ -484,8 +491,9 @@ public sealed partial class GatewayShardClient
             await SendHeartbeatAsync(live);
             nextBeatAt += interval;
             var now = _time.GetUtcNow();
-            if (nextBeatAt <= now)
+            if (nextBeatAt < now)
             {
+                // Fell behind (a stalled process): a full interval after this late beat, not a burst of catch-up beats.
                 nextBeatAt = now + interval;
             }
         }
@@ -612,6 +620,20 @@ public sealed partial class GatewayShardClient
             _readyConnection.TrySetException(new GatewayShardFailedException($"Gateway shard {ShardId} failed: {problem}"));
             // Observed here so an unobserved-task warning never fires when nobody was waiting to send.
             _ = _readyConnection.Task.Exception;
+        }
+    }
+
+    /// <summary>Senders still waiting for a connection give up: this shard will not connect again.</summary>
+    private void StopReady()
+    {
+        lock (_stateLock)
+        {
+            if (_readyConnection.Task.IsCompleted)
+            {
+                _readyConnection = NewReadySource();
+            }
+
+            _readyConnection.TrySetCanceled();
         }
     }
 
