@@ -347,6 +347,22 @@ public sealed class GatewayShardClientTests
     }
 
     [Fact]
+    public async Task Stop_EndsSendersStillWaitingForAReadyConnection()
+    {
+        await using var harness = new GatewayHarness();
+        var shard = harness.CreateShard();
+        var running = harness.Run(shard);
+        var waiting = shard.SendVoiceStateUpdateAsync(41771983423143937, 127121515262115840, false, true);
+        await harness.Connector.NextConnectionAsync();
+
+        harness.Stop();
+        await running.WaitAsync(Safety.Timeout);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(Safety.Timeout));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => shard.RunAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Dispatches_ReachTheHandler_WithShardTypeSequenceAndDataThatOutlivesTheBuffer()
     {
         await using var harness = new GatewayHarness();
