@@ -270,6 +270,12 @@ public sealed partial class GatewayShardClient
         {
             end = ConnectionEnd.Stop();
         }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Whatever broke, the session is still Discord's to resume: treat it like a dropped socket.
+            Log.ConnectionFailed(_logger, exception, ShardId);
+            end = ConnectionEnd.Resume("unexpected error on the connection");
+        }
 
         WithdrawReady(live);
         live.Cancel();
@@ -688,6 +694,9 @@ public sealed partial class GatewayShardClient
 
         [LoggerMessage(EventId = 7115, Level = LogLevel.Error, Message = "Gateway shard {ShardId}: a heartbeat or handshake task failed")]
         public static partial void BackgroundTaskFailed(ILogger logger, Exception exception, int shardId);
+
+        [LoggerMessage(EventId = 7116, Level = LogLevel.Error, Message = "Gateway shard {ShardId}: the connection failed unexpectedly; reconnecting to resume")]
+        public static partial void ConnectionFailed(ILogger logger, Exception exception, int shardId);
 
         [LoggerMessage(EventId = 7114, Level = LogLevel.Information, Message = "Gateway shard {ShardId} stopped")]
         public static partial void Stopped(ILogger logger, int shardId);
