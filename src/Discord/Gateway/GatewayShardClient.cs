@@ -260,31 +260,34 @@ public sealed partial class GatewayShardClient
 
     private async Task<(ConnectionEnd End, bool ReachedReady)> RunConnectionAsync(IGatewayConnection connection, bool resume, CancellationToken stopping)
     {
-        using var live = new LiveConnection(connection, new GatewaySendLimiter(_time), _time, stopping);
+        using var live = new LiveConnection(connection, new GatewaySendLimiter(_time), _time);
         ConnectionEnd end;
-        try
+
+        // Shutdown closes with the resumable code first and only then stops the receive, so the close frame goes out.
+        using (stopping.Register(() => _ = live.EndAsync(ConnectionEnd.Stop(), ResumableCloseCode, "shutting down")))
         {
-            end = await ReceiveLoopAsync(live, resume, stopping);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            end = ConnectionEnd.Stop();
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // Whatever broke, the session is still Discord's to resume: treat it like a dropped socket.
-            Log.ConnectionFailed(_logger, exception, ShardId);
-            end = ConnectionEnd.Resume("unexpected error on the connection");
+            try
+            {
+                end = await ReceiveLoopAsync(live, resume, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                end = ConnectionEnd.Stop();
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Whatever broke, the session is still Discord's to resume: treat it like a dropped socket.
+                Log.ConnectionFailed(_logger, exception, ShardId);
+                end = ConnectionEnd.Resume("unexpected error on the connection");
+            }
         }
 
         WithdrawReady(live);
+
+        // Also answers a server's close; never 1000/1001, so the session stays resumable whatever comes next.
+        await live.CloseAsync(ResumableCloseCode, end.Action == ConnectionEndAction.Stop ? "shutting down" : "reconnecting");
         live.Cancel();
         await live.ObserveBackgroundTasksAsync(exception => Log.BackgroundTaskFailed(_logger, exception, ShardId));
-        if (!end.ClosedByServer)
-        {
-            await live.CloseAsync(ResumableCloseCode, end.Action == ConnectionEndAction.Stop ? "shutting down" : "reconnecting");
-        }
-
         if (end.Action == ConnectionEndAction.Stop)
         {
             await SaveSessionAsync(force: true, CancellationToken.None);
@@ -302,15 +305,14 @@ public sealed partial class GatewayShardClient
             {
                 received = await live.Connection.ReceiveAsync(live.Token);
             }
-            catch (OperationCanceledException) when (!stopping.IsCancellationRequested && live.Ending is { } ending)
+            catch (OperationCanceledException) when (live.Ending is { } ending)
             {
                 return ending;
             }
 
-            stopping.ThrowIfCancellationRequested();
             if (live.Ending is { } ownEnding)
             {
-                // We closed it (zombie): our reason decides what comes next, not the echo of our close.
+                // We closed it (zombie, shutdown): our reason decides what comes next, not the echo of our close.
                 return ownEnding;
             }
 

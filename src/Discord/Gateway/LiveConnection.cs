@@ -64,17 +64,21 @@ internal sealed class LiveConnection : IDisposable
     private readonly CancellationTokenSource _cancellation;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly List<Task> _background = [];
+    private readonly Lock _closeLock = new();
     private ConnectionEnd? _ending;
+    private Task? _closing;
     private int _closed;
     private int _awaitingAck;
     private long _beatSentAtTicks;
 
-    public LiveConnection(IGatewayConnection connection, GatewaySendLimiter limiter, TimeProvider time, CancellationToken stopping)
+    public LiveConnection(IGatewayConnection connection, GatewaySendLimiter limiter, TimeProvider time)
     {
         Connection = connection;
         _limiter = limiter;
         _time = time;
-        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        // Not linked to the host's stopping token: on shutdown the close frame must go out before anything is
+        // cancelled, because ClientWebSocket aborts the socket (no close code at all) when a pending call is cancelled.
+        _cancellation = new CancellationTokenSource();
         Token = _cancellation.Token;
     }
 
@@ -157,14 +161,18 @@ internal sealed class LiveConnection : IDisposable
         Cancel();
     }
 
-    /// <summary>Closes once, after any send in progress; best effort.</summary>
-    public async Task CloseAsync(int code, string reason)
+    /// <summary>Closes once, after any send in progress; best effort. Later calls await the first close.</summary>
+    public Task CloseAsync(int code, string reason)
     {
-        if (Interlocked.Exchange(ref _closed, 1) == 1)
+        lock (_closeLock)
         {
-            return;
+            return _closing ??= CloseOnceAsync(code, reason);
         }
+    }
 
+    private async Task CloseOnceAsync(int code, string reason)
+    {
+        Volatile.Write(ref _closed, 1);
         using var timeout = new CancellationTokenSource(CloseTimeout, _time);
         var locked = false;
         try
