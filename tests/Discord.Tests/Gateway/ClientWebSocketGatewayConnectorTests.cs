@@ -48,6 +48,47 @@ public sealed class ClientWebSocketGatewayConnectorTests
         Assert.Equal(4000, (int?)closeStatus);
     }
 
+    [Fact]
+    public async Task Shard_OverRealWebSocket_IdentifiesAndOnShutdownClosesWith4000()
+    {
+        var port = FreePort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var server = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            var query = context.Request.Url!.Query;
+            var webSocket = (await context.AcceptWebSocketAsync(null)).WebSocket;
+            await SendTextAsync(webSocket, $$$"""{"op":10,"d":{"heartbeat_interval":{{{GatewayHarness.QuietHeartbeatMs}}}}}""");
+            var buffer = new byte[4096];
+            var identify = await webSocket.ReceiveAsync(buffer, CancellationToken.None);
+            var identifyText = Encoding.UTF8.GetString(buffer, 0, identify.Count);
+            await SendTextAsync(webSocket, """{"op":0,"t":"READY","s":1,"d":{"session_id":"s1","resume_gateway_url":"ws://127.0.0.1:1/","user":{"id":"5"},"guilds":[]}}""");
+            var close = await webSocket.ReceiveAsync(buffer, CancellationToken.None);
+            return (query, identifyText, close.CloseStatus);
+        });
+
+        await using var harness = new GatewayHarness();
+        var shard = new GatewayShardClient(0, 1, new Uri($"ws://127.0.0.1:{port}/"), new Rest.DiscordCredentials(GatewayHarness.Token), harness.Options,
+            new ClientWebSocketGatewayConnector(harness.Clock), harness.CreateLimiter(), harness.Store, harness.Handler, harness.Clock, harness.Random,
+            new Microsoft.Extensions.Logging.Logger<GatewayShardClient>(harness.LoggerFactory));
+        var running = harness.Run(shard);
+        await harness.Handler.WaitForSequenceAsync(1);
+
+        harness.Stop();
+        await running.WaitAsync(Safety.Timeout);
+
+        var (query, identifyText, closeStatus) = await server.WaitAsync(Safety.Timeout);
+        Assert.Equal("?v=10&encoding=json", query);
+        Assert.Contains("\"op\":2", identifyText, StringComparison.Ordinal);
+        Assert.Equal(GatewayShardClient.ResumableCloseCode, (int?)closeStatus);
+        Assert.Equal("s1", harness.Store[0]!.SessionId);
+    }
+
+    private static Task SendTextAsync(WebSocket webSocket, string text) =>
+        webSocket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
     private static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
