@@ -21,6 +21,11 @@ public sealed class DiscordOptions
 
     public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;
 
+    /// <summary>
+    /// Overrides the gateway URL <c>GET /gateway/bot</c> returns (a sandbox gateway in tests); <c>ws://</c> or <c>wss://</c>,
+    /// without query string. Unset in production.
+    /// </summary>
+    public string? GatewayUrl { get; set; }
 }
 
 /// <summary>Fails start-up with the environment variable's name when a required setting is missing or malformed.</summary>
@@ -54,6 +59,14 @@ public sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
             failures.Add("Discord__ApiBaseUrl is malformed: it must be an absolute http(s) URL.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.GatewayUrl) && !IsWebSocketUrl(options.GatewayUrl))
+        {
+            failures.Add("Discord__GatewayUrl is malformed: it must be an absolute ws:// or wss:// URL, or unset.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    internal static bool IsWebSocketUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeWss || url.Scheme == Uri.UriSchemeWs);
 }
