@@ -9,20 +9,20 @@ public sealed record CompanionHealthSnapshot(
     string? LavalinkVersion,
     string? LavalinkProblem,
     int ActivePlayers,
-    bool StorageReachable)
+    bool? StorageReachable)
 {
     /// <summary><c>fail</c> when storage is unreachable or a shard stopped for good; <c>degraded</c> while anything reconnects.</summary>
     public string Overall
     {
         get
         {
-            if (!StorageReachable || Shards.Any(shard => shard.State == ShardStates.Failed))
+            if (StorageReachable == false || Shards.Any(shard => shard.State == ShardStates.Failed))
             {
                 return "fail";
             }
 
             var allReady = Shards.Count > 0 && Shards.All(shard => shard.State == ShardStates.Ready);
-            return allReady && Lavalink is LavalinkStates.Ok or LavalinkStates.NotConfigured ? "ok" : "degraded";
+            return allReady && StorageReachable == true && Lavalink is LavalinkStates.Ok or LavalinkStates.NotConfigured ? "ok" : "degraded";
         }
     }
 }

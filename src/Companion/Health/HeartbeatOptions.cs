@@ -1,7 +1,7 @@
 namespace Serverless.Companion.Health;
 
 /// <summary>Section <c>Companion:Heartbeat</c>.</summary>
-public sealed class HeartbeatOptions
+public sealed class HeartbeatOptions : Hosting.ISelfValidatingOptions
 {
     public const string Section = "Companion:Heartbeat";
 

@@ -28,8 +28,8 @@ public sealed partial class VoiceQueueConsumer(
     private QueueClient? _queue;
     private QueueClient? _poison;
 
-    /// <summary>True once the queue has been reached; health reports storage from it.</summary>
-    public bool IsReachable { get; private set; }
+    /// <summary>Whether the last poll reached the queue; null before the first. Health reports storage from it.</summary>
+    public bool? IsReachable { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,7 +1,7 @@
 namespace Serverless.Companion.VoiceQueue;
 
 /// <summary>How the companion reads the <c>voice</c> queue (section <c>Companion:VoiceQueue</c>).</summary>
-public sealed class VoiceQueueOptions
+public sealed class VoiceQueueOptions : Hosting.ISelfValidatingOptions
 {
     public const string Section = "Companion:VoiceQueue";
 

@@ -1,0 +1,130 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Serverless.Companion.Health;
+using Serverless.Companion.Lavalink;
+using Serverless.Companion.Music;
+using Serverless.Companion.Voice;
+using Serverless.Companion.VoiceQueue;
+using Serverless.Discord;
+using Serverless.Discord.Gateway;
+using Serverless.Discord.Hosting;
+using Serverless.Discord.Rest;
+using Serverless.Storage;
+
+namespace Serverless.Companion.Hosting;
+
+/// <summary>The companion's composition root: gateway, voice, Lavalink, music, the voice queue, heartbeat and health.</summary>
+public static class CompanionApp
+{
+    /// <summary>How long shutdown may take: a resumable gateway close, the last state saves and the final heartbeat.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(15);
+
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The named HttpClients would log every request URL, and interaction webhooks carry their token in it.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
+        builder.Services.AddCompanionServices(builder.Configuration);
+        return builder;
+    }
+
+    public static IServiceCollection AddCompanionServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Runs before the Lavalink client starts, so the saved session is there to resume.
+        services.AddSingleton<CompanionStartup>();
+        services.AddHostedService(provider => provider.GetRequiredService<CompanionStartup>());
+
+        services.AddStorage(configuration);
+
+        services.AddOptions<DiscordOptions>().Bind(configuration.GetSection(DiscordOptions.SectionName));
+        services.AddOptions<DiscordRateLimitOptions>().Bind(configuration.GetSection(DiscordRateLimitOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscordRateLimitOptions>, DiscordRateLimitOptionsValidator>());
+        services.AddDiscordRest();
+
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
+        services.TryAddSingleton<IGatewayDispatchHandler, GatewayDispatchRouter>();
+        services.AddDiscordGateway();
+        services.AddHostedService<GatewayRunner>();
+
+        services.TryAddSingleton<IVoiceGatewaySender, GatewayVoiceSender>();
+        services.AddCompanionVoice(configuration);
+
+        // The music service handles Lavalink's events; the recorder in front keeps the session id for restarts.
+        services.TryAddSingleton<ILavalinkEventHandler>(provider => new LavalinkSessionRecorder(
+            provider.GetRequiredService<MusicPlaybackCoordinator>(),
+            provider.GetRequiredService<Domain.Companion.ILavalinkSessionStore>(),
+            provider.GetRequiredService<ILogger<LavalinkSessionRecorder>>()));
+        services.AddLavalink(configuration);
+        services.AddMusic(configuration);
+        services.TryAddSingleton<IVoiceCommandRunner, MusicVoiceCommandRunner>();
+
+        services.AddOptions<VoiceQueueOptions>().Bind(configuration.GetSection(VoiceQueueOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VoiceQueueOptions>, SelfValidating<VoiceQueueOptions>>());
+        services.AddSingleton<VoiceQueueConsumer>();
+        services.AddHostedService(provider => provider.GetRequiredService<VoiceQueueConsumer>());
+
+        services.AddOptions<HeartbeatOptions>().Bind(configuration.GetSection(HeartbeatOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeartbeatOptions>, SelfValidating<HeartbeatOptions>>());
+        services.TryAddSingleton<ICompanionHealthSource, CompanionHealth>();
+        services.AddHostedService<HeartbeatWriter>();
+        return services;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.Build();
+        app.MapCompanionHealth();
+
+        // Voice tells music when listeners come and go (idle leave) and when the bot was disconnected by someone else.
+        var voiceEvents = app.Services.GetRequiredService<IVoiceConnectionEvents>();
+        var playback = app.Services.GetRequiredService<MusicPlaybackCoordinator>();
+        voiceEvents.BotChannelListenersChanged += playback.OnVoiceStateChanged;
+        return app;
+    }
+
+    /// <summary>Every failed setting, each naming its key; empty when the configuration is usable.</summary>
+    public static IReadOnlyList<string> ValidateConfiguration(IServiceProvider services)
+    {
+        try
+        {
+            services.GetRequiredService<IStartupValidator>().Validate();
+            return [];
+        }
+        catch (OptionsValidationException exception)
+        {
+            return [.. exception.Failures];
+        }
+        catch (AggregateException exception) when (exception.InnerExceptions.All(inner => inner is OptionsValidationException))
+        {
+            return [.. exception.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures)];
+        }
+    }
+}
+
+/// <summary>Options classes that list their own failures, each naming its setting.</summary>
+public interface ISelfValidatingOptions
+{
+    IReadOnlyList<string> Validate();
+}
+
+internal sealed class SelfValidating<TOptions> : IValidateOptions<TOptions>
+    where TOptions : class, ISelfValidatingOptions
+{
+    public ValidateOptionsResult Validate(string? name, TOptions options)
+    {
+        var failures = options.Validate();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>Commands from the <c>voice</c> queue go to the music feature, the only one that uses it so far.</summary>
+public sealed class MusicVoiceCommandRunner(MusicCommandHandler music) : IVoiceCommandRunner
+{
+    public Task RunAsync(Domain.Commands.DeferredCommand command, CancellationToken cancellationToken) =>
+        music.HandleAsync(command, cancellationToken);
+}
