@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Help;
+using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.Ping;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
@@ -16,7 +17,8 @@ public sealed class CommandRoutingTests
         new PingCommand(_time),
         new HelpCommand(),
         new StatusCommand(new FixedProbes(), new FixedProbes()),
-        new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), _time));
+        new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), _time),
+        new MusicCommand());
 
     [Fact]
     public void Find_EveryCatalogCommand_RoutesToTheClassDeclaringIt()
