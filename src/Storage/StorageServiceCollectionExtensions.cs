@@ -3,9 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
 using Serverless.Domain.RateLimiting;
+using Serverless.Storage.Music;
 using Serverless.Storage.RateLimiting;
 using Serverless.Storage.Queues;
 using Serverless.Storage.ScheduledPosts;
@@ -30,6 +32,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IStorageStatusProbe, StorageStatusProbe>();
         services.TryAddSingleton<IScheduledPostStore, TableScheduledPostStore>();
         services.TryAddSingleton<IPostPublishQueue, AzurePostPublishQueue>();
+        services.TryAddSingleton<IMusicSessionStore, TableMusicSessionStore>();
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();
