@@ -128,13 +128,16 @@ public sealed partial class MusicPlayback(
     /// <summary>(Re)starts the guild's idle timer: in <see cref="MusicOptions.IdleTimeout"/> the bot leaves if it is still idle or alone.</summary>
     public void ScheduleIdleLeave(ulong guildId)
     {
-        var timer = timeProvider.CreateTimer(static state => ((IdleTimerState)state!).Fire(), new IdleTimerState(this, guildId), _idleTimeout, Timeout.InfiniteTimeSpan);
+        var state = new IdleTimerState(this, guildId);
+        var timer = timeProvider.CreateTimer(static state => ((IdleTimerState)state!).Fire(), state, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        state.Timer = timer;
         if (_idleTimers.TryGetValue(guildId, out var old))
         {
             old.Dispose();
         }
 
         _idleTimers[guildId] = timer;
+        timer.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
     }
 
     public void CancelIdleLeave(ulong guildId)
@@ -158,13 +161,19 @@ public sealed partial class MusicPlayback(
         _idleTimers.Clear();
     }
 
-    private async Task CheckIdleAsync(ulong guildId)
+    private async Task CheckIdleAsync(ulong guildId, ITimer? timer)
     {
         try
         {
             await work.RunAsync(guildId, async cancellationToken =>
             {
-                _idleTimers.TryRemove(guildId, out _);
+                // A timer replaced or cancelled since it fired decides nothing.
+                if (timer is null || !_idleTimers.TryRemove(new KeyValuePair<ulong, ITimer>(guildId, timer)))
+                {
+                    return;
+                }
+
+                timer.Dispose();
                 if (await sessions.GetAsync(guildId, cancellationToken) is not { } session)
                 {
                     return;
@@ -193,9 +202,11 @@ public sealed partial class MusicPlayback(
 
     private sealed class IdleTimerState(MusicPlayback playback, ulong guildId)
     {
+        public ITimer? Timer { get; set; }
+
         public void Fire()
         {
-            var check = playback.CheckIdleAsync(guildId);
+            var check = playback.CheckIdleAsync(guildId, Timer);
             playback._idleChecks[guildId] = check;
         }
     }

@@ -87,10 +87,11 @@ public sealed class MusicCommand : IBotCommand
     /// <summary>
     /// The Functions app never runs <c>/music</c>: it defers it to the companion. If this is reached the command was
     /// routed to the wrong process (e.g. a handler that predates <see cref="CommandResponseMode.DeferredToVoice"/>), so
-    /// the user is told to retry rather than shown "interaction failed".
+    /// the user is told to retry rather than shown "interaction failed". An inline answer may be ephemeral whatever the
+    /// definition says, and this one concerns only the user.
     /// </summary>
     public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new CommandReply(NotHandledHere, Definition.Ephemeral));
+        ValueTask.FromResult(new CommandReply(NotHandledHere, Ephemeral: true));
 
     /// <summary>
     /// What a <c>/music</c> invocation or a button click asks for. Values Discord already bounds (volume, page) are
