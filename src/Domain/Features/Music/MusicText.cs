@@ -28,7 +28,7 @@ public static class MusicText
     public static string NothingFound(string query) => $"Nothing found for “{Escape(query)}”.";
 
     public static string LoadFailed(string? message) =>
-        $"I couldn't load that: {(string.IsNullOrWhiteSpace(message) ? "the audio server gave no reason" : Escape(message))}.";
+        $"I couldn't load that: {(string.IsNullOrWhiteSpace(message) ? "the audio server gave no reason" : Escape(message.TrimEnd('.', ' ')))}.";
 
     public static string CannotJoin(ulong channelId, string missing) => $"I can't play in {Channel(channelId)}: I'm missing {missing} there.";
 
