@@ -4,10 +4,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Companion;
+using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
 using Serverless.Domain.RateLimiting;
 using Serverless.Storage.Companion;
+using Serverless.Storage.Music;
 using Serverless.Storage.RateLimiting;
 using Serverless.Storage.Queues;
 using Serverless.Storage.ScheduledPosts;
@@ -35,6 +37,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IGatewaySessionStore, TableGatewaySessionStore>();
         services.TryAddSingleton<ICompanionHeartbeatStore, TableCompanionHeartbeatStore>();
         services.TryAddSingleton<ILavalinkSessionStore, TableLavalinkSessionStore>();
+        services.TryAddSingleton<IMusicSessionStore, TableMusicSessionStore>();
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();

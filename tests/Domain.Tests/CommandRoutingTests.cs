@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Help;
+using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.Ping;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
@@ -17,6 +18,7 @@ public sealed class CommandRoutingTests
         new HelpCommand(),
         new StatusCommand(new FixedProbes(), new FixedProbes(), new FixedProbes()),
         new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), _time),
+        new MusicCommand(),
         []);
 
     [Fact]
@@ -83,6 +85,7 @@ public sealed class CommandRoutingTests
             new HelpCommand(),
             new StatusCommand(new FixedProbes(), new FixedProbes(), new FixedProbes()),
             new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), _time),
+            new MusicCommand(),
             [extra, impostor]);
 
         Assert.Same(extra, router.Find("jukebox"));

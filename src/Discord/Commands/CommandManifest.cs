@@ -66,6 +66,9 @@ public static partial class CommandManifest
             Value = JsonSerializer.SerializeToElement(choice.Value, DiscordJsonContext.Default.String),
         })],
         ChannelTypes = option.ChannelTypes.Count == 0 ? null : [.. option.ChannelTypes.Select(type => (int)type)],
+        MinValue = option.MinValue,
+        MaxValue = option.MaxValue,
+        MaxLength = option.MaxLength,
     };
 
     /// <summary>

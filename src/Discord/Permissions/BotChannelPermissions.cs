@@ -9,7 +9,7 @@ namespace Serverless.Discord.Permissions;
 /// anything is stored. The channel is always read fresh; the guild's roles and the bot's member are cached for a
 /// short while, so a burst of checks in one guild costs one call each rather than four.
 /// </summary>
-public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeProvider timeProvider) : IChannelPostingCheck
+public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeProvider timeProvider) : IChannelPostingCheck, IVoicePermissionCheck
 {
     /// <summary>How long a guild's roles and the bot's roles there are trusted; role edits show after at most this.</summary>
     public static readonly TimeSpan GuildLifetime = TimeSpan.FromSeconds(60);
@@ -68,6 +68,44 @@ public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeP
             guild.BotRoleIds,
             (channel.PermissionOverwrites ?? []).Select(ToOverwrite));
         return PostingCheck.For(channelId, type, permissions);
+    }
+
+    /// <summary>
+    /// Whether the bot may play in voice channel <paramref name="channelId"/>: View Channel, Connect and Speak. Like
+    /// <see cref="CheckCanPostAsync"/>, Discord failing throws; a channel it cannot see or a missing guild is a refusal.
+    /// </summary>
+    public async Task<VoiceJoinCheck> CheckCanJoinAsync(ulong guildId, ulong channelId, CancellationToken cancellationToken)
+    {
+        var client = discord();
+        ChannelPayload channel;
+        try
+        {
+            channel = await client.GetChannelAsync(channelId, cancellationToken);
+        }
+        catch (DiscordApiException e) when (e.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
+        {
+            return VoiceJoinCheck.Refused("I can't see your voice channel.");
+        }
+
+        if (channel.GuildId != guildId)
+        {
+            return VoiceJoinCheck.Refused("That voice channel is in another server.");
+        }
+
+        var botUserId = await BotUserIdAsync(client, cancellationToken);
+        if (await GuildAsync(client, guildId, botUserId, cancellationToken) is not { } guild)
+        {
+            return VoiceJoinCheck.Refused("I'm not in this server, so I can't join its voice channels.");
+        }
+
+        var permissions = ChannelPermissionCalculator.Compute(
+            guildId,
+            guild.OwnerId,
+            guild.Roles,
+            botUserId,
+            guild.BotRoleIds,
+            (channel.PermissionOverwrites ?? []).Select(ToOverwrite));
+        return VoiceJoinCheck.For(channelId, permissions);
     }
 
     /// <summary>The bot's user id never changes while the token is the same, so it is asked once per process.</summary>

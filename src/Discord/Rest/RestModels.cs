@@ -11,6 +11,10 @@ public sealed class MessageEditPayload
 
     [JsonPropertyName("allowed_mentions")]
     public AllowedMentionsPayload? AllowedMentions { get; set; }
+
+    /// <summary>Null leaves the message's components as they are; an empty list removes them.</summary>
+    [JsonPropertyName("components")]
+    public List<MessageComponentPayload>? Components { get; set; }
 }
 
 /// <summary>Body of a new channel message (POST). With <see cref="Nonce"/> and <see cref="EnforceNonce"/>, Discord posts it at most once, so it may be retried.</summary>
@@ -27,6 +31,43 @@ public sealed class MessageCreatePayload
 
     [JsonPropertyName("allowed_mentions")]
     public AllowedMentionsPayload? AllowedMentions { get; set; }
+
+    [JsonPropertyName("components")]
+    public List<MessageComponentPayload>? Components { get; set; }
+
+    /// <summary>Follow-ups only: <see cref="MessageFlags.Ephemeral"/> shows the message to the invoking user alone.</summary>
+    [JsonPropertyName("flags")]
+    public MessageFlags? Flags { get; set; }
+}
+
+/// <summary>A message component: an action row (type 1) holding buttons (type 2).</summary>
+public sealed class MessageComponentPayload
+{
+    public const int ActionRowType = 1;
+    public const int ButtonType = 2;
+
+    /// <summary>Button styles: 1 primary, 2 secondary, 3 success, 4 danger.</summary>
+    public const int PrimaryStyle = 1;
+    public const int SecondaryStyle = 2;
+    public const int DangerStyle = 4;
+
+    [JsonPropertyName("type")]
+    public int Type { get; set; }
+
+    [JsonPropertyName("style")]
+    public int? Style { get; set; }
+
+    [JsonPropertyName("label")]
+    public string? Label { get; set; }
+
+    [JsonPropertyName("custom_id")]
+    public string? CustomId { get; set; }
+
+    [JsonPropertyName("disabled")]
+    public bool? Disabled { get; set; }
+
+    [JsonPropertyName("components")]
+    public List<MessageComponentPayload>? Components { get; set; }
 }
 
 public sealed class MessagePayload

@@ -1,4 +1,5 @@
 using Serverless.Domain.Features.Help;
+using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.Ping;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
@@ -14,5 +15,6 @@ public static class CommandCatalog
         HelpCommand.Definition,
         StatusCommand.Definition,
         ScheduleCommand.Definition,
+        MusicCommand.Definition,
     ];
 }

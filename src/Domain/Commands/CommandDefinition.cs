@@ -43,6 +43,15 @@ public sealed record CommandOptionDefinition
 
     /// <summary>Channel options only: the kinds of channel Discord offers; empty offers every kind.</summary>
     public IReadOnlyList<ChannelKind> ChannelTypes { get; init; } = [];
+
+    /// <summary>Integer and number options only: the smallest value Discord lets the user enter.</summary>
+    public long? MinValue { get; init; }
+
+    /// <summary>Integer and number options only: the largest value Discord lets the user enter.</summary>
+    public long? MaxValue { get; init; }
+
+    /// <summary>String options only: the longest text Discord lets the user enter.</summary>
+    public int? MaxLength { get; init; }
 }
 
 /// <summary>One value of a string option's fixed list: <paramref name="Name"/> is shown, <paramref name="Value"/> is sent.</summary>

@@ -14,7 +14,7 @@ namespace Serverless.Domain.Commands;
 /// Commands registered as <see cref="IBotCommand"/> besides the catalog's, found after them (a catalog name always wins).
 /// Empty in the app; tests add commands of their own here.
 /// </param>
-public sealed class CommandRouter(PingCommand ping, HelpCommand help, StatusCommand status, ScheduleCommand schedule, IEnumerable<IBotCommand> additionalCommands)
+public sealed class CommandRouter(PingCommand ping, HelpCommand help, StatusCommand status, ScheduleCommand schedule, MusicCommand music, IEnumerable<IBotCommand> additionalCommands)
 {
     /// <summary>Every component family a feature puts on its messages; see <see cref="ComponentRoute"/>.</summary>
     private readonly ComponentRoute[] _componentRoutes = [MusicButtons.Route];
@@ -27,6 +27,7 @@ public sealed class CommandRouter(PingCommand ping, HelpCommand help, StatusComm
         HelpCommand.Name => help,
         StatusCommand.Name => status,
         ScheduleCommand.Name => schedule,
+        MusicCommand.Name => music,
         _ => Array.Find(_additionalCommands, command => string.Equals(command.Definition.Name, name, StringComparison.Ordinal)),
     };
 

@@ -5,6 +5,7 @@ using Serverless.Discord.Rest;
 using Serverless.Discord.Interactions;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Help;
+using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.Ping;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
@@ -63,6 +64,9 @@ public static class HandlerApp
         services.TryAddSingleton<PingCommand>();
         services.TryAddSingleton<HelpCommand>();
         services.TryAddSingleton<StatusCommand>();
+
+        // Deferred to the companion over the voice queue; registered so the router knows it.
+        services.TryAddSingleton<MusicCommand>();
 
         // Its IScheduledPostStore comes from AddStorage.
         services.TryAddSingleton<ScheduleCommand>();

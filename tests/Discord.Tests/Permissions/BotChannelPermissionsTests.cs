@@ -178,6 +178,20 @@ public sealed class BotChannelPermissionsTests : IAsyncLifetime
         Assert.Same(provider.GetRequiredService<BotChannelPermissions>(), provider.GetRequiredService<BotChannelPermissions>());
     }
 
+    [Fact]
+    public async Task VoiceChannel_WithDefaults_CanBeJoined_AndAnEveryoneDenyOfSpeakIsNamed()
+    {
+        const ulong voiceChannel = 100000000000000078;
+        _sandbox.State.SetChannel(voiceChannel, type: 2);
+        var allowed = await _harness.DriveAsync(_permissions.CheckCanJoinAsync(Guild, voiceChannel, CancellationToken.None));
+        _sandbox.State.SetChannel(voiceChannel, type: 2, overwrites: [SandboxOverwrite.ForRole(Guild, deny: (ulong)DiscordPermissions.Speak)]);
+
+        var refused = await _harness.DriveAsync(_permissions.CheckCanJoinAsync(Guild, voiceChannel, CancellationToken.None));
+
+        Assert.True(allowed.CanJoin, allowed.Problem);
+        Assert.Equal($"I can't play in <#{voiceChannel}>: I'm missing Speak there.", refused.Problem);
+    }
+
     private Task<PostingCheck> CheckAsync(ulong channelId) =>
         _harness.DriveAsync(_permissions.CheckCanPostAsync(Guild, channelId, CancellationToken.None));
 

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Serverless.Companion.Lavalink;
+using Serverless.Discord.Permissions;
+using Serverless.Discord.Rest;
+using Serverless.Domain.Permissions;
+
+namespace Serverless.Companion.Music;
+
+public static class MusicServiceCollectionExtensions
+{
+    /// <summary>
+    /// The music worker: options from <c>Music__*</c>, the per-guild work queue, playback, the command handler and the
+    /// Lavalink event handler, and the Discord adapters of its ports. Needs from elsewhere: <see cref="ILavalinkPlayers"/>,
+    /// <c>IVoiceConnections</c>, <c>IMusicSessionStore</c> (AddStorage), <see cref="DiscordRestClient"/> (AddDiscordRest)
+    /// and a <see cref="TimeProvider"/>. Every piece is TryAdd'ed so tests and hosts can replace it.
+    /// </summary>
+    public static IServiceCollection AddMusic(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MusicOptions>().Bind(configuration.GetSection(MusicOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MusicOptions>, MusicOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<GuildWorkQueue>();
+        services.TryAddSingleton<MusicSessionRepository>();
+        services.TryAddSingleton<NowPlayingMessage>();
+        services.TryAddSingleton<MusicPlayback>();
+        services.TryAddSingleton<MusicCommandHandler>();
+        services.TryAddSingleton<MusicPlaybackCoordinator>();
+        services.TryAddSingleton<ILavalinkEventHandler>(provider => provider.GetRequiredService<MusicPlaybackCoordinator>());
+        services.TryAddSingleton<IInteractionResponder>(provider => new DiscordInteractionResponder(provider.GetRequiredService<DiscordRestClient>));
+        services.TryAddSingleton<IMusicTextChannel>(provider => new DiscordMusicTextChannel(provider.GetRequiredService<DiscordRestClient>));
+        services.TryAddSingleton(provider => new BotChannelPermissions(provider.GetRequiredService<DiscordRestClient>, provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IVoicePermissionCheck>(provider => provider.GetRequiredService<BotChannelPermissions>());
+        return services;
+    }
+}
