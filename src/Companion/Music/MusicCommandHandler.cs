@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Serverless.Companion.Lavalink;
 using Serverless.Companion.Voice;
@@ -25,14 +24,7 @@ public sealed partial class MusicCommandHandler(
     TimeProvider timeProvider,
     ILogger<MusicCommandHandler> logger)
 {
-    /// <summary>An interaction token lives 15 minutes; older work is dropped rather than answered into Discord's 10062.</summary>
-    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(14.5);
-
-    /// <summary>Interactions remembered to drop a redelivered queue message; older ones cannot be answered anyway.</summary>
-    private const int MaxRemembered = 10_000;
-
     private readonly string _searchPrefix = options.Value.SearchPrefix;
-    private readonly ConcurrentDictionary<ulong, DateTimeOffset> _handled = new();
 
     /// <summary>Tests pass a seeded one so shuffles are repeatable.</summary>
     internal Random Random { get; init; } = Random.Shared;
@@ -41,19 +33,7 @@ public sealed partial class MusicCommandHandler(
     {
         ArgumentNullException.ThrowIfNull(command);
         var invocation = command.Invocation;
-        if (timeProvider.GetUtcNow() - command.EnqueuedAt > MaxAge)
-        {
-            Log.Expired(logger, invocation.CorrelationId, invocation.GuildId);
-            return;
-        }
-
-        // The queue delivers at least once: a second "play" of the same interaction must not queue the track twice.
-        if (!Remember(command.InteractionId, command.EnqueuedAt))
-        {
-            Log.Duplicate(logger, invocation.CorrelationId, invocation.GuildId);
-            return;
-        }
-
+        // Expired and redelivered commands were already dropped by the voice queue consumer (its ledger is durable).
         var fromButton = invocation.Options.ContainsKey(MusicCommand.ButtonOption);
         string? reply;
         if (invocation.GuildId is not { } guildId)
@@ -324,24 +304,6 @@ public sealed partial class MusicCommandHandler(
         }
     }
 
-    /// <summary>False when the interaction was handled already (by this process; restarts forget).</summary>
-    private bool Remember(ulong interactionId, DateTimeOffset enqueuedAt)
-    {
-        if (_handled.Count >= MaxRemembered)
-        {
-            var cutoff = timeProvider.GetUtcNow() - MaxAge;
-            foreach (var (id, at) in _handled)
-            {
-                if (at < cutoff)
-                {
-                    _handled.TryRemove(id, out _);
-                }
-            }
-        }
-
-        return _handled.TryAdd(interactionId, enqueuedAt);
-    }
-
     /// <summary>A link as it is; anything else is searched with the configured prefix.</summary>
     internal string Identifier(string query) =>
         Uri.TryCreate(query, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
@@ -380,10 +342,6 @@ public sealed partial class MusicCommandHandler(
         [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Could not answer the music command ({CorrelationId}, guild {GuildId})")]
         public static partial void AnswerFailed(ILogger logger, Exception exception, string correlationId, ulong? guildId);
 
-        [LoggerMessage(EventId = 4107, Level = LogLevel.Information, Message = "Dropped a redelivered music command ({CorrelationId}, guild {GuildId})")]
-        public static partial void Duplicate(ILogger logger, string correlationId, ulong? guildId);
 
-        [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Dropped a music command older than its interaction token ({CorrelationId}, guild {GuildId})")]
-        public static partial void Expired(ILogger logger, string correlationId, ulong? guildId);
     }
 }

@@ -241,49 +241,4 @@ public sealed class MusicCommandHandlerTests : IDisposable
         Assert.Equal([MusicHarness.Guild], _music.Voice.Disconnects);
         Assert.Null(await _music.SessionAsync());
     }
-
-    [Fact]
-    public async Task ARedeliveredCommand_IsDone_Once()
-    {
-        var command = new Serverless.Domain.Commands.DeferredCommand
-        {
-            Invocation = new Serverless.Domain.Commands.CommandInvocation
-            {
-                CommandName = MusicCommand.Name,
-                CorrelationId = "corr-replayed",
-                GuildId = MusicHarness.Guild,
-                ChannelId = MusicHarness.TextChannel,
-                UserId = MusicHarness.User,
-                Options = new Dictionary<string, string> { ["subcommand"] = "play", ["query"] = "once" },
-            },
-            InteractionId = 777,
-            ApplicationId = 1,
-            InteractionToken = "token",
-            EnqueuedAt = _music.Time.GetUtcNow(),
-        };
-
-        await _music.Handler.HandleAsync(command, CancellationToken.None);
-        await _music.Handler.HandleAsync(command, CancellationToken.None);
-
-        Assert.Single(_music.Lavalink.Loaded);
-        Assert.Single(_music.Responder.Edits);
-    }
-
-    [Fact]
-    public async Task ACommandOlderThanItsToken_IsDropped()
-    {
-        _music.Time.Advance(TimeSpan.FromMinutes(20));
-        var command = new Serverless.Domain.Commands.DeferredCommand
-        {
-            Invocation = new Serverless.Domain.Commands.CommandInvocation { CommandName = MusicCommand.Name, CorrelationId = "old", GuildId = MusicHarness.Guild, UserId = MusicHarness.User, Options = new Dictionary<string, string> { ["subcommand"] = "skip" } },
-            InteractionId = 778,
-            ApplicationId = 1,
-            InteractionToken = "token",
-            EnqueuedAt = _music.Time.GetUtcNow() - TimeSpan.FromMinutes(16),
-        };
-
-        await _music.Handler.HandleAsync(command, CancellationToken.None);
-
-        Assert.Empty(_music.Responder.Edits);
-    }
 }
