@@ -35,7 +35,13 @@ public static class CompanionApp
         services.TryAddSingleton(TimeProvider.System);
 
         // Runs before the Lavalink client starts, so the saved session is there to resume.
-        services.AddSingleton<CompanionStartup>();
+        services.AddSingleton(provider => new CompanionStartup(
+            provider.GetRequiredService<Domain.Companion.ILavalinkSessionStore>(),
+            provider.GetRequiredService<LavalinkConnectionInputs>(),
+            provider.GetRequiredService<VoiceStateTracker>(),
+            provider.GetRequiredService<DiscordRestClient>,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<CompanionStartup>>()));
         services.AddHostedService(provider => provider.GetRequiredService<CompanionStartup>());
 
         services.AddStorage(configuration);
@@ -50,7 +56,7 @@ public static class CompanionApp
         services.AddDiscordGateway();
         services.AddHostedService<GatewayRunner>();
 
-        services.TryAddSingleton<IVoiceGatewaySender, GatewayVoiceSender>();
+        services.TryAddSingleton<IVoiceGatewaySender>(provider => new GatewayVoiceSender(provider.GetRequiredService<GatewayShardManager>));
         services.AddCompanionVoice(configuration);
 
         // The music service handles Lavalink's events; the recorder in front keeps the session id for restarts.
@@ -61,6 +67,7 @@ public static class CompanionApp
         services.AddLavalink(configuration);
         services.AddMusic(configuration);
         services.TryAddSingleton<IVoiceCommandRunner, MusicVoiceCommandRunner>();
+        services.AddHostedService<VoiceEventsToMusic>();
 
         services.AddOptions<VoiceQueueOptions>().Bind(configuration.GetSection(VoiceQueueOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VoiceQueueOptions>, SelfValidating<VoiceQueueOptions>>());
@@ -79,11 +86,6 @@ public static class CompanionApp
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
         app.MapCompanionHealth();
-
-        // Voice tells music when listeners come and go (idle leave) and when the bot was disconnected by someone else.
-        var voiceEvents = app.Services.GetRequiredService<IVoiceConnectionEvents>();
-        var playback = app.Services.GetRequiredService<MusicPlaybackCoordinator>();
-        voiceEvents.BotChannelListenersChanged += playback.OnVoiceStateChanged;
         return app;
     }
 
@@ -127,4 +129,20 @@ public sealed class MusicVoiceCommandRunner(MusicCommandHandler music) : IVoiceC
 {
     public Task RunAsync(Domain.Commands.DeferredCommand command, CancellationToken cancellationToken) =>
         music.HandleAsync(command, cancellationToken);
+}
+
+/// <summary>Voice tells music when listeners come and go, so an empty channel is left after the idle timeout.</summary>
+public sealed class VoiceEventsToMusic(IVoiceConnectionEvents voice, MusicPlaybackCoordinator playback) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        voice.BotChannelListenersChanged += playback.OnVoiceStateChanged;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        voice.BotChannelListenersChanged -= playback.OnVoiceStateChanged;
+        return Task.CompletedTask;
+    }
 }

@@ -27,9 +27,12 @@ public sealed class GatewayDispatchRouter(
     }
 }
 
-/// <summary>Voice's one gateway call, op 4, sent on the shard that owns the guild.</summary>
-public sealed class GatewayVoiceSender(GatewayShardManager gateway) : IVoiceGatewaySender
+/// <summary>
+/// Voice's one gateway call, op 4, sent on the shard that owns the guild. The manager is looked up at the first call:
+/// it takes the dispatch router, which takes voice, which takes this.
+/// </summary>
+public sealed class GatewayVoiceSender(Func<GatewayShardManager> gateway) : IVoiceGatewaySender
 {
     public Task SendVoiceStateUpdateAsync(ulong guildId, ulong? channelId, bool selfMute, bool selfDeaf, CancellationToken cancellationToken) =>
-        gateway.SendVoiceStateUpdateAsync(guildId, channelId, selfMute, selfDeaf, cancellationToken);
+        gateway().SendVoiceStateUpdateAsync(guildId, channelId, selfMute, selfDeaf, cancellationToken);
 }
