@@ -33,10 +33,12 @@ public class BotEnvironment : IAsyncLifetime
             "dotnet",
             [Path.Combine(RepositoryPaths.FunctionsBuildOutput, "Serverless.Functions.dll")]));
 
+    protected virtual SandboxOptions SandboxOptions() => new();
+
     public virtual async Task InitializeAsync()
     {
         Azurite = await AzuriteServer.StartAsync();
-        Discord = await SandboxServer.StartAsync(new SandboxOptions());
+        Discord = await SandboxServer.StartAsync(SandboxOptions());
         var (scriptRoot, command, arguments) = await HandlerAsync();
         Host = await FunctionsDevHost.StartAsync(new DevHostOptions
         {

@@ -10,6 +10,9 @@ public static class RepositoryPaths
     /// <summary>The Functions project's JIT build output: a complete function app, as the DevHost serves it locally.</summary>
     public static string FunctionsBuildOutput => Path.Combine(Root, "src", "Functions", "bin", Configuration, "net10.0");
 
+    /// <summary>The companion's JIT build output; tests run it as a child process, as the container does.</summary>
+    public static string CompanionBuildOutput => Path.Combine(Root, "src", "Companion", "bin", Configuration, "net10.0");
+
     private const string Configuration =
 #if DEBUG
         "Debug";

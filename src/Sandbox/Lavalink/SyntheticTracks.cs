@@ -90,6 +90,14 @@ internal sealed class SyntheticTracks(LavalinkDoubleOptions options)
     private LoadOutcome Search(string query, string source)
     {
         query = query.Trim();
+
+        // A bot searches whatever a user typed that is not a link; a scripted identifier typed as the query still
+        // scripts the result, so end-to-end tests control titles and lengths through the bot's real search path.
+        if (query.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return LoadScripted(query);
+        }
+
         if (query.Length == 0)
         {
             return LoadOutcome.Empty;

@@ -34,6 +34,20 @@ public sealed class LavalinkTrackLoadingTests
     }
 
     [Fact]
+    public async Task ASearchForAScriptedIdentifier_AnswersAsThatIdentifier()
+    {
+        await using var lavalink = await Lavalinks.StartAsync();
+        using var rest = Lavalinks.Rest(lavalink);
+
+        var result = await rest.LoadAsync("ytsearch:sandbox:track?length=2000&title=Short");
+
+        Assert.Equal("track", result.GetProperty("loadType").GetString());
+        var info = result.GetProperty("data").GetProperty("info");
+        Assert.Equal("Short", info.GetProperty("title").GetString());
+        Assert.Equal(2000, info.GetProperty("length").GetInt64());
+    }
+
+    [Fact]
     public async Task Url_GivesOneTrack_TheSameEachTime()
     {
         await using var lavalink = await Lavalinks.StartAsync();
