@@ -89,6 +89,10 @@ public sealed class MusicRestartTests(MusicRestartEnvironment music) : IClassFix
         // What was stored before the restart is what the restarted companion answers from.
         Assert.Equal(queue, MusicPlaybackTests.UpNext(await music.MusicAsync("queue")));
         Assert.Contains("40%", await music.MusicAsync("nowplaying"), StringComparison.Ordinal);
+
+        // A resumed gateway session replays no GUILD_CREATE: the companion asks Discord where the user is.
+        Assert.NotEqual(MusicText.JoinVoiceFirst, await music.MusicAsync("skip"));
+        await music.WaitForTrackAsync(queue[0]);
         Assert.DoesNotContain(music.Companion.Output, line => line.Contains(music.Discord.BotToken, StringComparison.Ordinal));
     }
 }

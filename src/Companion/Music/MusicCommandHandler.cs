@@ -86,7 +86,7 @@ public sealed partial class MusicCommandHandler(
             return request.Action == MusicAction.Leave ? "I'm not in a voice channel." : MusicText.NothingPlaying;
         }
 
-        var userChannel = voice.FindUserChannel(guildId, invocation.UserId);
+        var userChannel = await voice.LocateUserAsync(guildId, invocation.UserId, cancellationToken);
         if (userChannel != session.VoiceChannelId)
         {
             return userChannel is null ? MusicText.JoinVoiceFirst : MusicText.JoinBotChannel(session.VoiceChannelId);
@@ -114,7 +114,7 @@ public sealed partial class MusicCommandHandler(
 
     private async Task<string> PlayAsync(ulong guildId, CommandInvocation invocation, string query, MusicSession? session, CancellationToken cancellationToken)
     {
-        if (voice.FindUserChannel(guildId, invocation.UserId) is not { } userChannel)
+        if (await voice.LocateUserAsync(guildId, invocation.UserId, cancellationToken) is not { } userChannel)
         {
             return MusicText.JoinVoiceFirst;
         }

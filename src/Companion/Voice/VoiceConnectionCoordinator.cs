@@ -26,6 +26,7 @@ public sealed partial class VoiceConnectionCoordinator(
     VoiceStateTracker tracker,
     IVoiceGatewaySender gateway,
     ILavalinkPlayers lavalink,
+    IVoiceStateLookup discordVoiceStates,
     IOptions<VoiceOptions> options,
     TimeProvider timeProvider,
     ILogger<VoiceConnectionCoordinator> logger) : IVoiceConnections, IVoiceConnectionEvents
@@ -43,6 +44,24 @@ public sealed partial class VoiceConnectionCoordinator(
     public event Action<VoiceConnectionLost>? ConnectionLost;
 
     public ulong? FindUserChannel(ulong guildId, ulong userId) => tracker.FindUserChannel(guildId, userId);
+
+    public async Task<ulong?> LocateUserAsync(ulong guildId, ulong userId, CancellationToken cancellationToken)
+    {
+        var known = tracker.FindUserChannel(guildId, userId);
+        if (known is not null || tracker.HasLoaded(guildId))
+        {
+            return known;
+        }
+
+        if (await discordVoiceStates.GetAsync(guildId, userId, cancellationToken) is not { ChannelId: not null } state)
+        {
+            return null;
+        }
+
+        // Later commands and the idle check count this member without asking again.
+        tracker.Apply(guildId, state);
+        return state.ChannelId;
+    }
 
     public int CountListeners(ulong guildId, ulong channelId) => tracker.CountListeners(guildId, channelId);
 

@@ -6,8 +6,14 @@ namespace Serverless.Companion.Voice;
 /// </summary>
 public interface IVoiceConnections
 {
-    /// <summary>The voice channel <paramref name="userId"/> is in, or null.</summary>
+    /// <summary>The voice channel <paramref name="userId"/> is in, or null, from the gateway's events alone.</summary>
     ulong? FindUserChannel(ulong guildId, ulong userId);
+
+    /// <summary>
+    /// Like <see cref="FindUserChannel"/>, but when the companion has not seen the guild's voice states since it started
+    /// (a resumed gateway session replays no <c>GUILD_CREATE</c>) it asks Discord, and remembers the answer.
+    /// </summary>
+    Task<ulong?> LocateUserAsync(ulong guildId, ulong userId, CancellationToken cancellationToken);
 
     /// <summary>Members other than the bot in <paramref name="channelId"/>.</summary>
     int CountListeners(ulong guildId, ulong channelId);

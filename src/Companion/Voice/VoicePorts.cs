@@ -40,3 +40,10 @@ public enum VoiceConnectionLostReason
 }
 
 public sealed record VoiceConnectionLost(ulong GuildId, ulong? LastChannelId, VoiceConnectionLostReason Reason);
+
+/// <summary>Discord's answer to "which voice channel is this member in" (<c>GET /guilds/{guild}/voice-states/{user}</c>).</summary>
+public interface IVoiceStateLookup
+{
+    /// <summary>The member's voice state, or null when they are in no voice channel.</summary>
+    Task<VoiceMemberState?> GetAsync(ulong guildId, ulong userId, CancellationToken cancellationToken);
+}

@@ -19,6 +19,7 @@ public static class VoiceServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VoiceOptions>, VoiceOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VoiceStateTracker>();
+        services.TryAddSingleton<IVoiceStateLookup>(provider => new DiscordVoiceStateLookup(provider.GetRequiredService<Discord.Rest.DiscordRestClient>));
         services.TryAddSingleton<VoiceConnectionCoordinator>();
         services.TryAddSingleton<IVoiceConnections>(provider => provider.GetRequiredService<VoiceConnectionCoordinator>());
         services.TryAddSingleton<IVoiceConnectionEvents>(provider => provider.GetRequiredService<VoiceConnectionCoordinator>());

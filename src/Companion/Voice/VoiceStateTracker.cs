@@ -12,6 +12,9 @@ public sealed partial class VoiceStateTracker(ILogger<VoiceStateTracker> logger)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<ulong, Dictionary<ulong, Member>> _guilds = [];
+
+    // Guilds whose full voice picture came from GUILD_CREATE; for others a missing member proves nothing.
+    private readonly HashSet<ulong> _loadedGuilds = [];
     private ulong? _botUserId;
 
     /// <summary>The bot's channel or its listener count changed in the guild; see <see cref="IVoiceConnectionEvents"/>.</summary>
@@ -45,6 +48,15 @@ public sealed partial class VoiceStateTracker(ILogger<VoiceStateTracker> logger)
             return _guilds.TryGetValue(guildId, out var members) && members.TryGetValue(userId, out var member)
                 ? member.ChannelId
                 : null;
+        }
+    }
+
+    /// <summary>Whether GUILD_CREATE gave this guild's voice states since the companion started.</summary>
+    public bool HasLoaded(ulong guildId)
+    {
+        lock (_lock)
+        {
+            return _loadedGuilds.Contains(guildId);
         }
     }
 
@@ -95,6 +107,7 @@ public sealed partial class VoiceStateTracker(ILogger<VoiceStateTracker> logger)
             }
 
             _guilds[guildId] = members;
+            _loadedGuilds.Add(guildId);
             after = BotAudienceLocked(guildId);
         }
 
@@ -140,6 +153,7 @@ public sealed partial class VoiceStateTracker(ILogger<VoiceStateTracker> logger)
         {
             before = BotAudienceLocked(guildId);
             _guilds.Remove(guildId);
+            _loadedGuilds.Remove(guildId);
         }
 
         RaiseIfChanged(guildId, before, (null, 0));

@@ -19,6 +19,7 @@ namespace Serverless.Discord.Json;
 [JsonSerializable(typeof(ChannelPayload))]
 [JsonSerializable(typeof(GuildPayload))]
 [JsonSerializable(typeof(GuildMemberPayload))]
+[JsonSerializable(typeof(VoiceStatePayload))]
 [JsonSerializable(typeof(DiscordErrorPayload))]
 [JsonSerializable(typeof(IReadOnlyList<ApplicationCommandPayload>))]
 public sealed partial class DiscordJsonContext : JsonSerializerContext;

@@ -18,6 +18,8 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
 {
     public const string HttpClientName = "discord";
 
+    private const int UnknownVoiceState = 10065;
+
     /// <summary>Edits the answer to an interaction. Interaction webhooks take no bot authorization.</summary>
     public Task<MessagePayload> EditOriginalResponseAsync(ulong applicationId, string interactionToken, MessageEditPayload edit, CancellationToken cancellationToken = default)
     {
@@ -123,6 +125,23 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
         var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"guilds/{guildId}/members/{userId}"));
         AuthorizeAsBot(request);
         return SendAsync(request, "GET /guilds/{guild}/members/{user}", DiscordJsonContext.Default.GuildMemberPayload, cancellationToken);
+    }
+
+    /// <summary>
+    /// A member's voice state, or null when they are in no voice channel (Discord's 404 with code 10065, Unknown Voice State).
+    /// </summary>
+    public async Task<VoiceStatePayload?> GetVoiceStateAsync(ulong guildId, ulong userId, CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"guilds/{guildId}/voice-states/{userId}"));
+        AuthorizeAsBot(request);
+        try
+        {
+            return await SendAsync(request, "GET /guilds/{guild}/voice-states/{user}", DiscordJsonContext.Default.VoiceStatePayload, cancellationToken);
+        }
+        catch (DiscordApiException exception) when (exception.ErrorCode == UnknownVoiceState)
+        {
+            return null;
+        }
     }
 
     /// <summary>The application's global commands as Discord has them.</summary>

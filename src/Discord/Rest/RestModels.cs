@@ -192,3 +192,19 @@ public sealed class RolePayload
     [JsonPropertyName("permissions")]
     public string? Permissions { get; set; }
 }
+
+/// <summary>A member's voice state (<c>GET /guilds/{guild}/voice-states/{user}</c>).</summary>
+public sealed class VoiceStatePayload
+{
+    [JsonPropertyName("guild_id")]
+    public ulong? GuildId { get; set; }
+
+    [JsonPropertyName("channel_id")]
+    public ulong? ChannelId { get; set; }
+
+    [JsonPropertyName("user_id")]
+    public ulong UserId { get; set; }
+
+    [JsonPropertyName("session_id")]
+    public string? SessionId { get; set; }
+}

@@ -173,6 +173,9 @@ internal sealed class FakeVoiceConnections : IVoiceConnections
 
     public ulong? FindUserChannel(ulong guildId, ulong userId) => UserChannels.TryGetValue(userId, out var channel) ? channel : null;
 
+    public Task<ulong?> LocateUserAsync(ulong guildId, ulong userId, CancellationToken cancellationToken) =>
+        Task.FromResult(FindUserChannel(guildId, userId));
+
     public int CountListeners(ulong guildId, ulong channelId) => Listeners.GetValueOrDefault(channelId);
 
     public ulong? BotChannel(ulong guildId) => BotChannels.TryGetValue(guildId, out var channel) ? channel : null;

@@ -39,6 +39,35 @@ public sealed class VoiceStateTrackerTests
     }
 
     [Fact]
+    public async Task LocateUser_AfterGuildCreate_TrustsTheGatewayAndAsksDiscordNothing()
+    {
+        using var voice = new VoiceHarness();
+        await voice.ReadyAsync();
+        voice.DiscordVoiceStates.Channels[(GuildId, 99)] = ChannelId;
+
+        await voice.DispatchAsync("GUILD_CREATE", VoiceDispatches.Json(GuildCreate));
+
+        Assert.Equal(ChannelId, await voice.Coordinator.LocateUserAsync(GuildId, 41, CancellationToken.None));
+        Assert.Null(await voice.Coordinator.LocateUserAsync(GuildId, 99, CancellationToken.None));
+        Assert.Equal(0, voice.DiscordVoiceStates.Calls);
+    }
+
+    [Fact]
+    public async Task LocateUser_WithoutGuildCreate_AsResumedAfterARestart_AsksDiscordOnce_ThenCountsTheMember()
+    {
+        using var voice = new VoiceHarness();
+        await voice.ReadyAsync();
+        voice.DiscordVoiceStates.Channels[(GuildId, 41)] = ChannelId;
+
+        Assert.Equal(ChannelId, await voice.Coordinator.LocateUserAsync(GuildId, 41, CancellationToken.None));
+        Assert.Equal(ChannelId, await voice.Coordinator.LocateUserAsync(GuildId, 41, CancellationToken.None));
+        Assert.Null(await voice.Coordinator.LocateUserAsync(GuildId, 42, CancellationToken.None));
+
+        Assert.Equal(2, voice.DiscordVoiceStates.Calls);
+        Assert.Equal(1, voice.Coordinator.CountListeners(GuildId, ChannelId));
+    }
+
+    [Fact]
     public async Task CountListeners_LeavesOutTheBotAndOtherBots()
     {
         using var voice = new VoiceHarness();

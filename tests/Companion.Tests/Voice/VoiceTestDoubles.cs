@@ -150,7 +150,7 @@ internal sealed class VoiceHarness : IDisposable
         }
 
         Coordinator = new VoiceConnectionCoordinator(
-            Tracker, Gateway, Lavalink, Options.Create(options), Time, _loggerFactory.CreateLogger<VoiceConnectionCoordinator>());
+            Tracker, Gateway, Lavalink, DiscordVoiceStates, Options.Create(options), Time, _loggerFactory.CreateLogger<VoiceConnectionCoordinator>());
         Coordinator.ConnectionLost += lost => Lost.Enqueue(lost);
     }
 
@@ -159,6 +159,8 @@ internal sealed class VoiceHarness : IDisposable
     public RecordingVoiceGatewaySender Gateway { get; } = new();
 
     public RecordingLavalinkPlayers Lavalink { get; } = new();
+
+    public ScriptedVoiceStateLookup DiscordVoiceStates { get; } = new();
 
     public CapturingLoggerProvider Logs { get; } = new();
 
@@ -195,4 +197,20 @@ internal sealed class VoiceHarness : IDisposable
     }
 
     public void Dispose() => _loggerFactory.Dispose();
+}
+
+/// <summary>Discord's REST answer about members' voice states, as a test sets it; counts the questions.</summary>
+internal sealed class ScriptedVoiceStateLookup : IVoiceStateLookup
+{
+    public Dictionary<(ulong Guild, ulong User), ulong> Channels { get; } = [];
+
+    public int Calls { get; private set; }
+
+    public Task<VoiceMemberState?> GetAsync(ulong guildId, ulong userId, CancellationToken cancellationToken)
+    {
+        Calls++;
+        return Task.FromResult<VoiceMemberState?>(Channels.TryGetValue((guildId, userId), out var channel)
+            ? new VoiceMemberState(userId, channel, "rest-session", IsBot: null)
+            : null);
+    }
 }
