@@ -37,7 +37,7 @@ internal static class LavalinkServe
         await output.WriteLineAsync($"""
             Lavalink double (v{lavalink.Version}) listening on {lavalink.BaseUrl}{note}, WebSocket {lavalink.WebSocketUrl}.
             Configure the companion with:
-              Lavalink__BaseUrl={lavalink.BaseUrl}
+              Lavalink__Url={lavalink.BaseUrl}
               Lavalink__Password={lavalink.Password}
             Its control API (players, events, calls, faults) is under {lavalink.BaseUrl}/_double.
             """);

@@ -59,7 +59,7 @@ public sealed partial class LavalinkServeTests
         return (printed, await run.WaitAsync(Sandboxes.WaitTimeout, TestContext.Token));
     }
 
-    [GeneratedRegex(@"Lavalink__BaseUrl=http://127\.0\.0\.1:(?<port>\d+)")]
+    [GeneratedRegex(@"Lavalink__Url=http://127\.0\.0\.1:(?<port>\d+)")]
     private static partial Regex BaseUrlLine();
 
     /// <summary>The CLI writes from the serve task while the test reads.</summary>
