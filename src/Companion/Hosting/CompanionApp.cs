@@ -90,22 +90,7 @@ public static class CompanionApp
     }
 
     /// <summary>Every failed setting, each naming its key; empty when the configuration is usable.</summary>
-    public static IReadOnlyList<string> ValidateConfiguration(IServiceProvider services)
-    {
-        try
-        {
-            services.GetRequiredService<IStartupValidator>().Validate();
-            return [];
-        }
-        catch (OptionsValidationException exception)
-        {
-            return [.. exception.Failures];
-        }
-        catch (AggregateException exception) when (exception.InnerExceptions.All(inner => inner is OptionsValidationException))
-        {
-            return [.. exception.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures)];
-        }
-    }
+    public static IReadOnlyList<string> ValidateConfiguration(IServiceProvider services) => StartupConfiguration.Failures(services);
 }
 
 /// <summary>Options classes that list their own failures, each naming its setting.</summary>

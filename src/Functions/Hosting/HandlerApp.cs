@@ -92,26 +92,8 @@ public static class HandlerApp
         return services;
     }
 
-    /// <summary>
-    /// Runs every start-up validation and returns the failures, each naming its setting, so that bad
-    /// configuration stops the app with clear lines rather than a stack trace.
-    /// </summary>
-    public static IReadOnlyList<string> ValidateConfiguration(IServiceProvider services)
-    {
-        try
-        {
-            services.GetRequiredService<IStartupValidator>().Validate();
-            return [];
-        }
-        catch (OptionsValidationException exception)
-        {
-            return [.. exception.Failures];
-        }
-        catch (AggregateException exception) when (exception.InnerExceptions.All(inner => inner is OptionsValidationException))
-        {
-            return [.. exception.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures)];
-        }
-    }
+    /// <summary>Every failed setting, each naming its key; empty when the configuration is usable.</summary>
+    public static IReadOnlyList<string> ValidateConfiguration(IServiceProvider services) => StartupConfiguration.Failures(services);
 
     public static WebApplication Build(WebApplicationBuilder builder)
     {
