@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Serverless.Sandbox.Json;
+using Serverless.Sandbox.Recording;
 
 namespace Serverless.Sandbox.Gateway;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace Serverless.Sandbox.Gateway;
+namespace Serverless.Sandbox.Recording;
 
-/// <summary>An append-only, bounded record that wakes tests waiting for a matching entry (the gateway's CallRecorder).</summary>
+/// <summary>An append-only, bounded record that wakes tests waiting for a matching entry: API calls, gateway payloads, voice requests.</summary>
 internal sealed class ObservedLog<T>(int capacity, string what)
     where T : class
 {
