@@ -11,20 +11,17 @@ public sealed record CompanionHealthSnapshot(
     int ActivePlayers,
     bool? StorageReachable)
 {
-    /// <summary><c>fail</c> when storage is unreachable or a shard stopped for good; <c>degraded</c> while anything reconnects.</summary>
-    public string Overall
-    {
-        get
-        {
-            if (StorageReachable == false || Shards.Any(shard => shard.State == ShardStates.Failed))
-            {
-                return "fail";
-            }
+    /// <summary><c>fail</c> when a shard stopped for good, <c>ok</c> when every shard is ready, else <c>degraded</c>.</summary>
+    public string Gateway =>
+        Shards.Any(shard => shard.State == ShardStates.Failed) ? "fail"
+        : Shards.Count > 0 && Shards.All(shard => shard.State == ShardStates.Ready) ? "ok"
+        : "degraded";
 
-            var allReady = Shards.Count > 0 && Shards.All(shard => shard.State == ShardStates.Ready);
-            return allReady && StorageReachable == true && Lavalink is LavalinkStates.Ok or LavalinkStates.NotConfigured ? "ok" : "degraded";
-        }
-    }
+    /// <summary><c>fail</c> when storage is unreachable or the gateway failed; <c>degraded</c> while anything reconnects.</summary>
+    public string Overall =>
+        StorageReachable == false || Gateway == "fail" ? "fail"
+        : Gateway == "ok" && StorageReachable == true && Lavalink is LavalinkStates.Ok or LavalinkStates.NotConfigured ? "ok"
+        : "degraded";
 }
 
 /// <summary>Gathers <see cref="CompanionHealthSnapshot"/> from the gateway, Lavalink and storage.</summary>

@@ -16,7 +16,7 @@ public static class HealthEndpoint
                 status = overall,
                 gateway = new
                 {
-                    status = GatewayStatus(snapshot),
+                    status = snapshot.Gateway,
                     shards = snapshot.Shards.Select(shard => new { id = shard.ShardId, state = shard.State, latencyMs = shard.LatencyMs, problem = shard.Problem }),
                 },
                 lavalink = new { status = snapshot.Lavalink, version = snapshot.LavalinkVersion, problem = snapshot.LavalinkProblem },
@@ -25,9 +25,4 @@ public static class HealthEndpoint
             };
             return Results.Json(body, statusCode: overall == "fail" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         });
-
-    private static string GatewayStatus(CompanionHealthSnapshot snapshot) =>
-        snapshot.Shards.Any(shard => shard.State == Domain.Companion.ShardStates.Failed) ? "fail"
-        : snapshot.Shards.Count > 0 && snapshot.Shards.All(shard => shard.State == Domain.Companion.ShardStates.Ready) ? "ok"
-        : "degraded";
 }
