@@ -96,10 +96,12 @@ internal sealed partial class DiscordRateLimitHandler(
     /// <summary>
     /// A bucket slot, then (bot calls) a global slot. A bucket slot counts in the window it was granted for:
     /// if waiting for the global limit outlived that window, the request would land in the next one
-    /// uncounted, so the slot is given up and a fresh one taken.
+    /// uncounted, so the slot is given up and a fresh one taken. The global slot is kept while it is valid:
+    /// giving it up too would loop for ever whenever a global wait is longer than a probe's hold.
     /// </summary>
     private async Task<string> AcquireSlotsAsync(DiscordRoute route, CancellationToken cancellationToken)
     {
+        var globalValidUntil = DateTimeOffset.MinValue;
         while (true)
         {
             var (key, validUntil) = await coordinator.AcquireAsync(route, _options.BucketLeaseSize, cancellationToken);
@@ -108,7 +110,11 @@ internal sealed partial class DiscordRateLimitHandler(
                 return key;
             }
 
-            await coordinator.AcquireGlobalAsync(route.Template, cancellationToken);
+            if (timeProvider.GetUtcNow() >= globalValidUntil)
+            {
+                globalValidUntil = await coordinator.AcquireGlobalAsync(route.Template, cancellationToken);
+            }
+
             if (timeProvider.GetUtcNow() < validUntil)
             {
                 return key;

@@ -33,8 +33,18 @@ public sealed class DiscordRateLimitOptions
     /// <summary>How long the client stays on local limits after a store failure before trying the store again.</summary>
     public TimeSpan StoreRetryAfter { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The global rate used while the store is down: low, because other instances cannot be seen.</summary>
+    /// <summary>
+    /// The most global slots one process spends per <see cref="GlobalPeriod"/> while the store is down; the fleet's
+    /// <see cref="GlobalLimit"/> split over <see cref="ExpectedInstances"/> lowers it further.
+    /// </summary>
     public int FallbackGlobalLimit { get; set; } = 5;
+
+    /// <summary>
+    /// How many processes may call Discord with this bot token at once (Function App instances at full scale-out,
+    /// the companion, an ops run). While the store is down nobody can see the others, so each process spends only
+    /// its share: <see cref="GlobalLimit"/> / this, and this fraction of the invalid-request budget left.
+    /// </summary>
+    public int ExpectedInstances { get; set; } = 10;
 
     /// <summary>Warnings about a degraded store or a spent budget are logged at most once per period.</summary>
     public TimeSpan WarningPeriod { get; set; } = TimeSpan.FromMinutes(1);
@@ -95,6 +105,7 @@ public sealed class DiscordRateLimitOptionsValidator : IValidateOptions<DiscordR
         AtLeastOne(nameof(options.GlobalLeaseSize), options.GlobalLeaseSize);
         AtLeastOne(nameof(options.Max429Retries), options.Max429Retries);
         AtLeastOne(nameof(options.FallbackGlobalLimit), options.FallbackGlobalLimit);
+        AtLeastOne(nameof(options.ExpectedInstances), options.ExpectedInstances);
         AtLeastOne(nameof(options.InvalidRequestThreshold), options.InvalidRequestThreshold);
         AtLeastOne(nameof(options.MaxAttempts), options.MaxAttempts);
         AtLeastOne(nameof(options.BreakerMinimumThroughput), options.BreakerMinimumThroughput);

@@ -8,6 +8,8 @@ namespace Serverless.Discord.Rest;
 /// Counts invalid requests (401, 403, and 429 other than scope <c>shared</c>) in a rolling window shared by
 /// every instance: counts buffer locally and are flushed to the store (one row per minute) at most every
 /// <see cref="DiscordRateLimitOptions.InvalidRequestFlushInterval"/>, when the shared total is read back.
+/// While the store cannot be reached the other instances' counts are unseen, so this instance spends only its
+/// share of what was left: its unshared count weighs <see cref="DiscordRateLimitOptions.ExpectedInstances"/> times.
 /// </summary>
 internal sealed partial class InvalidRequestBudget(
     IRateLimitStore store,
@@ -19,11 +21,12 @@ internal sealed partial class InvalidRequestBudget(
     private readonly SemaphoreSlim _syncGate = new(1, 1);
     private int _pending;
     private int _sharedTotal;
+    private volatile bool _storeReachable = true;
     private DateTimeOffset _lastSync = DateTimeOffset.MinValue;
     private DateTimeOffset _nextWarning = DateTimeOffset.MinValue;
 
-    /// <summary>The best estimate of invalid requests in the window, across instances.</summary>
-    public int Count => Volatile.Read(ref _sharedTotal) + Volatile.Read(ref _pending);
+    /// <summary>The best estimate of invalid requests in the window, across instances (assuming the worst while the store is unreachable).</summary>
+    public int Count => Volatile.Read(ref _sharedTotal) + (Volatile.Read(ref _pending) * (_storeReachable ? 1 : _options.ExpectedInstances));
 
     public bool IsExhausted => Count >= _options.InvalidRequestThreshold;
 
@@ -52,9 +55,11 @@ internal sealed partial class InvalidRequestBudget(
 
             var total = await store.CountInvalidRequestsAsync(_options.InvalidRequestWindow, now, linked.Token).WaitAsync(linked.Token);
             Volatile.Write(ref _sharedTotal, total);
+            _storeReachable = true;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not OutOfMemoryException)
         {
+            _storeReachable = false;
             Log.SyncFailed(logger, exception.GetType().Name);
         }
         finally

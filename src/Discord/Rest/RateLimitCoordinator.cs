@@ -30,11 +30,30 @@ internal sealed partial class RateLimitCoordinator(
     private readonly Dictionary<string, LocalLease> _leases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string? BucketId, DateTimeOffset Until)> _routes = new(StringComparer.Ordinal);
     private const int MinPruneAt = 4096;
+
+    /// <summary>Route templates remembered; only paths with free-text segments could ever come near it.</summary>
+    private const int MaxRoutes = 1024;
     private int _pruneAt = MinPruneAt;
     private DateTimeOffset _degradedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _nextWarning = DateTimeOffset.MinValue;
 
     public BucketDefaults GlobalDefaults => new(_options.GlobalLimit, _options.GlobalPeriod);
+
+    /// <summary>
+    /// The global limit while the store is down: the fleet's <see cref="DiscordRateLimitOptions.GlobalLimit"/> split
+    /// over <see cref="DiscordRateLimitOptions.ExpectedInstances"/>, and at most <see cref="DiscordRateLimitOptions.FallbackGlobalLimit"/>.
+    /// A share below one request per period stretches the period instead.
+    /// </summary>
+    public BucketDefaults FallbackGlobalDefaults
+    {
+        get
+        {
+            var share = Math.Min(_options.FallbackGlobalLimit, _options.GlobalLimit / _options.ExpectedInstances);
+            return share >= 1
+                ? new BucketDefaults(share, _options.GlobalPeriod)
+                : new BucketDefaults(1, _options.GlobalPeriod * ((double)_options.ExpectedInstances / _options.GlobalLimit));
+        }
+    }
 
     /// <summary>True while the shared store is skipped after a failure.</summary>
     public bool IsDegraded => timeProvider.GetUtcNow() < _degradedUntil;
@@ -64,7 +83,7 @@ internal sealed partial class RateLimitCoordinator(
             }
 
             // Unknown routes are asked again shortly: another instance may learn the bucket first.
-            _routes[route.Template] = (bucketId, now + TimeSpan.FromSeconds(1));
+            RememberRoute(route.Template, bucketId, now + TimeSpan.FromSeconds(1), now);
         }
 
         return route.BucketKey(bucketId);
@@ -75,9 +94,9 @@ internal sealed partial class RateLimitCoordinator(
     public Task<(string Key, DateTimeOffset ValidUntil)> AcquireAsync(DiscordRoute route, int leaseSize, CancellationToken cancellationToken) =>
         AcquireAsync((askStore, ct) => BucketKeyAsync(route, askStore, ct), BucketDefaults.Unknown, leaseSize, route.Template, global: false, cancellationToken);
 
-    /// <summary>Waits until a slot of the global limit is ours.</summary>
-    public Task AcquireGlobalAsync(string routeForErrors, CancellationToken cancellationToken) =>
-        AcquireAsync((_, _) => Task.FromResult(GlobalKey), GlobalDefaults, _options.GlobalLeaseSize, routeForErrors, global: true, cancellationToken);
+    /// <summary>Waits until a slot of the global limit is ours; returns when it must be spent by.</summary>
+    public async Task<DateTimeOffset> AcquireGlobalAsync(string routeForErrors, CancellationToken cancellationToken) =>
+        (await AcquireAsync((_, _) => Task.FromResult(GlobalKey), GlobalDefaults, _options.GlobalLeaseSize, routeForErrors, global: true, cancellationToken)).ValidUntil;
 
     private async Task<(string Key, DateTimeOffset ValidUntil)> AcquireAsync(Func<bool, CancellationToken, Task<string>> resolveKey, BucketDefaults defaults, int leaseSize, string routeForErrors, bool global, CancellationToken cancellationToken)
     {
@@ -142,9 +161,10 @@ internal sealed partial class RateLimitCoordinator(
             {
                 var degraded = IsDegraded;
                 var wanted = degraded ? 1 : lease.NextLeaseSize(now, Math.Max(1, leaseSize));
-                var fallbackDefaults = global ? new BucketDefaults(_options.FallbackGlobalLimit, defaults.Period) : defaults;
+                var fallbackDefaults = global ? FallbackGlobalDefaults : defaults;
                 var reservation = await CallStoreAsync(
-                    ct => StoreFor(key).ReserveAsync(key, wanted, defaults, now, ct),
+                    key,
+                    (state, ct) => state.ReserveAsync(key, wanted, defaults, now, ct),
                     () => _fallback.ReserveAsync(key, 1, fallbackDefaults, now, CancellationToken.None),
                     cancellationToken);
                 lock (_lock)
@@ -196,7 +216,7 @@ internal sealed partial class RateLimitCoordinator(
             learnedRoute = bucketId is not null && (!_routes.TryGetValue(route.Template, out var known) || known.BucketId != bucketId);
             if (learnedRoute)
             {
-                _routes[route.Template] = (bucketId, DateTimeOffset.MaxValue);
+                RememberRoute(route.Template, bucketId, DateTimeOffset.MaxValue, now);
             }
 
             var lease = Lease(key);
@@ -211,7 +231,12 @@ internal sealed partial class RateLimitCoordinator(
             lease.Observe(observation.Remaining, RateLimitMath.SpendBy(resetAt));
         }
 
-        await _fallback.ObserveAsync(key, observation, now, CancellationToken.None);
+        if (!IsTokenKey(key))
+        {
+            // Kept for an outage: the fallback then starts from the windows we know.
+            await _fallback.ObserveAsync(key, observation, now, CancellationToken.None);
+        }
+
         if (learnedRoute)
         {
             await CallStoreAsync(async ct => { await store.SetBucketIdAsync(route.Template, bucketId!, ct); return true; }, () => Task.FromResult(false), cancellationToken);
@@ -219,7 +244,7 @@ internal sealed partial class RateLimitCoordinator(
 
         if (tellOthers)
         {
-            await CallStoreAsync(async ct => { await StoreFor(key).ObserveAsync(key, observation, now, ct); return true; }, () => Task.FromResult(false), cancellationToken);
+            await CallStoreAsync(key, async (state, ct) => { await state.ObserveAsync(key, observation, now, ct); return true; }, () => Task.FromResult(false), cancellationToken);
         }
 
         // Wake local waiters only once the store holds the news, or they would read the old row.
@@ -234,14 +259,20 @@ internal sealed partial class RateLimitCoordinator(
     public async Task ExhaustAsync(string key, TimeSpan retryAfter, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        var defaults = key == GlobalKey ? GlobalDefaults : BucketDefaults.Unknown;
+        var global = key == GlobalKey;
+        var defaults = global ? GlobalDefaults : BucketDefaults.Unknown;
         lock (_lock)
         {
             Lease(key).Block(now + retryAfter);
         }
 
-        await _fallback.ExhaustAsync(key, retryAfter, defaults, now, CancellationToken.None);
-        await CallStoreAsync(async ct => { await StoreFor(key).ExhaustAsync(key, retryAfter, defaults, now, ct); return true; }, () => Task.FromResult(false), cancellationToken);
+        if (!IsTokenKey(key))
+        {
+            // The fallback's global row keeps the fallback's limit: the row's limit outlives this window.
+            await _fallback.ExhaustAsync(key, retryAfter, global ? FallbackGlobalDefaults : defaults, now, CancellationToken.None);
+        }
+
+        await CallStoreAsync(key, async (state, ct) => { await state.ExhaustAsync(key, retryAfter, defaults, now, ct); return true; }, () => Task.FromResult(false), cancellationToken);
     }
 
     private LocalLease Lease(string key)
@@ -277,7 +308,36 @@ internal sealed partial class RateLimitCoordinator(
         _pruneAt = Math.Max(MinPruneAt, _leases.Count * 2);
     }
 
-    private IRateLimitStore StoreFor(string key) => key.Contains(DiscordRoute.WebhookMajorMarker, StringComparison.Ordinal) ? _tokenBuckets : store;
+    /// <summary>Caller holds the lock. Full: unknown routes whose answer is stale go, then (never in practice) all, each re-read from the store once.</summary>
+    private void RememberRoute(string template, string? bucketId, DateTimeOffset until, DateTimeOffset now)
+    {
+        if (!_routes.ContainsKey(template) && _routes.Count >= MaxRoutes)
+        {
+            foreach (var (old, known) in _routes)
+            {
+                if (known.BucketId is null && now >= known.Until)
+                {
+                    _routes.Remove(old);
+                }
+            }
+
+            if (_routes.Count >= MaxRoutes)
+            {
+                _routes.Clear();
+            }
+        }
+
+        _routes[template] = (bucketId, until);
+    }
+
+    private static bool IsTokenKey(string key) => key.Contains(DiscordRoute.WebhookMajorMarker, StringComparison.Ordinal);
+
+    /// <summary>
+    /// A call on the key's state: a webhook token's buckets live in this process and cannot fail, so they skip the
+    /// store, its timeout and the fallback (which then never holds one row per interaction).
+    /// </summary>
+    private Task<T> CallStoreAsync<T>(string key, Func<IRateLimitStore, CancellationToken, Task<T>> call, Func<Task<T>> fallback, CancellationToken cancellationToken) =>
+        IsTokenKey(key) ? call(_tokenBuckets, cancellationToken) : CallStoreAsync(ct => call(store, ct), fallback, cancellationToken);
 
     /// <summary>Runs a store call under the store timeout; on failure switches to local limits and runs <paramref name="fallback"/>.</summary>
     private async Task<T> CallStoreAsync<T>(Func<CancellationToken, Task<T>> call, Func<Task<T>> fallback, CancellationToken cancellationToken)
@@ -300,7 +360,8 @@ internal sealed partial class RateLimitCoordinator(
             if (now >= _nextWarning)
             {
                 _nextWarning = now + _options.WarningPeriod;
-                Log.StoreDegraded(logger, exception.GetType().Name, _options.StoreRetryAfter.TotalSeconds, _options.FallbackGlobalLimit);
+                var global = FallbackGlobalDefaults;
+                Log.StoreDegraded(logger, exception.GetType().Name, _options.StoreRetryAfter.TotalSeconds, global.Limit!.Value / global.Period.TotalSeconds, _options.ExpectedInstances);
             }
 
             return await fallback();
@@ -407,7 +468,7 @@ internal sealed partial class RateLimitCoordinator(
         [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Waiting {DelayMs} ms for rate limit on {Route} (global: {Global})")]
         public static partial void Waiting(ILogger logger, string route, double delayMs, bool global);
 
-        [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Rate-limit store failed ({ErrorType}); using conservative local limits for {RetryAfterSeconds} s (one request per bucket window, global {FallbackGlobalLimit}/s)")]
-        public static partial void StoreDegraded(ILogger logger, string errorType, double retryAfterSeconds, int fallbackGlobalLimit);
+        [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Rate-limit store failed ({ErrorType}); using conservative local limits for {RetryAfterSeconds} s (one request per bucket window, global {FallbackGlobalPerSecond}/s as one of {ExpectedInstances} expected instances)")]
+        public static partial void StoreDegraded(ILogger logger, string errorType, double retryAfterSeconds, double fallbackGlobalPerSecond, int expectedInstances);
     }
 }

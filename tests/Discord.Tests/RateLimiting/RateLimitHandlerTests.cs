@@ -274,6 +274,69 @@ public sealed class RateLimitHandlerTests
         Assert.Single(harness.Logs.Entries, entry => entry.Id.Id == 2102);
     }
 
+    [Fact]
+    public async Task StoreDown_SplitsTheGlobalLimitOverTheExpectedInstances()
+    {
+        // 50/s shared by 25 processes that cannot see each other: 2/s each, below the per-process cap of 5.
+        using var harness = new ClientHarness(options => options.ExpectedInstances = 25, store: new BrokenStore());
+
+        var sends = Enumerable.Range(1, 6).Select(channel => harness.Client.CreateMessageAsync((ulong)channel, Message())).ToArray();
+        await harness.DriveAsync(Task.WhenAll(sends), TimeSpan.FromMilliseconds(20));
+
+        var calls = harness.Discord.Calls.Select(call => call.At).ToList();
+        Assert.Equal(6, calls.Count);
+        foreach (var at in calls)
+        {
+            Assert.True(calls.Count(other => other >= at && other < at + TimeSpan.FromSeconds(1)) <= 2, $"calls at {string.Join(", ", calls.Select(call => (call - ClientHarness.Start).TotalMilliseconds))} ms");
+        }
+    }
+
+    [Fact]
+    public async Task StoreDown_MoreInstancesThanTheGlobalLimit_StretchTheGlobalWindow()
+    {
+        // 50/s over 100 processes: one request per 2 s each.
+        using var harness = new ClientHarness(options => options.ExpectedInstances = 100, store: new BrokenStore());
+
+        var sends = Enumerable.Range(1, 3).Select(channel => harness.Client.CreateMessageAsync((ulong)channel, Message())).ToArray();
+        await harness.DriveAsync(Task.WhenAll(sends), TimeSpan.FromMilliseconds(20));
+
+        var calls = harness.Discord.Calls.Select(call => call.At).Order().ToList();
+        Assert.Equal(3, calls.Count);
+        Assert.True(calls[1] - calls[0] >= TimeSpan.FromSeconds(2), $"second call {(calls[1] - calls[0]).TotalMilliseconds} ms after the first");
+        Assert.True(calls[2] - calls[1] >= TimeSpan.FromSeconds(2), $"third call {(calls[2] - calls[1]).TotalMilliseconds} ms after the second");
+    }
+
+    [Fact]
+    public async Task StoreDown_InvalidRequestBudget_IsSplitOverTheExpectedInstances()
+    {
+        // Ten processes counting alone must not spend ten budgets: each stops at a tenth of what is left.
+        using var harness = new ClientHarness(
+            options =>
+            {
+                options.InvalidRequestThreshold = 100;
+                options.ExpectedInstances = 10;
+            },
+            store: new BrokenStore());
+        harness.Discord.Script = (_, _) => FakeDiscord.Error(HttpStatusCode.Forbidden, DiscordErrorCodes.MissingAccess);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await Assert.ThrowsAsync<DiscordApiException>(() => harness.DriveAsync(harness.Client.GetCurrentUserAsync()));
+        }
+
+        await Assert.ThrowsAsync<DiscordBudgetExhaustedException>(() => harness.DriveAsync(harness.Client.GetCurrentUserAsync()));
+        Assert.Equal(10, harness.Discord.Calls.Count);
+    }
+
+    [Fact]
+    public void ExpectedInstances_BelowOne_IsRefusedNamingTheSetting()
+    {
+        var result = new DiscordRateLimitOptionsValidator().Validate(null, new DiscordRateLimitOptions { ExpectedInstances = 0 });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Discord__RateLimits__ExpectedInstances", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     private sealed class BrokenStore : IRateLimitStore
     {
         public Task<Reservation> ReserveAsync(string key, int wanted, BucketDefaults defaults, DateTimeOffset now, CancellationToken cancellationToken) => throw new IOException("down");
