@@ -23,11 +23,11 @@ public static class OpsCli
         var root = new RootCommand(
             "Operations for the serverless Discord bot.\n"
             + "Settings come from the environment (Discord__ApplicationId, Discord__BotToken, Discord__ApiBaseUrl for commands; "
-            + "AzureWebJobsStorage or AzureWebJobsStorage__accountName for queues, jobs and posts), "
+            + "AzureWebJobsStorage or AzureWebJobsStorage__accountName for queues, jobs and posts, and for commands to share the bot's rate-limit state), "
             + "over the Values of --settings local.settings.json when given.\n"
             + ExitCodes.Help)
         {
-            CommandsCommand.Create(environment, output, error),
+            CommandsCommand.Create(environment, output, error, timeProvider),
             QueuesCommand.Create(environment, output, error),
             JobsCommand.Create(environment, output, error, timeProvider),
             PostsCommand.Create(environment, output, error, timeProvider),

@@ -3,13 +3,14 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Serverless.Discord;
+using Serverless.Discord.Rest;
 using Serverless.Storage;
 
 namespace Serverless.Ops;
 
 /// <summary>
-/// Settings for the calls to Discord (<c>Discord__ApplicationId</c>, <c>Discord__BotToken</c>, <c>Discord__ApiBaseUrl</c>)
-/// and to storage (<c>AzureWebJobsStorage</c>, or <c>AzureWebJobsStorage__accountName</c>): the environment over the
+/// Settings for the calls to Discord (<c>Discord__ApplicationId</c>, <c>Discord__BotToken</c>, <c>Discord__ApiBaseUrl</c>,
+/// <c>Discord__RateLimits__*</c>) and to storage (<c>AzureWebJobsStorage</c>, or <c>AzureWebJobsStorage__accountName</c>): the environment over the
 /// <c>Values</c> of an optional <c>local.settings.json</c>, the same precedence the Functions tools use.
 /// </summary>
 internal sealed class OpsSettings
@@ -18,13 +19,17 @@ internal sealed class OpsSettings
     public const string BotTokenKey = "Discord__BotToken";
     public const string ApiBaseUrlKey = "Discord__ApiBaseUrl";
 
-    private OpsSettings(DiscordOptions discord, ulong applicationId)
+    private OpsSettings(DiscordOptions discord, DiscordRateLimitOptions rateLimits, ulong applicationId)
     {
         Discord = discord;
+        RateLimits = rateLimits;
         ApplicationId = applicationId;
     }
 
     public DiscordOptions Discord { get; }
+
+    /// <summary>The same limits as the bot's, so that a run spends the fleet's budget by the same rules.</summary>
+    public DiscordRateLimitOptions RateLimits { get; }
 
     public ulong ApplicationId { get; }
 
@@ -65,19 +70,52 @@ internal sealed class OpsSettings
             throw new OpsUsageException($"{ApiBaseUrlKey} is malformed: it must be an absolute http(s) URL.");
         }
 
-        return new OpsSettings(discord, applicationId);
+        return new OpsSettings(discord, BindRateLimits(configuration), applicationId);
+    }
+
+    private static DiscordRateLimitOptions BindRateLimits(IConfiguration configuration)
+    {
+        var rateLimits = new DiscordRateLimitOptions();
+        try
+        {
+            configuration.GetSection(DiscordRateLimitOptions.SectionName).Bind(rateLimits);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new OpsUsageException($"A Discord__RateLimits__ setting is malformed: {exception.Message}");
+        }
+
+        var check = new DiscordRateLimitOptionsValidator().Validate(null, rateLimits);
+        return check.Failed ? throw new OpsUsageException(string.Join(" ", check.Failures ?? [])) : rateLimits;
+    }
+
+    /// <summary>
+    /// The storage account when one is configured (as for <see cref="LoadStorageAsync"/>), else null: commands that
+    /// only improve with storage, such as sharing the bot's rate-limit state, run without it.
+    /// </summary>
+    /// <exception cref="OpsUsageException">The setting is malformed, or the settings file cannot be read.</exception>
+    public static async Task<StorageAccount?> LoadOptionalStorageAsync(IReadOnlyDictionary<string, string?> environment, string? settingsFile, CancellationToken cancellationToken)
+    {
+        var configuration = await BuildStorageConfigurationAsync(environment, settingsFile, cancellationToken);
+        var section = configuration.GetSection(StorageAccount.SettingName);
+        return string.IsNullOrWhiteSpace(section.Value) && string.IsNullOrWhiteSpace(section["accountName"]) ? null : StorageFrom(configuration);
     }
 
     /// <summary>The storage account the Functions app uses, read by the same code (<see cref="StorageAccount.FromConfiguration"/>).</summary>
     /// <exception cref="OpsUsageException">The setting is missing or malformed, or the settings file cannot be read.</exception>
-    public static async Task<StorageAccount> LoadStorageAsync(IReadOnlyDictionary<string, string?> environment, string? settingsFile, CancellationToken cancellationToken)
-    {
-        var configuration = await BuildConfigurationAsync(
+    public static async Task<StorageAccount> LoadStorageAsync(IReadOnlyDictionary<string, string?> environment, string? settingsFile, CancellationToken cancellationToken) =>
+        StorageFrom(await BuildStorageConfigurationAsync(environment, settingsFile, cancellationToken));
+
+    private static Task<IConfiguration> BuildStorageConfigurationAsync(IReadOnlyDictionary<string, string?> environment, string? settingsFile, CancellationToken cancellationToken) =>
+        BuildConfigurationAsync(
             environment,
             settingsFile,
             key => key.Equals(StorageAccount.SettingName, StringComparison.OrdinalIgnoreCase)
                 || key.StartsWith(StorageAccount.SettingName + "__", StringComparison.OrdinalIgnoreCase),
             cancellationToken);
+
+    private static StorageAccount StorageFrom(IConfiguration configuration)
+    {
         try
         {
             var account = StorageAccount.FromConfiguration(configuration);

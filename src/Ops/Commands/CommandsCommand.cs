@@ -8,18 +8,21 @@ using Serverless.Discord.Commands;
 using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Commands;
+using Serverless.Domain.RateLimiting;
+using Serverless.Storage;
+using Serverless.Storage.RateLimiting;
 
 namespace Serverless.Ops.Commands;
 
 /// <summary><c>commands export|deploy|check</c>: the application commands defined in code, and Discord's copy of them.</summary>
 internal static class CommandsCommand
 {
-    public static Command Create(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error) =>
+    public static Command Create(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, TimeProvider timeProvider) =>
         new("commands", "Export, deploy and check the bot's application commands.")
         {
             CreateExport(output, error),
-            CreateDeploy(environment, output, error),
-            CreateCheck(environment, output, error),
+            CreateDeploy(environment, output, error, timeProvider),
+            CreateCheck(environment, output, error, timeProvider),
         };
 
     private static Command CreateExport(TextWriter output, TextWriter error)
@@ -50,7 +53,7 @@ internal static class CommandsCommand
         return command;
     }
 
-    private static Command CreateDeploy(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error)
+    private static Command CreateDeploy(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, TimeProvider timeProvider)
     {
         var guild = GuildOption();
         var manifestFile = ManifestOption();
@@ -66,7 +69,8 @@ internal static class CommandsCommand
         {
             var manifest = await LoadManifestAsync(parse.GetValue(manifestFile), cancellationToken);
             var config = await OpsSettings.LoadAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
-            await using var services = CreateServices(config);
+            var storage = await OpsSettings.LoadOptionalStorageAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
+            await using var services = CreateServices(config, storage, timeProvider);
             var client = services.GetRequiredService<DiscordRestClient>();
 
             var guildId = parse.GetValue(guild);
@@ -81,7 +85,7 @@ internal static class CommandsCommand
         return command;
     }
 
-    private static Command CreateCheck(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error)
+    private static Command CreateCheck(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, TimeProvider timeProvider)
     {
         var guild = GuildOption();
         var manifestFile = ManifestOption();
@@ -98,7 +102,8 @@ internal static class CommandsCommand
         {
             var manifest = await LoadManifestAsync(parse.GetValue(manifestFile), cancellationToken);
             var config = await OpsSettings.LoadAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
-            await using var services = CreateServices(config);
+            var storage = await OpsSettings.LoadOptionalStorageAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
+            await using var services = CreateServices(config, storage, timeProvider);
             var client = services.GetRequiredService<DiscordRestClient>();
 
             var guildId = parse.GetValue(guild);
@@ -162,11 +167,22 @@ internal static class CommandsCommand
         return manifest;
     }
 
-    /// <summary>The same registration as the Functions app: <c>AddDiscordRest()</c> on <see cref="IHttpClientFactory"/>.</summary>
-    private static ServiceProvider CreateServices(OpsSettings config)
+    /// <summary>
+    /// The same registration as the Functions app: <c>AddDiscordRest()</c> on <see cref="IHttpClientFactory"/>, and with
+    /// storage configured the shared <c>ratelimits</c> table, so that a run sees what the bot and earlier runs spent.
+    /// </summary>
+    private static ServiceProvider CreateServices(OpsSettings config, StorageAccount? storage, TimeProvider timeProvider)
     {
         var services = new ServiceCollection();
+        services.AddSingleton(timeProvider);
         services.AddSingleton(Options.Create(config.Discord));
+        services.AddSingleton(Options.Create(config.RateLimits));
+        if (storage is not null)
+        {
+            // Registered before AddDiscordRest, as AddStorage does, so it wins over the in-memory store.
+            services.AddSingleton<IRateLimitStore>(new TableRateLimitStore(storage));
+        }
+
         services.AddDiscordRest();
         return services.BuildServiceProvider();
     }
