@@ -260,13 +260,39 @@ public sealed class InteractionsEndpointTests : IAsyncLifetime
         using var response = await _host.SendSignedAsync(
             """{"type":2,"id":"1312345678901234568","application_id":"100000000000000001","guild_id":"900000000000000001","channel_id":"900000000000000002","token":"dG9rZW4","version":1,"member":{"user":{"id":"80351110224678912"},"permissions":"8"},"data":{"id":"1","name":"help","type":1,"options":[{"type":3,"name":null,"value":"x"}]}}""");
 
-        Assert.True((int)response.StatusCode < 500, $"gave {(int)response.StatusCode}");
+        // The nameless option is not given: /help answers as it always does.
+        var answer = await ReadJsonAsync(response);
+        Assert.Equal(4, answer.GetProperty("type").GetInt32());
+        Assert.Contains("`/ping`", answer.GetProperty("data").GetProperty("content").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownCommand_WithAVeryLongName_QuotesItShortened()
+    {
+        using var response = await _host.SendSignedAsync(Command(new string('z', 5000)));
+
+        var content = (await ReadJsonAsync(response)).GetProperty("data").GetProperty("content").GetString()!;
+        Assert.Contains($"`/{new string('z', 40)}…`", content, StringComparison.Ordinal);
+        Assert.True(content.Length < 200, content);
+    }
+
+    [Fact]
+    public async Task InlineReply_LongerThanDiscordAllows_IsShortenedWithAnEllipsis()
+    {
+        await using var host = await HandlerTestHost.StartAsync(configureServices: services => services.AddSingleton<IBotCommand>(new VerboseCommand()));
+
+        using var response = await host.SendSignedAsync(Command(VerboseCommand.Name));
+
+        var data = (await ReadJsonAsync(response)).GetProperty("data");
+        Assert.Equal(new string('w', 1999) + "…", data.GetProperty("content").GetString());
+        Assert.Equal(64, data.GetProperty("flags").GetInt32());
     }
 
     /// <summary>
     /// Every kind of signed interaction, each node of it (at every level: interaction, data, nested options, member,
     /// user, resolved, components, modal values) replaced by a null, a value of another type, a long string, or left
-    /// out; then a bounded run of seeded combinations. Signed means it reached the parser: nothing may give a 5xx.
+    /// out; then a bounded run of seeded combinations. Signed means it reached the parser: nothing may give a 5xx,
+    /// and whatever is answered inline stays within Discord's limits.
     /// </summary>
     [Fact]
     public async Task SignedPayloads_MutatedAtEveryLevel_NeverProduceA5xx()
@@ -312,6 +338,14 @@ public sealed class InteractionsEndpointTests : IAsyncLifetime
         {
             failures.Add($"{description} gave {(int)response.StatusCode}");
         }
+        else if (response.StatusCode == HttpStatusCode.OK)
+        {
+            using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            if (answer.RootElement.TryGetProperty("data", out var data) && data.TryGetProperty("content", out var content) && content.GetString()!.Length > 2000)
+            {
+                failures.Add($"{description} answered {content.GetString()!.Length} characters");
+            }
+        }
     }
 
     private static string Command(string name) =>
@@ -334,6 +368,17 @@ public sealed class InteractionsEndpointTests : IAsyncLifetime
     {
         request.Headers.Remove(header);
         request.Headers.Add(header, value);
+    }
+
+    /// <summary>A command whose answer is longer than Discord accepts.</summary>
+    private sealed class VerboseCommand : IBotCommand
+    {
+        public const string Name = "verbose";
+
+        public CommandDefinition Definition { get; } = new() { Name = Name, Description = "Test-only: answers too much" };
+
+        public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new CommandReply(new string('w', 5000), Ephemeral: true));
     }
 
     /// <summary>A body whose length is unknown up front, as with chunked transfer encoding.</summary>
