@@ -164,6 +164,54 @@ public sealed class CommandManifestTests
     }
 
     [Fact]
+    public void Validate_RejectsLengthBoundsOutsideDiscordsRangeOrOnOtherTypes()
+    {
+        var manifest = new List<ApplicationCommandPayload>
+        {
+            new()
+            {
+                Name = "note",
+                Type = 1,
+                Description = "Note",
+                Options =
+                [
+                    new() { Type = 3, Name = "empty", Description = "x", MaxLength = 0 },
+                    new() { Type = 3, Name = "huge", Description = "x", MaxLength = 6001 },
+                    new() { Type = 3, Name = "negative", Description = "x", MinLength = -1 },
+                    new() { Type = 3, Name = "crossed", Description = "x", MinLength = 10, MaxLength = 5 },
+                    new() { Type = 4, Name = "count", Description = "x", MaxLength = 10 },
+                ],
+            },
+        };
+
+        var problems = CommandManifest.Validate(manifest);
+
+        Assert.Equal(
+            [
+                "/note empty: max_length must be 1 to 6000 (was 0).",
+                "/note huge: max_length must be 1 to 6000 (was 6001).",
+                "/note negative: min_length must be 0 to 6000 (was -1).",
+                "/note crossed: min_length 10 is more than max_length 5.",
+                "/note count: min_length and max_length apply to string options only.",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public void Manifest_CarriesTheMaxLengthOfEveryFreeTextOption()
+    {
+        var schedule = CommandManifest.Create(CommandCatalog.Definitions).Single(command => command.Name == "schedule");
+        var create = schedule.Options.Single(option => option.Name == "create");
+
+        using var document = JsonDocument.Parse(CommandManifest.ToJson([schedule]));
+        var cron = document.RootElement[0].GetProperty("options")[0].GetProperty("options").EnumerateArray().Single(option => option.GetProperty("name").GetString() == "cron");
+        Assert.Equal(create.Options!.Single(option => option.Name == "cron").MaxLength, cron.GetProperty("max_length").GetInt32());
+        Assert.All(
+            CommandManifest.Create(CommandCatalog.Definitions).SelectMany(command => Flatten(command.Options)).Where(option => option.Type == 3 && option.Choices is null),
+            option => Assert.NotNull(option.MaxLength));
+    }
+
+    [Fact]
     public void DiscordsAnswer_IsReadTolerantly()
     {
         var commands = JsonSerializer.Deserialize(Sample("application-commands-response.json"), DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload)!;
@@ -192,4 +240,7 @@ public sealed class CommandManifestTests
 
         Assert.StartsWith("The manifest is not a JSON array of commands", exception.Problems[0], StringComparison.Ordinal);
     }
+
+    private static IEnumerable<ApplicationCommandOptionPayload> Flatten(IEnumerable<ApplicationCommandOptionPayload>? options) =>
+        options?.SelectMany(option => Flatten(option.Options).Prepend(option)) ?? [];
 }

@@ -28,10 +28,10 @@ public sealed class InteractionModelTests
         Assert.Equal(900000000000000001UL, command.GuildId);
         Assert.Equal(80351110224678912UL, command.Invoker?.Id);
         Assert.Equal("2251799813685247", command.Member?.Permissions);
-        var create = Assert.Single(command.Data!.Options!);
+        var create = Assert.Single(command.Data!.Options!)!;
         Assert.Equal(3, create.Options!.Count);
-        Assert.Equal("in 2h", create.Options[1].Value?.GetString());
-        Assert.True(create.Options[2].Value?.GetBoolean());
+        Assert.Equal("in 2h", create.Options[1]!.Value?.GetString());
+        Assert.True(create.Options[2]!.Value?.GetBoolean());
     }
 
     [Fact]

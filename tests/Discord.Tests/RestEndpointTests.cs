@@ -48,6 +48,18 @@ public sealed class RestEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateAndEditMessage_OverDiscordsLimit_AreShortenedAndAccepted()
+    {
+        using var harness = Harness();
+
+        var posted = await harness.DriveAsync(harness.Client.CreateMessageAsync(SandboxDefaults.ChannelId, new MessageCreatePayload { Content = new string('a', 2500) }));
+        var edited = await harness.DriveAsync(harness.Client.EditMessageAsync(SandboxDefaults.ChannelId, posted.Id, new MessageEditPayload { Content = new string('b', 4000) }));
+
+        Assert.Equal(new string('a', 1999) + "…", posted.Content);
+        Assert.Equal(new string('b', 1999) + "…", edited.Content);
+    }
+
+    [Fact]
     public async Task GatewayBot_ReadsTheSessionStartLimit()
     {
         using var harness = Harness();

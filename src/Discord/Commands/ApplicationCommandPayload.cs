@@ -83,8 +83,8 @@ public sealed class ApplicationCommandOptionPayload
     [JsonPropertyName("options")]
     public IList<ApplicationCommandOptionPayload>? Options { get; set; }
 
-    // Choices and channel types come from CommandDefinition; the rest is not yet produced from it, but is read so
-    // that a hand-edited manifest or Discord's side compares fully.
+    // Choices, channel types, min/max values and max_length come from CommandDefinition; autocomplete and min_length
+    // are not yet produced from it, but are read so that a hand-edited manifest or Discord's side compares fully.
     [JsonPropertyName("choices")]
     public IList<ApplicationCommandChoicePayload>? Choices { get; set; }
 

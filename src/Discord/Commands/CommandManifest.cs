@@ -21,6 +21,7 @@ public static partial class CommandManifest
     public const int MaxNameLength = 32;
     public const int MaxDescriptionLength = 100;
     public const int MaxCommandTextLength = 8000;
+    public const int MaxOptionTextLength = 6000;
 
     /// <summary>GUILD_INSTALL: the bot is installed to servers, not to users.</summary>
     private static readonly int[] GuildInstallOnly = [0];
@@ -252,6 +253,7 @@ public static partial class CommandManifest
                 optionalSeen |= option.Required != true;
             }
 
+            CheckLengthBounds(option, path, problems);
             if (option.Choices is { } choices)
             {
                 if (choices.Count > MaxChoices)
@@ -271,6 +273,35 @@ public static partial class CommandManifest
             }
 
             CheckOptions(option.Options, path, depth + 1, problems);
+        }
+    }
+
+    private static void CheckLengthBounds(ApplicationCommandOptionPayload option, string path, List<string> problems)
+    {
+        if (option.MinLength is null && option.MaxLength is null)
+        {
+            return;
+        }
+
+        if (option.Type != (int)CommandOptionType.String)
+        {
+            problems.Add($"{path}: min_length and max_length apply to string options only.");
+            return;
+        }
+
+        if (option.MaxLength is < 1 or > MaxOptionTextLength)
+        {
+            problems.Add($"{path}: max_length must be 1 to {MaxOptionTextLength} (was {option.MaxLength}).");
+        }
+
+        if (option.MinLength is < 0 or > MaxOptionTextLength)
+        {
+            problems.Add($"{path}: min_length must be 0 to {MaxOptionTextLength} (was {option.MinLength}).");
+        }
+
+        if (option.MinLength > option.MaxLength)
+        {
+            problems.Add($"{path}: min_length {option.MinLength} is more than max_length {option.MaxLength}.");
         }
     }
 

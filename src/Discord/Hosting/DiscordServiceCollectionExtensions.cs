@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Discord.Permissions;
 using Serverless.Discord.Rest;
@@ -32,7 +33,8 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddSingleton(provider => new DiscordCredentials(provider.GetRequiredService<IOptions<DiscordOptions>>().Value.BotToken));
         services.TryAddTransient(provider => new DiscordRestClient(
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(DiscordRestClient.HttpClientName),
-            provider.GetRequiredService<DiscordCredentials>()));
+            provider.GetRequiredService<DiscordCredentials>(),
+            provider.GetRequiredService<ILogger<DiscordRestClient>>()));
 
         // A singleton for its caches; it takes a client per call, as the typed clients are transient.
         services.TryAddSingleton(provider => new BotChannelPermissions(

@@ -5,7 +5,8 @@ namespace Serverless.Discord.Interactions;
 
 // Wire shapes of Discord's interaction objects. Only the fields the bot reads are declared; unknown
 // fields are ignored and numeric enums keep values we do not know, so a change on Discord's side
-// never breaks deserialization.
+// never breaks deserialization. What arrives is declared as nullable as JSON lets it be (a list's
+// entries included): a signed body is still only a client's say-so, and readers must cope.
 
 public enum InteractionType
 {
@@ -104,7 +105,7 @@ public sealed class InteractionDataPayload
     public int? Type { get; set; }
 
     [JsonPropertyName("options")]
-    public List<CommandOptionPayload>? Options { get; set; }
+    public List<CommandOptionPayload?>? Options { get; set; }
 
     [JsonPropertyName("custom_id")]
     public string? CustomId { get; set; }
@@ -114,13 +115,13 @@ public sealed class InteractionDataPayload
 
     /// <summary>A modal submit's rows of text inputs, with what was typed.</summary>
     [JsonPropertyName("components")]
-    public List<ComponentPayload>? Components { get; set; }
+    public List<ComponentPayload?>? Components { get; set; }
 }
 
 public sealed class CommandOptionPayload
 {
     [JsonPropertyName("name")]
-    public string Name { get; set; } = "";
+    public string? Name { get; set; }
 
     [JsonPropertyName("type")]
     public int Type { get; set; }
@@ -129,7 +130,7 @@ public sealed class CommandOptionPayload
     public JsonElement? Value { get; set; }
 
     [JsonPropertyName("options")]
-    public List<CommandOptionPayload>? Options { get; set; }
+    public List<CommandOptionPayload?>? Options { get; set; }
 
     [JsonPropertyName("focused")]
     public bool? Focused { get; set; }
@@ -229,7 +230,7 @@ public sealed class ComponentPayload
     public string? Value { get; set; }
 
     [JsonPropertyName("components")]
-    public List<ComponentPayload>? Components { get; set; }
+    public List<ComponentPayload?>? Components { get; set; }
 }
 
 public sealed class AllowedMentionsPayload

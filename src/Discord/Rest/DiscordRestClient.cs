@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
 using Serverless.Discord.Commands;
 using Serverless.Discord.Interactions;
 using Serverless.Discord.Json;
@@ -13,8 +14,10 @@ namespace Serverless.Discord.Rest;
 /// <summary>
 /// Typed calls to Discord's REST API. Rate limiting and retries plug in as handlers of the
 /// <see cref="HttpClient"/> this client is given (see <c>AddDiscordRest</c>), so call sites stay as they are.
+/// Every message it sends or edits is first fitted to Discord's limits (<see cref="DiscordMessageLimits"/>).
 /// </summary>
-public sealed class DiscordRestClient(HttpClient http, DiscordCredentials credentials)
+/// <param name="logger">Where a shortened message is reported; none when left out.</param>
+public sealed partial class DiscordRestClient(HttpClient http, DiscordCredentials credentials, ILogger<DiscordRestClient>? logger = null)
 {
     public const string HttpClientName = "discord";
 
@@ -24,6 +27,9 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
     public Task<MessagePayload> EditOriginalResponseAsync(ulong applicationId, string interactionToken, MessageEditPayload edit, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(interactionToken);
+        ArgumentNullException.ThrowIfNull(edit);
+        const string Route = "PATCH /webhooks/{application}/{token}/messages/@original";
+        ReportShortened(DiscordMessageLimits.Fit(edit), Route);
         var path = string.Create(CultureInfo.InvariantCulture, $"webhooks/{applicationId}/{Uri.EscapeDataString(interactionToken)}/messages/@original");
         var request = new HttpRequestMessage(HttpMethod.Patch, path)
         {
@@ -32,7 +38,7 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
 
         // A user is waiting on this edit: it goes out even when the invalid-request budget is low.
         request.Options.Set(DiscordRequestOptions.Essential, true);
-        return SendAsync(request, "PATCH /webhooks/{application}/{token}/messages/@original", DiscordJsonContext.Default.MessagePayload, cancellationToken);
+        return SendAsync(request, Route, DiscordJsonContext.Default.MessagePayload, cancellationToken);
     }
 
     /// <summary>Sends a follow-up message to an interaction (a new message, not the "thinking…" one).</summary>
@@ -40,25 +46,29 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
     {
         ArgumentException.ThrowIfNullOrEmpty(interactionToken);
         ArgumentNullException.ThrowIfNull(message);
+        const string Route = "POST /webhooks/{application}/{token}";
+        ReportShortened(DiscordMessageLimits.Fit(message), Route);
         var path = string.Create(CultureInfo.InvariantCulture, $"webhooks/{applicationId}/{Uri.EscapeDataString(interactionToken)}");
         var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = JsonContent.Create(message, DiscordJsonContext.Default.MessageCreatePayload),
         };
         request.Options.Set(DiscordRequestOptions.Essential, true);
-        return SendAsync(request, "POST /webhooks/{application}/{token}", DiscordJsonContext.Default.MessagePayload, cancellationToken);
+        return SendAsync(request, Route, DiscordJsonContext.Default.MessagePayload, cancellationToken);
     }
 
     /// <summary>Edits a message the bot posted in a channel (dashboards are edited in place).</summary>
     public Task<MessagePayload> EditMessageAsync(ulong channelId, ulong messageId, MessageEditPayload edit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(edit);
+        const string Route = "PATCH /channels/{channel}/messages/{message}";
+        ReportShortened(DiscordMessageLimits.Fit(edit), Route);
         var request = new HttpRequestMessage(HttpMethod.Patch, string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}/messages/{messageId}"))
         {
             Content = JsonContent.Create(edit, DiscordJsonContext.Default.MessageEditPayload),
         };
         AuthorizeAsBot(request);
-        return SendAsync(request, "PATCH /channels/{channel}/messages/{message}", DiscordJsonContext.Default.MessagePayload, cancellationToken);
+        return SendAsync(request, Route, DiscordJsonContext.Default.MessagePayload, cancellationToken);
     }
 
     /// <summary>Deletes a message in a channel. Discord answers 204 with no body.</summary>
@@ -85,6 +95,8 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
     public Task<MessagePayload> CreateMessageAsync(ulong channelId, MessageCreatePayload message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        const string Route = "POST /channels/{channel}/messages";
+        ReportShortened(DiscordMessageLimits.Fit(message), Route);
         var path = string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}/messages");
         var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
@@ -92,7 +104,7 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
         };
         request.Options.Set(DiscordRequestOptions.Idempotent, message.Nonce is not null && message.EnforceNonce == true);
         AuthorizeAsBot(request);
-        return SendAsync(request, "POST /channels/{channel}/messages", DiscordJsonContext.Default.MessagePayload, cancellationToken);
+        return SendAsync(request, Route, DiscordJsonContext.Default.MessagePayload, cancellationToken);
     }
 
     /// <summary>The bot's own user; proves the bot token is accepted.</summary>
@@ -184,6 +196,14 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
         return SendAsync(request, "PUT /applications/{application}/guilds/{guild}/commands", DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload, cancellationToken);
     }
 
+    private void ReportShortened(int? originalLength, string route)
+    {
+        if (originalLength is { } length && logger is not null)
+        {
+            Log.ContentShortened(logger, route, length, DiscordMessageLimits.MaxContentLength);
+        }
+    }
+
     private void AuthorizeAsBot(HttpRequestMessage request)
     {
         var token = credentials.BotToken ?? throw new DiscordApiException("Discord__BotToken is not configured.");
@@ -225,6 +245,12 @@ public sealed class DiscordRestClient(HttpClient http, DiscordCredentials creden
             HttpStatusCode.TooManyRequests => new DiscordRateLimitedException(route, TimeSpan.FromSeconds(error?.RetryAfter ?? 0), error?.Global == true, error?.Code, message),
             _ => new DiscordApiException(response.StatusCode, error?.Code, route, message),
         };
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2141, Level = LogLevel.Warning, Message = "Shortened a message for {Route} from {Length} to {MaxLength} characters, Discord's limit")]
+        public static partial void ContentShortened(ILogger logger, string route, int length, int maxLength);
     }
 }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Serverless.Discord;
 using Serverless.Discord.Interactions;
 using Serverless.Discord.Json;
 using Serverless.Domain.Commands;
@@ -188,7 +189,7 @@ public sealed partial class InteractionProcessor(
         {
             Log.UnknownCommand(logger, name, invocation.CorrelationId, invocation.GuildId);
             return Reply(new CommandReply(
-                $"I don't know the command `/{name}`: it may have been removed. `/help` lists the ones I have.",
+                $"I don't know the command `/{ReplyText.Quote(name)}`: it may have been removed. `/help` lists the ones I have.",
                 Ephemeral: true));
         }
 
@@ -316,7 +317,17 @@ public sealed partial class InteractionProcessor(
         return InteractionHttpResponse.Ok(acknowledgement);
     }
 
-    private static InteractionHttpResponse Reply(CommandReply reply) => InteractionHttpResponse.Ok(Serialize(InteractionResponses.From(reply)));
+    /// <summary>Every inline answer built from a reply is fitted to Discord's limits here, so Discord never refuses it.</summary>
+    private InteractionHttpResponse Reply(CommandReply reply)
+    {
+        var response = InteractionResponses.From(reply);
+        if (DiscordMessageLimits.Fit(response) is { } originalLength)
+        {
+            Log.ReplyShortened(logger, originalLength, DiscordMessageLimits.MaxContentLength);
+        }
+
+        return InteractionHttpResponse.Ok(Serialize(response));
+    }
 
     private static byte[] Serialize(InteractionResponsePayload response) =>
         JsonSerializer.SerializeToUtf8Bytes(response, DiscordJsonContext.Default.InteractionResponsePayload);
@@ -361,5 +372,8 @@ public sealed partial class InteractionProcessor(
 
         [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "A component no feature owns was used, custom_id {CustomId} (guild {GuildId})")]
         public static partial void UnknownComponent(ILogger logger, string customId, ulong? guildId);
+
+        [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Shortened an inline answer from {Length} to {MaxLength} characters, Discord's limit")]
+        public static partial void ReplyShortened(ILogger logger, int length, int maxLength);
     }
 }

@@ -55,13 +55,13 @@ internal static class InvocationMapper
     private static MemberPermissions? Permissions(GuildMemberPayload? member) =>
         ulong.TryParse(member?.Permissions, NumberStyles.None, CultureInfo.InvariantCulture, out var bits) ? (MemberPermissions)bits : null;
 
-    /// <summary>Text input values by custom_id, from inside the modal's action rows.</summary>
-    private static Dictionary<string, string> TypedValues(List<ComponentPayload>? rows)
+    /// <summary>Text input values by custom_id, from inside the modal's action rows; entries without both are skipped.</summary>
+    private static Dictionary<string, string> TypedValues(List<ComponentPayload?>? rows)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var input in rows?.SelectMany(row => row.Components ?? []) ?? [])
+        foreach (var input in rows?.SelectMany(row => row?.Components ?? []) ?? [])
         {
-            if (input.CustomId is { } id && input.Value is { } value)
+            if (input?.CustomId is { } id && input.Value is { } value)
             {
                 values[id] = value;
             }
@@ -72,9 +72,10 @@ internal static class InvocationMapper
 
     /// <summary>
     /// Option values by name. A subcommand (or group and subcommand) is recorded as "subcommand"
-    /// ("group sub"), and its own options join the others by name.
+    /// ("group sub"), and its own options join the others by name. An option without a name (never sent by
+    /// Discord) is skipped: the command then sees it as not given and answers as for any missing option.
     /// </summary>
-    private static Dictionary<string, string> FlattenOptions(List<CommandOptionPayload>? options)
+    private static Dictionary<string, string> FlattenOptions(List<CommandOptionPayload?>? options)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var path = new List<string>();
@@ -86,10 +87,15 @@ internal static class InvocationMapper
 
         return values;
 
-        void Add(List<CommandOptionPayload>? level)
+        void Add(List<CommandOptionPayload?>? level)
         {
             foreach (var option in level ?? [])
             {
+                if (option?.Name is null)
+                {
+                    continue;
+                }
+
                 if (option.Type is (int)CommandOptionType.SubCommand or (int)CommandOptionType.SubCommandGroup)
                 {
                     path.Add(option.Name);

@@ -29,6 +29,7 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
             {
                 services.AddSingleton<IInteractionLedger>(_ledger);
                 services.AddSingleton<IStorageStatusProbe>(new HealthyStorage());
+                services.AddSingleton<IBotCommand>(new VerboseDeferredCommand());
                 services.AddHttpClient("discord").ConfigurePrimaryHttpMessageHandler(() => _discord);
 
                 // The client's own retries back off on the host's fake clock, which these tests do not move;
@@ -133,7 +134,19 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
         Assert.DoesNotContain(Token, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private string Message(TimeSpan interactionAge)
+    [Fact]
+    public async Task ReplyLongerThanDiscordAllows_IsShortenedInTheEdit()
+    {
+        using var response = await PostAsync(Invocation(Message(interactionAge: TimeSpan.FromSeconds(5), command: VerboseDeferredCommand.Name)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var edit = Assert.Single(_discord.Requests, r => r.Method == HttpMethod.Patch);
+        using var body = JsonDocument.Parse(edit.Body!);
+        Assert.Equal(new string('w', 1999) + "…", body.RootElement.GetProperty("content").GetString());
+        Assert.Single(_ledger.Completed);
+    }
+
+    private string Message(TimeSpan interactionAge, string command = "status")
     {
         var created = _host.Time.GetUtcNow() - interactionAge;
         var interactionId = (ulong)(created.ToUnixTimeMilliseconds() - 1420070400000) << 22;
@@ -143,7 +156,7 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
             ApplicationId = 100000000000000001,
             InteractionToken = Token,
             EnqueuedAt = created,
-            Invocation = new CommandInvocation { CommandName = "status", CorrelationId = "0f8fad5bd9cb469fa16570867728950e", GuildId = 900000000000000001 },
+            Invocation = new CommandInvocation { CommandName = command, CorrelationId = "0f8fad5bd9cb469fa16570867728950e", GuildId = 900000000000000001 },
         });
     }
 
@@ -172,6 +185,17 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
         Assert.True(document.RootElement.TryGetProperty("Outputs", out _));
         Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("ReturnValue").ValueKind);
         return [.. document.RootElement.GetProperty("Logs").EnumerateArray().Select(e => e.GetString()!)];
+    }
+
+    /// <summary>A deferred command whose answer is longer than Discord accepts.</summary>
+    private sealed class VerboseDeferredCommand : IBotCommand
+    {
+        public const string Name = "verbose";
+
+        public CommandDefinition Definition { get; } = new() { Name = Name, Description = "Test-only: answers too much", ResponseMode = CommandResponseMode.Deferred };
+
+        public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new CommandReply(new string('w', 3000), Ephemeral: false));
     }
 
     private sealed class HealthyStorage : IStorageStatusProbe

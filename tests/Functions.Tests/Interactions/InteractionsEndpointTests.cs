@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Domain.Commands;
 using Serverless.Functions.Tests.Support;
 using Serverless.TestSupport;
 
@@ -252,6 +254,100 @@ public sealed class InteractionsEndpointTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task SignedCommand_WithANullOptionName_IsNotAServerError()
+    {
+        using var response = await _host.SendSignedAsync(
+            """{"type":2,"id":"1312345678901234568","application_id":"100000000000000001","guild_id":"900000000000000001","channel_id":"900000000000000002","token":"dG9rZW4","version":1,"member":{"user":{"id":"80351110224678912"},"permissions":"8"},"data":{"id":"1","name":"help","type":1,"options":[{"type":3,"name":null,"value":"x"}]}}""");
+
+        // The nameless option is not given: /help answers as it always does.
+        var answer = await ReadJsonAsync(response);
+        Assert.Equal(4, answer.GetProperty("type").GetInt32());
+        Assert.Contains("`/ping`", answer.GetProperty("data").GetProperty("content").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownCommand_WithAVeryLongName_QuotesItShortened()
+    {
+        using var response = await _host.SendSignedAsync(Command(new string('z', 5000)));
+
+        var content = (await ReadJsonAsync(response)).GetProperty("data").GetProperty("content").GetString()!;
+        Assert.Contains($"`/{new string('z', 40)}…`", content, StringComparison.Ordinal);
+        Assert.True(content.Length < 200, content);
+    }
+
+    [Fact]
+    public async Task InlineReply_LongerThanDiscordAllows_IsShortenedWithAnEllipsis()
+    {
+        await using var host = await HandlerTestHost.StartAsync(configureServices: services => services.AddSingleton<IBotCommand>(new VerboseCommand()));
+
+        using var response = await host.SendSignedAsync(Command(VerboseCommand.Name));
+
+        var data = (await ReadJsonAsync(response)).GetProperty("data");
+        Assert.Equal(new string('w', 1999) + "…", data.GetProperty("content").GetString());
+        Assert.Equal(64, data.GetProperty("flags").GetInt32());
+    }
+
+    /// <summary>
+    /// Every kind of signed interaction, each node of it (at every level: interaction, data, nested options, member,
+    /// user, resolved, components, modal values) replaced by a null, a value of another type, a long string, or left
+    /// out; then a bounded run of seeded combinations. Signed means it reached the parser: nothing may give a 5xx,
+    /// and whatever is answered inline stays within Discord's limits.
+    /// </summary>
+    [Fact]
+    public async Task SignedPayloads_MutatedAtEveryLevel_NeverProduceA5xx()
+    {
+        await using var host = await HandlerTestHost.StartAsync(configureServices: services => services.AddSingleton<IDeferredCommandQueue>(new RecordingDeferredQueue()));
+        var templates = SignedPayloadMutations.Templates(host.Time.GetUtcNow());
+        var failures = new List<string>();
+        foreach (var (name, template) in templates)
+        {
+            foreach (var (path, mutation, body) in SignedPayloadMutations.EveryNodeOnce(template))
+            {
+                await CheckAnswerAsync(host, body, $"{name}: {path} {mutation}", failures);
+            }
+        }
+
+        var random = new Random(20261125);
+        for (var i = 0; i < 300; i++)
+        {
+            var (name, template) = templates[random.Next(templates.Count)];
+            var (description, body) = SignedPayloadMutations.Combined(template, random, mutations: random.Next(2, 5));
+            await CheckAnswerAsync(host, body, $"{name} #{i}: {description}", failures);
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} failures:\n" + string.Join('\n', failures.Take(40)));
+    }
+
+    private static async Task CheckAnswerAsync(HandlerTestHost host, string body, string description, List<string> failures)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await host.SendSignedAsync(body);
+        }
+        catch (Exception exception)
+        {
+            // The test server hands the request's unhandled exception to the client; a real host answers 500.
+            failures.Add($"{description} threw {exception.GetType().Name}: {exception.Message}");
+            return;
+        }
+
+        using var _ = response;
+        if ((int)response.StatusCode >= 500)
+        {
+            failures.Add($"{description} gave {(int)response.StatusCode}");
+        }
+        else if (response.StatusCode == HttpStatusCode.OK)
+        {
+            using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            if (answer.RootElement.TryGetProperty("data", out var data) && data.TryGetProperty("content", out var content) && content.GetString()!.Length > 2000)
+            {
+                failures.Add($"{description} answered {content.GetString()!.Length} characters");
+            }
+        }
+    }
+
     private static string Command(string name) =>
         $$$"""{"type":2,"id":"1312345678901234568","application_id":"100000000000000001","guild_id":"900000000000000001","channel_id":"900000000000000002","token":"dG9rZW4","version":1,"locale":"en-GB","member":{"user":{"id":"80351110224678912","username":"nelly"},"permissions":"8"},"data":{"id":"1","name":"{{{name}}}","type":1}}""";
 
@@ -272,6 +368,17 @@ public sealed class InteractionsEndpointTests : IAsyncLifetime
     {
         request.Headers.Remove(header);
         request.Headers.Add(header, value);
+    }
+
+    /// <summary>A command whose answer is longer than Discord accepts.</summary>
+    private sealed class VerboseCommand : IBotCommand
+    {
+        public const string Name = "verbose";
+
+        public CommandDefinition Definition { get; } = new() { Name = Name, Description = "Test-only: answers too much" };
+
+        public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new CommandReply(new string('w', 5000), Ephemeral: true));
     }
 
     /// <summary>A body whose length is unknown up front, as with chunked transfer encoding.</summary>

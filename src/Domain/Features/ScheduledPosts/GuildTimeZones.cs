@@ -1,10 +1,14 @@
 using System.Globalization;
+using Serverless.Domain.Commands;
 
 namespace Serverless.Domain.Features.ScheduledPosts;
 
 /// <summary>Finds a guild's IANA time zone and shows instants in it.</summary>
 public static class GuildTimeZones
 {
+    /// <summary>No IANA zone name is longer; the zone option's max_length.</summary>
+    public const int MaxNameLength = 64;
+
     public static TimeZoneInfo Utc => TimeZoneInfo.Utc;
 
     /// <summary>Finds an IANA zone such as <c>Europe/Paris</c>; null or empty means UTC.</summary>
@@ -24,7 +28,7 @@ public static class GuildTimeZones
             return true;
         }
 
-        error = $"Unknown time zone '{name}': use an IANA name such as Europe/Paris or America/New_York.";
+        error = $"Unknown time zone '{ReplyText.Quote(name)}': use an IANA name such as Europe/Paris or America/New_York.";
         return false;
     }
 
@@ -37,7 +41,7 @@ public static class GuildTimeZones
 
     // Zone ids become file paths under the tz database, so anything but id characters is refused before the lookup.
     private static bool LooksLikeIanaName(string name) =>
-        name.Length <= 64
+        name.Length <= MaxNameLength
         && !name.Contains("..", StringComparison.Ordinal)
         && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '-' or '+');
 

@@ -11,7 +11,8 @@ public static class PostIds
     /// <summary>Lowercase base32: no 0/1/8/9 to mistake for o/l/b/g.</summary>
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
-    private const int MaxLength = 32;
+    /// <summary>The longest text read as an id; the id option's max_length.</summary>
+    public const int MaxLength = 32;
 
     public static string New() => RandomNumberGenerator.GetString(Alphabet, Length);
 

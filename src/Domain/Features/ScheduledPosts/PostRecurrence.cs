@@ -1,4 +1,5 @@
 using Cronos;
+using Serverless.Domain.Commands;
 
 namespace Serverless.Domain.Features.ScheduledPosts;
 
@@ -29,7 +30,7 @@ public sealed record PostRecurrence(RecurrenceKind Kind, string? Cron = null)
         {
             if (expression.Length > 0 && !string.Equals(expression, choice, StringComparison.Ordinal))
             {
-                error = $"Two different cron expressions, '{choice}' and '{expression}': give one.";
+                error = $"Two different cron expressions, '{ReplyText.Quote(choice)}' and '{ReplyText.Quote(expression)}': give one.";
                 return false;
             }
 
@@ -47,7 +48,7 @@ public sealed record PostRecurrence(RecurrenceKind Kind, string? Cron = null)
         };
         if (kind is null)
         {
-            error = $"Unknown repeat '{choice}': use daily, weekly or a cron expression such as {CronExample}.";
+            error = $"Unknown repeat '{ReplyText.Quote(choice)}': use daily, weekly or a cron expression such as {CronExample}.";
             return false;
         }
 
@@ -64,7 +65,7 @@ public sealed record PostRecurrence(RecurrenceKind Kind, string? Cron = null)
 
         if (expression.Length > 0)
         {
-            error = $"A cron expression only goes with repeat 'cron', not '{choice}'.";
+            error = $"A cron expression only goes with repeat 'cron', not '{ReplyText.Quote(choice)}'.";
             return false;
         }
 
@@ -89,7 +90,7 @@ public sealed record PostRecurrence(RecurrenceKind Kind, string? Cron = null)
         recurrence = None;
         if (FieldCount(expression) != 5)
         {
-            error = $"Invalid cron expression '{expression}': it needs 5 fields (minute hour day-of-month month day-of-week).";
+            error = $"Invalid cron expression '{ReplyText.Quote(expression)}': it needs 5 fields (minute hour day-of-month month day-of-week).";
             return false;
         }
 
@@ -100,17 +101,17 @@ public sealed record PostRecurrence(RecurrenceKind Kind, string? Cron = null)
         }
         catch (CronFormatException e)
         {
-            error = $"Invalid cron expression '{expression}': {CronProblem(e)}";
+            error = $"Invalid cron expression '{ReplyText.Quote(expression)}': {CronProblem(e)}";
             return false;
         }
 
         switch (CronCadence.Check(parsed, MinimumCronInterval))
         {
             case CronCadence.Verdict.NeverFires:
-                error = $"Cron expression '{expression}' never fires.";
+                error = $"Cron expression '{ReplyText.Quote(expression)}' never fires.";
                 return false;
             case CronCadence.Verdict.TooOften:
-                error = $"Cron expression '{expression}' fires too often: at most once every {MinimumCronInterval.TotalMinutes:0} minutes.";
+                error = $"Cron expression '{ReplyText.Quote(expression)}' fires too often: at most once every {MinimumCronInterval.TotalMinutes:0} minutes.";
                 return false;
             default:
                 recurrence = new PostRecurrence(RecurrenceKind.Cron, expression);

@@ -32,7 +32,7 @@ public sealed class ScheduleCommand(IScheduledPostStore store, IChannelPostingCh
 
     private static readonly IReadOnlyList<CommandOptionDefinition> IdOption =
     [
-        new() { Name = "id", Description = "The post's id, as /schedule list shows it", Type = CommandOptionType.String, Required = true },
+        new() { Name = "id", Description = "The post's id, as /schedule list shows it", Type = CommandOptionType.String, Required = true, MaxLength = PostIds.MaxLength },
     ];
 
     public static CommandDefinition Definition { get; } = new()
@@ -59,7 +59,7 @@ public sealed class ScheduleCommand(IScheduledPostStore store, IChannelPostingCh
                         Required = true,
                         ChannelTypes = [ChannelKind.GuildText, ChannelKind.GuildAnnouncement],
                     },
-                    new() { Name = "when", Description = "When to post, in the server's time zone, e.g. 2026-12-01 09:30", Type = CommandOptionType.String, Required = true },
+                    new() { Name = "when", Description = "When to post, in the server's time zone, e.g. 2026-12-01 09:30", Type = CommandOptionType.String, Required = true, MaxLength = ScheduleTimeParser.MaxTextLength },
                     new()
                     {
                         Name = "repeat",
@@ -73,7 +73,7 @@ public sealed class ScheduleCommand(IScheduledPostStore store, IChannelPostingCh
                             new("Cron expression", ScheduleDraft.RepeatName(RecurrenceKind.Cron)),
                         ],
                     },
-                    new() { Name = "cron", Description = "With repeat: cron, e.g. 0 9 * * 1-5 (server's time zone)", Type = CommandOptionType.String },
+                    new() { Name = "cron", Description = "With repeat: cron, e.g. 0 9 * * 1-5 (server's time zone)", Type = CommandOptionType.String, MaxLength = ScheduleDraft.MaxCronLengthForAnyDraft },
                 ],
             },
             new() { Name = "list", Description = "List this server's scheduled posts", Type = CommandOptionType.SubCommand },
@@ -86,7 +86,7 @@ public sealed class ScheduleCommand(IScheduledPostStore store, IChannelPostingCh
                 Type = CommandOptionType.SubCommand,
                 Options =
                 [
-                    new() { Name = "zone", Description = "An IANA time zone, e.g. Europe/Paris", Type = CommandOptionType.String, Required = true },
+                    new() { Name = "zone", Description = "An IANA time zone, e.g. Europe/Paris", Type = CommandOptionType.String, Required = true, MaxLength = GuildTimeZones.MaxNameLength },
                 ],
             },
         ],

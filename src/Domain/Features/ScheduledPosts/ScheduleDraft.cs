@@ -14,6 +14,13 @@ public sealed record ScheduleDraft(ulong ChannelId, DateTimeOffset Due, PostRecu
 {
     public const string Prefix = "schedule:create:";
 
+    /// <summary>
+    /// The longest cron expression that fits beside any channel id and any due time with ten digits of seconds (until
+    /// 2286): the cron option's max_length, so Discord refuses longer ones as they are typed.
+    /// </summary>
+    public static int MaxCronLengthForAnyDraft { get; } =
+        new ScheduleDraft(ulong.MaxValue, DateTimeOffset.FromUnixTimeSeconds(9_999_999_999), PostRecurrence.None).MaxCronLength();
+
     /// <summary>The custom_id, or null when a long cron expression does not fit Discord's limit.</summary>
     public string? Encode() => Format() is { Length: <= ModalPrompt.MaxCustomIdLength } customId ? customId : null;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Serverless.Domain.Commands;
 
 namespace Serverless.Domain.Features.ScheduledPosts;
 
@@ -8,8 +9,10 @@ public static partial class ScheduleTimeParser
 {
     public const int MaxDaysAhead = 366;
 
+    /// <summary>Far more than any form this reads needs; the <c>when</c> option's max_length.</summary>
+    public const int MaxTextLength = 100;
+
     private const string Examples = "use 2026-12-01 09:30, in 2h or tomorrow 09:00";
-    private const int MaxEchoedLength = 40;
     private const string TimeOfDayPattern = "(?<hour>[0-9]{1,2})(?::(?<minute>[0-9]{2})(?::(?<second>[0-9]{2}))?)? ?(?<meridiem>am|pm)?";
 
     /// <summary>
@@ -33,7 +36,7 @@ public static partial class ScheduleTimeParser
             ?? TryReadAbsolute(input, zone)
             ?? TryReadDayAndTime(input, zone, nowUtc)
             ?? TryReadBareTime(input, zone, nowUtc)
-            ?? Reading.Fail($"Could not read the time '{Echo(typed)}': {Examples}.");
+            ?? Reading.Fail($"Could not read the time '{ReplyText.Quote(typed)}': {Examples}.");
         if (reading.Error is not null)
         {
             error = reading.Error;
@@ -189,8 +192,6 @@ public static partial class ScheduleTimeParser
         var offset = new TimeSpan(hours, minutes, 0);
         return text[0] == '-' ? -offset : offset;
     }
-
-    private static string Echo(string typed) => typed.Length <= MaxEchoedLength ? typed : typed[..MaxEchoedLength] + "…";
 
     [GeneratedRegex("^in(?<parts>(?: ?[0-9]{1,6} ?[a-z]+)+)$", RegexOptions.CultureInvariant)]
     private static partial Regex RelativeTime();

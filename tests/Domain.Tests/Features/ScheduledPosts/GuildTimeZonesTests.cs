@@ -51,6 +51,14 @@ public sealed class GuildTimeZonesTests
     }
 
     [Fact]
+    public void TryFind_VeryLongName_IsQuotedShortened()
+    {
+        Assert.False(GuildTimeZones.TryFind("Europe/" + new string('x', 3000), out _, out var error));
+
+        Assert.Equal($"Unknown time zone 'Europe/{new string('x', 33)}…': use an IANA name such as Europe/Paris or America/New_York.", error);
+    }
+
+    [Fact]
     public void Format_ShowsLocalTimeAndZone()
     {
         Assert.Equal("2026-12-01 09:30 (Europe/Paris)", GuildTimeZones.Format(Utc("2026-12-01T08:30:00Z"), Paris));

@@ -1,3 +1,4 @@
+using Serverless.Domain.Commands;
 using Serverless.Domain.Features.ScheduledPosts;
 
 namespace Serverless.Domain.Tests.Features.ScheduledPosts;
@@ -128,5 +129,23 @@ public sealed class PostRecurrenceTests
         Assert.Equal("daily", new PostRecurrence(RecurrenceKind.Daily).Describe());
         Assert.Equal("weekly", new PostRecurrence(RecurrenceKind.Weekly).Describe());
         Assert.Equal("cron `0 9 * * MON`", new PostRecurrence(RecurrenceKind.Cron, "0 9 * * MON").Describe());
+    }
+
+    [Theory]
+    [InlineData("cron", "0 9 * * MON {0}")]
+    [InlineData("cron", "{0} 9 * * MON")]
+    [InlineData("cron", "0 9 * * {0}")]
+    [InlineData("{0}", null)]
+    [InlineData("0 9 * * MON", "0 9 * * TUE {0}")]
+    [InlineData("daily", "{0}")]
+    public void TryParse_VeryLongInput_IsQuotedShortened(string repeat, string? cron)
+    {
+        var filler = new string('7', 3000);
+
+        Assert.False(PostRecurrence.TryParse(string.Format(null, repeat, filler), cron is null ? null : string.Format(null, cron, filler), out _, out var error));
+
+        Assert.NotNull(error);
+        Assert.InRange(error.Length, 1, 300);
+        Assert.DoesNotContain(new string('7', ReplyText.MaxQuotedLength + 1), error, StringComparison.Ordinal);
     }
 }
