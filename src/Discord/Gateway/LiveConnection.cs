@@ -113,10 +113,25 @@ internal sealed class LiveConnection : IDisposable
         return TimeSpan.FromTicks(_time.GetUtcNow().UtcTicks - Interlocked.Read(ref _beatSentAtTicks));
     }
 
+    /// <summary>Tasks tracked and not yet finished cleanly (faulted ones stay until observed at the end).</summary>
+    public int TrackedTaskCount
+    {
+        get
+        {
+            lock (_background)
+            {
+                return _background.Count;
+            }
+        }
+    }
+
     public void Track(Task task)
     {
         lock (_background)
         {
+            // A long-lived connection starts a task for every op 1 Discord sends: drop the finished ones so the list
+            // holds only work in flight and faults still to be reported.
+            _background.RemoveAll(tracked => tracked.IsCompletedSuccessfully || tracked.IsCanceled);
             _background.Add(task);
         }
     }
