@@ -70,15 +70,23 @@ public static class HandlerApp
 
         // Its IScheduledPostStore comes from AddStorage.
         services.TryAddSingleton<ScheduleCommand>();
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
         services.TryAddSingleton<IDiscordStatusProbe>(provider => new DiscordStatusProbe(
             provider.GetRequiredService<DiscordRestClient>,
-            provider.GetRequiredService<DiscordCredentials>()));
+            provider.GetRequiredService<DiscordCredentials>(),
+            provider.GetRequiredService<DiscordTokenState>(),
+            provider.GetRequiredService<IOptions<HealthOptions>>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<CommandRouter>();
 
         // The companion's heartbeat (its ICompanionHeartbeatStore comes from AddStorage) for /status and /api/healthz.
         services.AddOptions<CompanionStatusOptions>().Bind(configuration.GetSection(CompanionStatusOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CompanionStatusOptions>, CompanionStatusOptionsValidator>());
         services.TryAddSingleton<ICompanionStatusProbe, CompanionStatusProbe>();
+
+        // The health routes are anonymous or cheap to reach: they read the probes through a per-instance cache.
+        services.TryAddSingleton<HealthProbeCache>();
 
         services.AddOptions<ScheduledPostOptions>().Bind(configuration.GetSection(ScheduledPostOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduledPostOptions>, ScheduledPostOptionsValidator>());
