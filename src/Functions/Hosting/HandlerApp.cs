@@ -10,6 +10,7 @@ using Serverless.Domain.Features.Ping;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
 using Serverless.Functions.Features.Health;
+using Serverless.Functions.Features.Housekeeping;
 using Serverless.Functions.Features.ScheduledPosts;
 using Serverless.Functions.Features.Status;
 using Serverless.Functions.Interactions;
@@ -97,6 +98,11 @@ public static class HandlerApp
             provider.GetRequiredService<IOptions<ScheduledPostOptions>>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<PostPublisher>>()));
+
+        // Its IRetentionStore comes from AddStorage.
+        services.AddOptions<HousekeepingOptions>().Bind(configuration.GetSection(HousekeepingOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HousekeepingOptions>, HousekeepingOptionsValidator>());
+        services.TryAddSingleton<HousekeepingTimer>();
         return services;
     }
 
@@ -116,6 +122,8 @@ public static class HandlerApp
             services.GetRequiredService<InteractionWorker>().RunAsync(message, cancellationToken));
         app.MapTimerFunction(DuePostsTimer.FunctionName, static (services, cancellationToken) =>
             services.GetRequiredService<DuePostsTimer>().RunAsync(cancellationToken));
+        app.MapTimerFunction(HousekeepingTimer.FunctionName, static (services, cancellationToken) =>
+            services.GetRequiredService<HousekeepingTimer>().RunAsync(cancellationToken));
         app.MapQueueFunction(PostPublisher.FunctionName, PostPublisher.BindingName, static (services, message, cancellationToken) =>
             services.GetRequiredService<PostPublisher>().RunAsync(message, cancellationToken));
         return app;
