@@ -62,8 +62,8 @@ public sealed class HousekeepingTimerTests
 
         await Timer(store).RunAsync(CancellationToken.None);
 
-        var finished = Assert.Single(_logs.Entries, entry => entry.Id.Id == 5102);
-        Assert.Contains(_logs.Entries, entry => entry.Id.Id == 5101);
+        var finished = Assert.Single(_logs.Entries, entry => entry.Id.Id == 5202);
+        Assert.Contains(_logs.Entries, entry => entry.Id.Id == 5201);
         Assert.Matches(@"finished in 2250 ms: deleted 3 interactionruns, 3 ratelimits, 3 scheduledposts rows of 9 examined; complete True", finished.Message);
     }
 
@@ -76,7 +76,7 @@ public sealed class HousekeepingTimerTests
 
         Assert.Equal(QueueWorkResult.Retry, outcome.Result);
         Assert.Equal("interactionruns 3 deleted, ratelimits 0 deleted (failed), scheduledposts 3 deleted", Assert.Single(outcome.Logs));
-        Assert.Contains(_logs.Entries, entry => entry.Id.Id == 5103 && entry.Level == LogLevel.Error);
+        Assert.Contains(_logs.Entries, entry => entry.Id.Id == 5203 && entry.Level == LogLevel.Error);
     }
 
     [Theory]

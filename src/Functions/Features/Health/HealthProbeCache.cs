@@ -63,7 +63,7 @@ public sealed partial class HealthProbeCache(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4101, Level = LogLevel.Error, Message = "Health probe failed; the next request probes again")]
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Health probe failed; the next request probes again")]
         public static partial void ProbeFailed(ILogger logger, Exception exception);
     }
 }

@@ -83,13 +83,13 @@ public sealed partial class HousekeepingTimer(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "{Timer} run {RunId} started at {Now}")]
+        [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "{Timer} run {RunId} started at {Now}")]
         public static partial void RunStarted(ILogger logger, string timer, string runId, DateTimeOffset now);
 
-        [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "{Timer} run {RunId} finished in {DurationMs} ms: deleted {InteractionRuns} interactionruns, {RateLimits} ratelimits, {ScheduledPosts} scheduledposts rows of {Examined} examined; complete {Complete}")]
+        [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "{Timer} run {RunId} finished in {DurationMs} ms: deleted {InteractionRuns} interactionruns, {RateLimits} ratelimits, {ScheduledPosts} scheduledposts rows of {Examined} examined; complete {Complete}")]
         public static partial void RunFinished(ILogger logger, string timer, string runId, double durationMs, int interactionRuns, int rateLimits, int scheduledPosts, int examined, bool complete);
 
-        [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "{Timer} run {RunId}: the {Table} sweep failed; the next run tries again")]
+        [LoggerMessage(EventId = 5203, Level = LogLevel.Error, Message = "{Timer} run {RunId}: the {Table} sweep failed; the next run tries again")]
         public static partial void SweepFailed(ILogger logger, Exception exception, string timer, string runId, string table);
     }
 }
