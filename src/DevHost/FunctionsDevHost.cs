@@ -107,7 +107,7 @@ public sealed partial class FunctionsDevHost : IAsyncDisposable
                 loggerFactory.CreateLogger("Serverless.DevHost.Handler"),
                 cancellationToken);
 
-            var forwarder = new HttpForwarder(client, handler.BaseUri, metadata.Host.FunctionTimeout, clock, loggerFactory.CreateLogger("Serverless.DevHost.Http"));
+            var forwarder = new HttpForwarder(client, FunctionKeys.FromSettings(settings), handler.BaseUri, metadata.Host.FunctionTimeout, clock, loggerFactory.CreateLogger("Serverless.DevHost.Http"));
             var port = options.Port ?? settings.LocalHttpPort ?? 7071;
             app = BuildWebApplication(metadata, forwarder, port, loggerFactory);
             try

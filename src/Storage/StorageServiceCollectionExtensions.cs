@@ -7,8 +7,10 @@ using Serverless.Domain.Companion;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
+using Serverless.Domain.Housekeeping;
 using Serverless.Domain.RateLimiting;
 using Serverless.Storage.Companion;
+using Serverless.Storage.Housekeeping;
 using Serverless.Storage.Music;
 using Serverless.Storage.RateLimiting;
 using Serverless.Storage.Queues;
@@ -38,6 +40,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ICompanionHeartbeatStore, TableCompanionHeartbeatStore>();
         services.TryAddSingleton<ILavalinkSessionStore, TableLavalinkSessionStore>();
         services.TryAddSingleton<IMusicSessionStore, TableMusicSessionStore>();
+        services.TryAddSingleton<IRetentionStore, TableRetentionStore>();
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();

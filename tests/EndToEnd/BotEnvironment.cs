@@ -26,6 +26,9 @@ public class BotEnvironment : IAsyncLifetime
 
     public Uri InteractionsUrl => new($"{Host.BaseUrl}/api/interactions");
 
+    /// <summary>The DevHost's host key: it opens the functions whose <c>authLevel</c> is <c>function</c>.</summary>
+    public string HostKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     /// <summary>The function app the DevHost serves and how to start its handler; the JIT build by default.</summary>
     protected virtual Task<(string ScriptRoot, string Command, IReadOnlyList<string> Arguments)> HandlerAsync() =>
         Task.FromResult<(string, string, IReadOnlyList<string>)>((
@@ -59,6 +62,9 @@ public class BotEnvironment : IAsyncLifetime
                 // override host.json under the real host.
                 ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:00.200",
                 ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.200",
+                ["DevHost__HostKey"] = HostKey,
+                // Health probes cached for a second, so a test sees what it changed without waiting 30 s.
+                ["Health__ProbeCacheDuration"] = "00:00:01",
                 // A failed post comes back after its back-off; seconds here rather than minutes.
                 ["ScheduledPosts__RetryBaseDelay"] = "00:00:00.500",
                 ["ScheduledPosts__RetryMaxDelay"] = "00:00:01",

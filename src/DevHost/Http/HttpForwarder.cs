@@ -24,14 +24,16 @@ internal sealed partial class HttpForwarder
     };
 
     private readonly HttpMessageInvoker _client;
+    private readonly FunctionKeys _keys;
     private readonly Uri _handlerBase;
     private readonly TimeSpan? _timeout;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
-    public HttpForwarder(HttpMessageInvoker client, Uri handlerBase, TimeSpan? timeout, TimeProvider timeProvider, ILogger logger)
+    public HttpForwarder(HttpMessageInvoker client, FunctionKeys keys, Uri handlerBase, TimeSpan? timeout, TimeProvider timeProvider, ILogger logger)
     {
         _client = client;
+        _keys = keys;
         _handlerBase = handlerBase;
         _timeout = timeout;
         _timeProvider = timeProvider;
@@ -40,7 +42,8 @@ internal sealed partial class HttpForwarder
 
     /// <summary>
     /// Maps <c>/{routePrefix}/{route}</c> of every HTTP function. Functions that share a route are told apart by
-    /// method; a method no function declares gets 404, like a path no function serves.
+    /// method; a method no function declares gets 404, like a path no function serves. A keyed function
+    /// (<c>authLevel</c> function or admin) called without a valid key gets 401 and never reaches the handler.
     /// </summary>
     public void MapFunctions(IEndpointRouteBuilder endpoints, IEnumerable<FunctionDefinition> functions, string routePrefix)
     {
@@ -60,6 +63,13 @@ internal sealed partial class HttpForwarder
                 if (function is null)
                 {
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                if (!_keys.IsAuthorized(function, (HttpTrigger)function.Trigger, context.Request))
+                {
+                    Log.KeyRefused(_logger, function.Name, context.Request.Method, context.Request.Path);
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return Task.CompletedTask;
                 }
 
@@ -197,6 +207,9 @@ internal sealed partial class HttpForwarder
 
         [LoggerMessage(EventId = 401, Level = LogLevel.Error, Message = "{FunctionName}: the handler could not be reached (Id={InvocationId}): {Error}")]
         public static partial void Unreachable(ILogger logger, string functionName, string invocationId, string error);
+
+        [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "{FunctionName}: {Method} {Path} -> 401, no valid function key (x-functions-key header or code parameter)")]
+        public static partial void KeyRefused(ILogger logger, string functionName, string method, PathString path);
 
         [LoggerMessage(EventId = 402, Level = LogLevel.Error, Message = "{FunctionName}: no answer within functionTimeout {Timeout} (Id={InvocationId})")]
         public static partial void TimedOut(ILogger logger, string functionName, string invocationId, TimeSpan? timeout);

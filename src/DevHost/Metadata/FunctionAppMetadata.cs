@@ -193,7 +193,13 @@ public sealed partial class FunctionAppMetadata
             .Select(method => method.Trim().ToUpperInvariant())
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        return new HttpTrigger(bindingName, route, methods, trigger.FindString("authLevel") ?? "function");
+        var authLevel = trigger.FindString("authLevel") ?? "function";
+        if (authLevel.ToLowerInvariant() is not ("anonymous" or "function" or "admin"))
+        {
+            throw new FormatException($"authLevel '{authLevel}' is not one of anonymous, function, admin");
+        }
+
+        return new HttpTrigger(bindingName, route, methods, authLevel);
     }
 
     private static QueueTrigger ParseQueue(JsonElement trigger, string bindingName, List<JsonElement> others, AppSettings settings)

@@ -11,7 +11,7 @@ public sealed record FunctionDefinition(string Name, string Directory, FunctionT
     {
         HttpTrigger http => string.Create(
             CultureInfo.InvariantCulture,
-            $"{Name}: {(http.Methods.Count == 0 ? "ANY" : string.Join(',', http.Methods))} {baseUrl.TrimEnd('/')}/{HttpTrigger.Template(routePrefix, http.Route)}"),
+            $"{Name}: {(http.Methods.Count == 0 ? "ANY" : string.Join(',', http.Methods))} {baseUrl.TrimEnd('/')}/{HttpTrigger.Template(routePrefix, http.Route)}{(string.Equals(http.AuthLevel, "anonymous", StringComparison.OrdinalIgnoreCase) ? string.Empty : $" ({http.AuthLevel.ToLowerInvariant()} key)")}"),
         QueueTrigger queue => $"{Name}: queue {queue.QueueName}",
         TimerTrigger timer => $"{Name}: timer {timer.Schedule}{(timer.RunOnStartup ? " (runs on startup)" : string.Empty)}",
         _ => Name,

@@ -10,6 +10,7 @@ using Serverless.Domain.Features.Ping;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
 using Serverless.Functions.Features.Health;
+using Serverless.Functions.Features.Housekeeping;
 using Serverless.Functions.Features.ScheduledPosts;
 using Serverless.Functions.Features.Status;
 using Serverless.Functions.Interactions;
@@ -70,15 +71,23 @@ public static class HandlerApp
 
         // Its IScheduledPostStore comes from AddStorage.
         services.TryAddSingleton<ScheduleCommand>();
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
         services.TryAddSingleton<IDiscordStatusProbe>(provider => new DiscordStatusProbe(
             provider.GetRequiredService<DiscordRestClient>,
-            provider.GetRequiredService<DiscordCredentials>()));
+            provider.GetRequiredService<DiscordCredentials>(),
+            provider.GetRequiredService<DiscordTokenState>(),
+            provider.GetRequiredService<IOptions<HealthOptions>>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<CommandRouter>();
 
         // The companion's heartbeat (its ICompanionHeartbeatStore comes from AddStorage) for /status and /api/healthz.
         services.AddOptions<CompanionStatusOptions>().Bind(configuration.GetSection(CompanionStatusOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CompanionStatusOptions>, CompanionStatusOptionsValidator>());
         services.TryAddSingleton<ICompanionStatusProbe, CompanionStatusProbe>();
+
+        // The health routes are anonymous or cheap to reach: they read the probes through a per-instance cache.
+        services.TryAddSingleton<HealthProbeCache>();
 
         services.AddOptions<ScheduledPostOptions>().Bind(configuration.GetSection(ScheduledPostOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduledPostOptions>, ScheduledPostOptionsValidator>());
@@ -89,6 +98,11 @@ public static class HandlerApp
             provider.GetRequiredService<IOptions<ScheduledPostOptions>>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<PostPublisher>>()));
+
+        // Its IRetentionStore comes from AddStorage.
+        services.AddOptions<HousekeepingOptions>().Bind(configuration.GetSection(HousekeepingOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HousekeepingOptions>, HousekeepingOptionsValidator>());
+        services.TryAddSingleton<HousekeepingTimer>();
         return services;
     }
 
@@ -108,6 +122,8 @@ public static class HandlerApp
             services.GetRequiredService<InteractionWorker>().RunAsync(message, cancellationToken));
         app.MapTimerFunction(DuePostsTimer.FunctionName, static (services, cancellationToken) =>
             services.GetRequiredService<DuePostsTimer>().RunAsync(cancellationToken));
+        app.MapTimerFunction(HousekeepingTimer.FunctionName, static (services, cancellationToken) =>
+            services.GetRequiredService<HousekeepingTimer>().RunAsync(cancellationToken));
         app.MapQueueFunction(PostPublisher.FunctionName, PostPublisher.BindingName, static (services, message, cancellationToken) =>
             services.GetRequiredService<PostPublisher>().RunAsync(message, cancellationToken));
         return app;

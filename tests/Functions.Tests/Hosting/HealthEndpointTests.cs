@@ -180,7 +180,7 @@ public sealed class HealthEndpointTests
 
     private static async Task<(HttpStatusCode Code, JsonElement Body)> GetHealthAsync(HandlerTestHost host)
     {
-        using var response = await host.Client.GetAsync(new Uri("/api/healthz", UriKind.Relative));
+        using var response = await host.Client.GetAsync(new Uri("/api/healthz/detail", UriKind.Relative));
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return (response.StatusCode, body.RootElement.Clone());
     }

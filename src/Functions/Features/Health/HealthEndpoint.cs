@@ -4,32 +4,44 @@ using Serverless.Domain.Features.Status;
 namespace Serverless.Functions.Features.Health;
 
 /// <summary>
-/// <c>GET /api/healthz</c> for probes and operators: one entry per dependency, 200 unless the bot cannot
-/// work at all (503). Storage down is a failure: nothing deferred can be accepted. Discord trouble is
-/// degraded: inline answers still work. The gateway and Lavalink are judged from the companion's heartbeat; a
-/// missing or stale one is degraded, never a failure: only music needs the companion.
+/// <c>GET /api/healthz</c> (anonymous) answers the overall status only; <c>GET /api/healthz/detail</c> (a function key,
+/// checked by the Functions host) has one entry per dependency. Both are 200 unless the bot cannot work at all (503), and
+/// both read <see cref="HealthProbeCache"/>, so hitting them costs Discord and storage nothing within its window.
+/// Storage down is a failure: nothing deferred can be accepted. Discord trouble is degraded: inline answers still work.
+/// The gateway and Lavalink are judged from the companion's heartbeat; a missing or stale one is degraded, never a
+/// failure: only music needs the companion.
 /// </summary>
 public static class HealthEndpoint
 {
     public const string Route = "/api/healthz";
+    public const string DetailRoute = "/api/healthz/detail";
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(Route, static async context =>
         {
-            var storageProbe = context.RequestServices.GetRequiredService<IStorageStatusProbe>();
-            var discordProbe = context.RequestServices.GetRequiredService<IDiscordStatusProbe>();
-            var companionProbe = context.RequestServices.GetRequiredService<ICompanionStatusProbe>();
-            var storageCheck = storageProbe.CheckAsync(context.RequestAborted);
-            var discordCheck = discordProbe.CheckAsync(context.RequestAborted);
-            var companionCheck = companionProbe.CheckAsync(context.RequestAborted);
-            var report = Report(await storageCheck, await discordCheck, await companionCheck);
-
-            context.Response.StatusCode = report.Status == "fail" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
-            context.Response.Headers.CacheControl = "no-store";
-            await context.Response.WriteAsJsonAsync(report, HealthJsonContext.Default.HealthReport, cancellationToken: context.RequestAborted);
+            var report = await ReportAsync(context);
+            await WriteAsync(context, report.Status, new HealthSummary { Status = report.Status }, HealthJsonContext.Default.HealthSummary);
+        });
+        endpoints.MapGet(DetailRoute, static async context =>
+        {
+            var report = await ReportAsync(context);
+            await WriteAsync(context, report.Status, report, HealthJsonContext.Default.HealthReport);
         });
         return endpoints;
+    }
+
+    private static async Task<HealthReport> ReportAsync(HttpContext context)
+    {
+        var snapshot = await context.RequestServices.GetRequiredService<HealthProbeCache>().GetAsync(context.RequestAborted);
+        return Report(snapshot.Storage, snapshot.Discord, snapshot.Companion);
+    }
+
+    private static Task WriteAsync<T>(HttpContext context, string status, T body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    {
+        context.Response.StatusCode = status == "fail" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsJsonAsync(body, typeInfo, cancellationToken: context.RequestAborted);
     }
 
     public static HealthReport Report(StorageStatus storage, DiscordStatus discord, CompanionStatus companion)
@@ -70,6 +82,13 @@ public static class HealthEndpoint
     };
 }
 
+/// <summary>What anonymous callers see: the overall status, nothing about the dependencies behind it.</summary>
+public sealed class HealthSummary
+{
+    [JsonPropertyName("status")]
+    public required string Status { get; init; }
+}
+
 public sealed class HealthReport
 {
     [JsonPropertyName("status")]
@@ -104,4 +123,5 @@ public sealed class HealthEntry
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(HealthSummary))]
 internal sealed partial class HealthJsonContext : JsonSerializerContext;

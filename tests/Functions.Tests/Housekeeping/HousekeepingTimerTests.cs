@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Serverless.Domain.Housekeeping;
+using Serverless.Functions.Features.Housekeeping;
+using Serverless.Functions.Hosting;
+using Serverless.Functions.Tests.Support;
+using Serverless.TestSupport;
+
+namespace Serverless.Functions.Tests.Housekeeping;
+
+public sealed class HousekeepingTimerTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 17, 0, TimeSpan.Zero));
+    private readonly CapturingLoggerProvider _logs = new();
+
+    [Fact]
+    public async Task Timer_ThroughTheHandler_SweepsEachTableWithItsRetention()
+    {
+        var store = new ScriptedRetentionStore(_time);
+        await using var host = await HandlerTestHost.StartAsync(configureServices: services => services.AddSingleton<IRetentionStore>(store));
+        var now = host.Time.GetUtcNow();
+
+        using var response = await host.Client.PostAsync(
+            new Uri("/" + HousekeepingTimer.FunctionName, UriKind.Relative),
+            new StringContent("""{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"IsPastDue":false}},"Metadata":{}}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(now - TimeSpan.FromDays(1), Assert.Single(store.Cutoffs["interactionruns"].Distinct()));
+        Assert.Equal(now - TimeSpan.FromDays(1), Assert.Single(store.Cutoffs["ratelimits"].Distinct()));
+        Assert.Equal(now - TimeSpan.FromDays(30), Assert.Single(store.Cutoffs["scheduledposts"].Distinct()));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("interactionruns 3 deleted, ratelimits 3 deleted, scheduledposts 3 deleted", body.RootElement.GetProperty("Logs")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Run_GoesPageByPageInTurns_AndStopsStartingPagesWhenItsTimeBudgetIsSpent()
+    {
+        // Every page takes 20 s and there is always more: a 2-minute budget lets six rounds start.
+        var store = new ScriptedRetentionStore(_time) { PageDuration = TimeSpan.FromSeconds(20), Endless = true };
+
+        var outcome = await Timer(store).RunAsync(CancellationToken.None);
+
+        Assert.Equal(QueueWorkResult.Completed, outcome.Result);
+        Assert.Equal(2, store.Cutoffs["interactionruns"].Count);
+        Assert.Equal(2, store.Cutoffs["ratelimits"].Count);
+        Assert.Equal(2, store.Cutoffs["scheduledposts"].Count);
+        Assert.Equal("interactionruns 2 deleted (more left), ratelimits 2 deleted (more left), scheduledposts 2 deleted (more left)", Assert.Single(outcome.Logs));
+        Assert.Equal(["page-1"], store.ContinuationsSeen["interactionruns"].Skip(1));
+    }
+
+    [Fact]
+    public async Task Run_LogsStartAndEndWithDurationAndCounts()
+    {
+        var store = new ScriptedRetentionStore(_time) { PageDuration = TimeSpan.FromMilliseconds(250) };
+
+        await Timer(store).RunAsync(CancellationToken.None);
+
+        var finished = Assert.Single(_logs.Entries, entry => entry.Id.Id == 5202);
+        Assert.Contains(_logs.Entries, entry => entry.Id.Id == 5201);
+        Assert.Matches(@"finished in 2250 ms: deleted 3 interactionruns, 3 ratelimits, 3 scheduledposts rows of 9 examined; complete True", finished.Message);
+    }
+
+    [Fact]
+    public async Task Run_OneSweepFailing_LetsTheOthersFinish_AndReportsTheRunFailed()
+    {
+        var store = new ScriptedRetentionStore(_time) { FailingTable = "ratelimits" };
+
+        var outcome = await Timer(store).RunAsync(CancellationToken.None);
+
+        Assert.Equal(QueueWorkResult.Retry, outcome.Result);
+        Assert.Equal("interactionruns 3 deleted, ratelimits 0 deleted (failed), scheduledposts 3 deleted", Assert.Single(outcome.Logs));
+        Assert.Contains(_logs.Entries, entry => entry.Id.Id == 5203 && entry.Level == LogLevel.Error);
+    }
+
+    [Theory]
+    [InlineData("Housekeeping:InteractionRunsRetention", "00:10:00", "Housekeeping__InteractionRunsRetention must be at least")]
+    [InlineData("Housekeeping:RateLimitsRetention", "00:30:00", "Housekeeping__RateLimitsRetention must be at least")]
+    [InlineData("Housekeeping:FinishedPostsRetention", "12:00:00", "Housekeeping__FinishedPostsRetention must be at least")]
+    [InlineData("Housekeeping:PageSize", "5000", "Housekeeping__PageSize must be between")]
+    [InlineData("Housekeeping:TimeBudget", "00:10:00", "Housekeeping__TimeBudget must be between")]
+    public async Task Startup_WithABadHousekeepingSetting_FailsNamingTheKey(string key, string value, string expected)
+    {
+        var builder = HandlerApp.CreateBuilder([]);
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Discord:ApplicationId"] = "100000000000000001",
+            ["Discord:PublicKey"] = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            [key] = value,
+        });
+        await using var app = HandlerApp.Build(builder);
+
+        var failure = Assert.Single(HandlerApp.ValidateConfiguration(app.Services));
+        Assert.StartsWith(expected, failure, StringComparison.Ordinal);
+    }
+
+    private HousekeepingTimer Timer(ScriptedRetentionStore store) =>
+        new(store, Options.Create(new HousekeepingOptions()), _time, LoggerFactory.Create(logging => logging.AddProvider(_logs)).CreateLogger<HousekeepingTimer>());
+
+    /// <summary>Three pages of one deleted row per table (or endless ones), each taking <see cref="PageDuration"/> on the fake clock.</summary>
+    private sealed class ScriptedRetentionStore(FakeTimeProvider time) : IRetentionStore
+    {
+        public TimeSpan PageDuration { get; init; }
+
+        public bool Endless { get; init; }
+
+        public string? FailingTable { get; init; }
+
+        public ConcurrentDictionary<string, List<DateTimeOffset>> Cutoffs { get; } = new();
+
+        public ConcurrentDictionary<string, List<string?>> ContinuationsSeen { get; } = new();
+
+        public Task<SweepPage> SweepInteractionRunsAsync(DateTimeOffset cutoff, int pageSize, string? continuation, CancellationToken cancellationToken) =>
+            Page("interactionruns", cutoff, continuation);
+
+        public Task<SweepPage> SweepRateLimitsAsync(DateTimeOffset cutoff, int pageSize, string? continuation, CancellationToken cancellationToken) =>
+            Page("ratelimits", cutoff, continuation);
+
+        public Task<SweepPage> SweepFinishedPostsAsync(DateTimeOffset cutoff, int pageSize, string? continuation, CancellationToken cancellationToken) =>
+            Page("scheduledposts", cutoff, continuation);
+
+        private Task<SweepPage> Page(string table, DateTimeOffset cutoff, string? continuation)
+        {
+            if (table == FailingTable)
+            {
+                throw new InvalidOperationException("table service down");
+            }
+
+            time.Advance(PageDuration);
+            Cutoffs.GetOrAdd(table, _ => []).Add(cutoff);
+            ContinuationsSeen.GetOrAdd(table, _ => []).Add(continuation);
+            var number = continuation is null ? 1 : int.Parse(continuation["page-".Length..], System.Globalization.CultureInfo.InvariantCulture) + 1;
+            var next = Endless || number < 3 ? $"page-{number}" : null;
+            return Task.FromResult(new SweepPage(1, 1, next));
+        }
+    }
+}
