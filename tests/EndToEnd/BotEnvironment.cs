@@ -38,6 +38,12 @@ public class BotEnvironment : IAsyncLifetime
 
     protected virtual SandboxOptions SandboxOptions() => new();
 
+    /// <summary>The storage connection string the bot is given; Azurite's own by default.</summary>
+    protected virtual string BotStorageConnectionString() => Azurite.ConnectionString;
+
+    /// <summary>Settings added to (or replacing) the defaults below.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings() => new Dictionary<string, string?>();
+
     public virtual async Task InitializeAsync()
     {
         Azurite = await AzuriteServer.StartAsync();
@@ -51,9 +57,9 @@ public class BotEnvironment : IAsyncLifetime
             Port = 0,
             SettingsPath = null,
             LoggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs)),
-            Settings = new Dictionary<string, string?>
+            Settings = WithExtras(new Dictionary<string, string?>
             {
-                ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+                ["AzureWebJobsStorage"] = BotStorageConnectionString(),
                 ["Discord__ApplicationId"] = Discord.ApplicationId.ToString(CultureInfo.InvariantCulture),
                 ["Discord__PublicKey"] = Discord.PublicKeyHex,
                 ["Discord__BotToken"] = Discord.BotToken,
@@ -68,8 +74,18 @@ public class BotEnvironment : IAsyncLifetime
                 // A failed post comes back after its back-off; seconds here rather than minutes.
                 ["ScheduledPosts__RetryBaseDelay"] = "00:00:00.500",
                 ["ScheduledPosts__RetryMaxDelay"] = "00:00:01",
-            },
+            }),
         });
+    }
+
+    private Dictionary<string, string?> WithExtras(Dictionary<string, string?> settings)
+    {
+        foreach (var (key, value) in ExtraSettings())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
     }
 
     public virtual async Task DisposeAsync()
@@ -131,3 +147,33 @@ public sealed class AotBotEnvironment(PublishedFunctionApp app) : BotEnvironment
 
 /// <summary>An environment of its own, because its test stops Azurite.</summary>
 public sealed class OutageBotEnvironment : BotEnvironment;
+
+/// <summary>
+/// An environment of its own whose bot reaches Tables through a <see cref="TcpGate"/> a test can cut, with the shortest
+/// claim lease and a Discord that forgets a nonce after two seconds (Discord's own lasts minutes; the retries it
+/// stands for come later than that).
+/// </summary>
+public sealed class FlakyTablesBotEnvironment : BotEnvironment
+{
+    public TcpGate Tables { get; private set; } = null!;
+
+    protected override SandboxOptions SandboxOptions() => new() { NonceWindow = TimeSpan.FromSeconds(2) };
+
+    protected override string BotStorageConnectionString()
+    {
+        Tables = TcpGate.Start(Azurite.TablePort);
+        return Azurite.ConnectionString.Replace(
+            string.Create(CultureInfo.InvariantCulture, $":{Azurite.TablePort}/"),
+            string.Create(CultureInfo.InvariantCulture, $":{Tables.Port}/"),
+            StringComparison.Ordinal);
+    }
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings() =>
+        new Dictionary<string, string?> { ["ScheduledPosts__Lease"] = "00:00:10" };
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Tables.DisposeAsync();
+    }
+}

@@ -171,6 +171,45 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
     }
 
     [Fact]
+    public async Task RecurringPost_CancelledWhileItsPostIsOnTheWay_StaysCancelled_AndIsNotPostedAgain()
+    {
+        var guild = bot.Discord.Interactions.DefaultGuildId;
+        var post = await CreateDuePostAsync(recurrence: new PostRecurrence(RecurrenceKind.Daily), guildId: guild);
+        var path = $"/channels/{post.ChannelId}/messages";
+
+        // Discord takes the post, but every answer of this try is lost on the way back, slowly enough to cancel meanwhile.
+        var lost = bot.Discord.Faults.Add(new FaultRule { Method = "POST", PathContains = path, StatusCode = 503, AfterHandling = true, Delay = TimeSpan.FromSeconds(1), Times = 3 });
+        await RunTimerAsync();
+        await WaitForStatusAsync(post, PostStatus.Processing);
+        var cancel = new CommandInteraction { Name = "schedule", MemberPermissions = Moderator };
+        cancel.Options.Add(CommandOption.SubCommand("cancel", CommandOption.String("id", post.Id)));
+        var answered = await bot.Discord.Interactions.SendCommandAsync(cancel, bot.InteractionsUrl);
+        Assert.True(answered.ResponseType == 4, answered.ResponseBody);
+        await bot.WaitUntilDrainedAsync(QueueNames.Posts, Patience);
+
+        Assert.Equal(3, lost.TimesFired);
+        Assert.Equal(PostStatus.Cancelled, (await Store.GetAsync(guild, post.Id, CancellationToken.None))!.Status);
+
+        // Nothing brings it back: not the timer, not an operator requeueing every post that can be requeued.
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await Ops.OpsCli.RunAsync(
+            ["posts", "requeue", "--status", "failed,pending,processing", "--guild", guild.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            new Dictionary<string, string?> { [StorageAccount.SettingName] = bot.Azurite.ConnectionString },
+            output,
+            error,
+            TimeProvider.System);
+        Assert.True(exit == 0, error.ToString());
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await RunTimerAsync();
+        await bot.WaitUntilDrainedAsync(QueueNames.Posts, Patience);
+
+        Assert.Equal(PostStatus.Cancelled, (await Store.GetAsync(guild, post.Id, CancellationToken.None))!.Status);
+        Assert.Single(bot.Discord.State.ChannelMessages(post.ChannelId));
+        Assert.Equal(3, bot.Discord.Calls.Count(call => call.Method == "POST" && call.Path.Contains(path, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task TwoTimerRunsAtOnce_ClaimEachPostOnce()
     {
         var posts = new List<ScheduledPost>();
@@ -206,14 +245,14 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
         Assert.Equal(anchor.AddDays(4), stored.NextRunAt);
     }
 
-    private async Task<ScheduledPost> CreateDuePostAsync(DateTimeOffset? due = null, PostRecurrence? recurrence = null)
+    private async Task<ScheduledPost> CreateDuePostAsync(DateTimeOffset? due = null, PostRecurrence? recurrence = null, ulong guildId = GuildId)
     {
         var channel = (ulong)Interlocked.Increment(ref s_nextChannel);
         var at = due ?? DateTimeOffset.UtcNow.AddSeconds(-1);
         var post = new ScheduledPost
         {
             Id = "p" + channel.ToString(System.Globalization.CultureInfo.InvariantCulture)[^7..],
-            GuildId = GuildId,
+            GuildId = guildId,
             ChannelId = channel,
             Content = "Announcement for channel " + channel.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\nsecond line",
             Recurrence = recurrence ?? PostRecurrence.None,
@@ -258,6 +297,87 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
 
             Assert.True(DateTime.UtcNow < deadline, $"post {post.Id} is {stored?.Status} (attempts {stored?.Attempts}, last error {stored?.LastError})");
             await Task.Delay(100);
+        }
+    }
+}
+
+/// <summary>Storage failing between Discord taking a scheduled post and the publisher recording it.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class ScheduledPostsStorageFaultTests(FlakyTablesBotEnvironment bot) : IClassFixture<FlakyTablesBotEnvironment>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
+
+    [Fact]
+    public async Task StorageFailsAfterDiscordTookThePost_ThePostIsNeitherSentAgainNorFailed()
+    {
+        var store = new TableScheduledPostStore(bot.Account);
+        const ulong channel = 720000000000000001;
+        var due = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var post = new ScheduledPost
+        {
+            Id = "flakytables",
+            GuildId = 700000000000000002,
+            ChannelId = channel,
+            Content = "Storage hiccup announcement",
+            Anchor = due,
+            NextRunAt = due,
+            CreatedBy = 42,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await store.CreateAsync(post, CancellationToken.None);
+        var path = $"/channels/{channel}/messages";
+
+        // Slow enough to cut storage while Discord has the post in hand.
+        bot.Discord.Faults.Add(new FaultRule { Method = "POST", PathContains = path, Delay = TimeSpan.FromSeconds(1.5), Times = 1 });
+        Assert.True((await bot.Host.RunTimerNowAsync("scheduled-posts-due")).Succeeded);
+        await WaitForAsync(store, post, stored => stored.Status == PostStatus.Processing);
+        bot.Tables.Cut();
+        try
+        {
+            var deadline = DateTime.UtcNow + Patience;
+            while (bot.Discord.State.ChannelMessages(channel).Count == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "Discord never got the post");
+                await Task.Delay(50);
+            }
+
+            await bot.WaitUntilDrainedAsync(QueueNames.Posts, Patience);
+        }
+        finally
+        {
+            bot.Tables.Restore();
+        }
+
+        var afterOutage = (await store.GetAsync(post.GuildId, post.Id, CancellationToken.None))!;
+        Assert.NotEqual(PostStatus.Failed, afterOutage.Status);
+        Assert.Null(afterOutage.LastError);
+
+        // The claim's lease (10 s here) runs out and the timer claims the occurrence again, after Discord forgot the nonce.
+        var published = await WaitForAsync(store, post, stored => stored.Status == PostStatus.Published, runTimer: true);
+
+        var message = Assert.Single(bot.Discord.State.ChannelMessages(channel));
+        Assert.Equal(message.Id, published.LastMessageId);
+        Assert.Equal(1, bot.Discord.Calls.Count(call => call.Method == "POST" && call.Path.Contains(path, StringComparison.Ordinal)));
+    }
+
+    private async Task<ScheduledPost> WaitForAsync(TableScheduledPostStore store, ScheduledPost post, Func<ScheduledPost, bool> condition, bool runTimer = false)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            if (runTimer)
+            {
+                Assert.True((await bot.Host.RunTimerNowAsync("scheduled-posts-due")).Succeeded);
+            }
+
+            var stored = await store.GetAsync(post.GuildId, post.Id, CancellationToken.None);
+            if (stored is not null && condition(stored))
+            {
+                return stored;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"post {post.Id} is {stored?.Status} (attempts {stored?.Attempts}, last error {stored?.LastError})");
+            await Task.Delay(runTimer ? 1000 : 100);
         }
     }
 }

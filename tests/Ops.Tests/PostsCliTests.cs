@@ -66,6 +66,23 @@ public sealed class PostsCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal(ExitCodes.UsageOrConfiguration, published.ExitCode);
     }
 
+    [Fact]
+    public async Task Requeue_OfAPostStuckAfterASend_SaysItIsLookedForInItsChannelFirst()
+    {
+        var guild = NextGuild();
+        var due = Now.AddMinutes(-10);
+        await Store.CreateAsync(new ScheduledPost { Id = "stuck1", GuildId = guild, ChannelId = 5, Content = "hello", Anchor = due, NextRunAt = due, CreatedBy = 1, CreatedAt = Now }, CancellationToken.None);
+
+        // The publisher began sending, then died.
+        Assert.True((await Store.BeginSendAsync(new PostClaim(guild, "stuck1", due, 1), due, Now, CancellationToken.None)).MaySend);
+        var run = await OpsRun.RunAsync(Environment, "posts", "requeue", "--status", "processing", "--guild", guild.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Equal("Requeued 1 post.", run.OutputLines[^2]);
+        Assert.Contains("looked for there before being sent again", run.OutputLines[^1], StringComparison.Ordinal);
+        Assert.NotNull((await Store.GetAsync(guild, "stuck1", CancellationToken.None))!.UnconfirmedSend);
+    }
+
     private static ulong NextGuild() => (ulong)Interlocked.Add(ref s_guild, 10);
 
     private async Task CreateAsync(ulong guild, string id) =>

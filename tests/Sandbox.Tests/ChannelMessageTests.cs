@@ -69,6 +69,31 @@ public sealed class ChannelMessageTests
     }
 
     [Fact]
+    public async Task ListingMessages_After_GivesTheNearestNewerOnes_NewestFirst_WithoutTheirNonce()
+    {
+        await using var sandbox = await Sandboxes.StartAsync();
+        using var api = Sandboxes.Api(sandbox);
+        var ids = new List<string>();
+        foreach (var content in new[] { "one", "two", "three", "four" })
+        {
+            using var created = await api.PostAsync($"channels/{Channel}/messages", Sandboxes.Json($$"""{"content":"{{content}}","nonce":"n-{{content}}","enforce_nonce":true}"""), TestContext.Token);
+            var json = await created.ReadJsonAsync();
+            Assert.Equal($"n-{content}", json.GetProperty("nonce").GetString());
+            ids.Add(json.GetProperty("id").GetString()!);
+        }
+
+        using var after = await api.GetAsync($"channels/{Channel}/messages?after={ids[0]}&limit=2", TestContext.Token);
+        using var before = await api.GetAsync($"channels/{Channel}/messages?before={ids[3]}&limit=2", TestContext.Token);
+        using var one = await api.GetAsync($"channels/{Channel}/messages/{ids[0]}", TestContext.Token);
+        var afterPage = (await after.ReadJsonAsync()).EnumerateArray().ToList();
+
+        Assert.Equal(["three", "two"], afterPage.Select(m => m.GetProperty("content").GetString()));
+        Assert.All(afterPage, m => Assert.Equal(System.Text.Json.JsonValueKind.Null, m.TryGetProperty("nonce", out var nonce) ? nonce.ValueKind : System.Text.Json.JsonValueKind.Null));
+        Assert.Equal(["three", "two"], (await before.ReadJsonAsync()).EnumerateArray().Select(m => m.GetProperty("content").GetString()));
+        Assert.False((await one.ReadJsonAsync()).TryGetProperty("nonce", out var single) && single.ValueKind != System.Text.Json.JsonValueKind.Null);
+    }
+
+    [Fact]
     public async Task Message_CanBeReadEditedAndDeleted_AndUnknownIs10008()
     {
         await using var sandbox = await Sandboxes.StartAsync();

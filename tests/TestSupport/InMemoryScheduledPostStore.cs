@@ -72,7 +72,10 @@ public sealed class InMemoryScheduledPostStore : IScheduledPostStore
     public Task<ClaimRun> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, Func<PostClaim, CancellationToken, Task> onClaimed, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
-    public Task MarkProcessingAsync(PostClaim claim, CancellationToken cancellationToken) =>
+    public Task<SendStart> BeginSendAsync(PostClaim claim, DateTimeOffset occurrence, DateTimeOffset now, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task ReleaseAsync(PostClaim claim, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
     public Task CompleteAsync(PostClaim claim, DateTimeOffset occurrence, ulong messageId, DateTimeOffset? nextRunAt, CancellationToken cancellationToken) =>

@@ -14,6 +14,7 @@ namespace Serverless.Discord.Json;
 [JsonSerializable(typeof(MessageEditPayload))]
 [JsonSerializable(typeof(MessageCreatePayload))]
 [JsonSerializable(typeof(MessagePayload))]
+[JsonSerializable(typeof(IReadOnlyList<MessagePayload>))]
 [JsonSerializable(typeof(GatewayBotPayload))]
 [JsonSerializable(typeof(UserPayload))]
 [JsonSerializable(typeof(ChannelPayload))]

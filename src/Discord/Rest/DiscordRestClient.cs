@@ -107,6 +107,19 @@ public sealed partial class DiscordRestClient(HttpClient http, DiscordCredential
         return SendAsync(request, Route, DiscordJsonContext.Default.MessagePayload, cancellationToken);
     }
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> (1–100) of a channel's messages with ids above <paramref name="after"/> (the oldest
+    /// of those), in no order to rely on. Needs View Channel; without Read Message History Discord answers none.
+    /// </summary>
+    public Task<IReadOnlyList<MessagePayload>> GetChannelMessagesAfterAsync(ulong channelId, ulong after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 100);
+        var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}/messages?after={after}&limit={limit}"));
+        AuthorizeAsBot(request);
+        return SendAsync(request, "GET /channels/{channel}/messages", DiscordJsonContext.Default.IReadOnlyListMessagePayload, cancellationToken);
+    }
+
     /// <summary>The bot's own user; proves the bot token is accepted.</summary>
     public Task<UserPayload> GetCurrentUserAsync(CancellationToken cancellationToken = default)
     {

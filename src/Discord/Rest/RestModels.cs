@@ -83,6 +83,10 @@ public sealed class MessagePayload
 
     [JsonPropertyName("flags")]
     public MessageFlags? Flags { get; set; }
+
+    /// <summary>Who posted it; for the bot's own channel posts, the bot user. Fetched messages carry no nonce.</summary>
+    [JsonPropertyName("author")]
+    public UserPayload? Author { get; set; }
 }
 
 public sealed class DiscordErrorPayload

@@ -92,9 +92,13 @@ public static class HandlerApp
         services.AddOptions<ScheduledPostOptions>().Bind(configuration.GetSection(ScheduledPostOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduledPostOptions>, ScheduledPostOptionsValidator>());
         services.TryAddSingleton<DuePostsTimer>();
+        services.TryAddSingleton(provider => new SentPostFinder(
+            provider.GetRequiredService<DiscordRestClient>,
+            provider.GetRequiredService<IOptions<ScheduledPostOptions>>()));
         services.TryAddSingleton(provider => new PostPublisher(
             provider.GetRequiredService<IScheduledPostStore>(),
             provider.GetRequiredService<DiscordRestClient>,
+            provider.GetRequiredService<SentPostFinder>(),
             provider.GetRequiredService<IOptions<ScheduledPostOptions>>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<PostPublisher>>()));

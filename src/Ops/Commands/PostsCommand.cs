@@ -68,8 +68,9 @@ internal static class PostsCommand
         var command = new Command(
             "requeue",
             "Put posts back to pending, due at once for an occurrence already due, attempts reset; the next run of the "
-            + "scheduled-posts-due timer (every minute) claims them. The same occurrence keeps its nonce, so a post that "
-            + "did reach Discord is not posted twice. Give --id or --status. Published and cancelled posts are left alone.")
+            + "scheduled-posts-due timer (every minute) claims them. A post whose last send was never confirmed is looked "
+            + "for in its channel before it is sent again, so a post that did reach Discord is not posted twice. Give --id "
+            + "or --status. Published and cancelled posts are left alone.")
         {
             id, guild, status, settings,
         };
@@ -99,11 +100,13 @@ internal static class PostsCommand
 
             var requeued = 0;
             var skipped = 0;
+            var unconfirmed = 0;
             foreach (var post in targets)
             {
                 if (await store.RequeueAsync(post.GuildId, post.Id, timeProvider.GetUtcNow(), cancellationToken))
                 {
                     requeued++;
+                    unconfirmed += post.UnconfirmedSend is null ? 0 : 1;
                 }
                 else
                 {
@@ -118,6 +121,11 @@ internal static class PostsCommand
 
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Requeued {requeued} post{(requeued == 1 ? "" : "s")}{(skipped > 0 ? $"; {skipped} already published or cancelled" : "")}."));
+            if (unconfirmed > 0)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{unconfirmed} of them may already be in their channel (a send never confirmed): they are looked for there before being sent again."));
+            }
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;

@@ -21,8 +21,12 @@ internal static class ChannelEndpoints
         return api;
     }
 
-    /// <summary>Newest first, like Discord; honours <c>limit</c> (1–100, default 50).</summary>
-    private static IResult List(string channelId, int? limit, [FromServices] SandboxContext sandbox)
+    /// <summary>
+    /// Newest first, like Discord; honours <c>limit</c> (1–100, default 50) and <c>before</c> or <c>after</c> (the
+    /// messages nearest that id on that side). Fetched messages carry no <c>nonce</c>: Discord returns it only in
+    /// the create answer and the gateway's MESSAGE_CREATE.
+    /// </summary>
+    private static IResult List(string channelId, int? limit, string? before, string? after, [FromServices] SandboxContext sandbox)
     {
         if (!TryParseSnowflake(channelId, out var channel))
         {
@@ -30,8 +34,16 @@ internal static class ChannelEndpoints
         }
 
         var page = Math.Clamp(limit ?? 50, 1, MaxPage);
-        return DiscordResults.Messages(sandbox.State.ChannelMessages(channel).Reverse().Take(page));
+        var messages = sandbox.State.ChannelMessages(channel);
+        IEnumerable<SandboxMessage> selected = after is not null && TryParseSnowflake(after, out var afterId)
+            ? messages.Where(message => message.Id > afterId).Take(page).Reverse()
+            : before is not null && TryParseSnowflake(before, out var beforeId)
+                ? messages.Where(message => message.Id < beforeId).Reverse().Take(page)
+                : messages.Reverse().Take(page);
+        return DiscordResults.Messages(selected.Select(Fetched));
     }
+
+    private static SandboxMessage Fetched(SandboxMessage message) => message with { Nonce = null };
 
     private static IResult Create(HttpContext context, string channelId, [FromServices] SandboxContext sandbox)
     {
@@ -56,7 +68,7 @@ internal static class ChannelEndpoints
 
     private static IResult Get(string channelId, string messageId, [FromServices] SandboxContext sandbox) =>
         TryParseSnowflake(channelId, out var channel) && TryParseSnowflake(messageId, out var id) && sandbox.State.GetChannelMessage(channel, id) is { } message
-            ? DiscordResults.Message(message)
+            ? DiscordResults.Message(Fetched(message))
             : DiscordResults.UnknownMessage();
 
     private static IResult Edit(HttpContext context, string channelId, string messageId, [FromServices] SandboxContext sandbox)
@@ -68,7 +80,7 @@ internal static class ChannelEndpoints
 
         return TryParseSnowflake(channelId, out var channel) && TryParseSnowflake(messageId, out var id)
             && sandbox.State.EditChannelMessage(channel, id, draft, sandbox.Time.GetUtcNow()) is { } message
-            ? DiscordResults.Message(message)
+            ? DiscordResults.Message(Fetched(message))
             : DiscordResults.UnknownMessage();
     }
 

@@ -178,9 +178,9 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
             return ClaimResult.Leased;
         }
 
-        var attempt = (row.GetInt32("Attempt") ?? 0) + 1;
+        // Failures, not claims: a claim taken again because a slow or dead publisher let its lease run out is the same attempt.
+        var attempt = (row.GetInt32("Failures") ?? 0) + 1;
         row["LeaseUntil"] = now + lease;
-        row["Attempt"] = attempt;
         try
         {
             // The ETag from the query: of two overlapping runs only one can move the lease.
@@ -197,26 +197,93 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
         return ClaimResult.Claimed;
     }
 
+    public async Task<SendStart> BeginSendAsync(PostClaim claim, DateTimeOffset occurrence, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        while (true)
+        {
+            var row = await GetRowAsync(Posts, Key(claim.GuildId), claim.PostId, cancellationToken);
+            if (row is null || ParseStatus(row) == PostStatus.Cancelled)
+            {
+                await DeleteDueAsync(claim.GuildId, claim.PostId, claim.Due, cancellationToken);
+                return SendStart.Refused;
+            }
+
+            if (ParseStatus(row) == PostStatus.Published || row.GetDateTimeOffset("LastPublishedOccurrence") >= occurrence)
+            {
+                // Whoever published it tidies up its claim.
+                return SendStart.Refused;
+            }
+
+            var earlier = Unconfirmed(row) is { } unconfirmed && unconfirmed.Occurrence == occurrence ? unconfirmed : null;
+            row["Status"] = StatusName(PostStatus.Processing);
+            row["SendingOccurrenceTicks"] = occurrence.UtcTicks;
+            row["SendingFirstTriedAt"] = earlier?.FirstTriedAt ?? now;
+            row["SendingLastTriedAt"] = now;
+            if (await TryReplaceAsync(row, cancellationToken) is { } written)
+            {
+                return written ? new SendStart(true, earlier) : SendStart.Refused;
+            }
+        }
+    }
+
+    public Task ReleaseAsync(PostClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        return DeleteDueAsync(claim.GuildId, claim.PostId, claim.Due, cancellationToken);
+    }
+
     public async Task CompleteAsync(PostClaim claim, DateTimeOffset occurrence, ulong messageId, DateTimeOffset? nextRunAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        var row = await GetRowAsync(Posts, Key(claim.GuildId), claim.PostId, cancellationToken);
-        var cancelled = row is null || ParseStatus(row) == PostStatus.Cancelled;
-        if (!cancelled && nextRunAt is { } nextDue && nextDue != claim.Due)
+        var next = nextRunAt is { } nextDue && nextDue != claim.Due ? nextDue : (DateTimeOffset?)null;
+        while (true)
         {
-            // The next occurrence's index row before anything else: a crash after it only repeats this completion.
-            await Due.WithTableAsync(() => Due.UpsertEntityAsync(DueEntity(claim.GuildId, claim.PostId, nextDue), TableUpdateMode.Replace, cancellationToken), cancellationToken);
-        }
+            var row = await GetRowAsync(Posts, Key(claim.GuildId), claim.PostId, cancellationToken);
+            if (row is null)
+            {
+                break;
+            }
 
-        if (row is not null && !cancelled)
-        {
-            row["Status"] = StatusName(nextRunAt is null ? PostStatus.Published : PostStatus.Pending);
-            row["NextRunAt"] = nextRunAt;
-            row["Attempts"] = 0;
-            row["LastError"] = null;
+            if (row.GetDateTimeOffset("LastPublishedOccurrence") >= occurrence)
+            {
+                // Recorded already (a previous try died before tidying up); its next occurrence, if any, is the live claim.
+                if (row.GetDateTimeOffset("NextRunAt") == claim.Due)
+                {
+                    return;
+                }
+
+                break;
+            }
+
+            var status = ParseStatus(row);
+            var goesOn = status is not (PostStatus.Cancelled or PostStatus.Published);
+            if (goesOn && next is { } upcoming)
+            {
+                // The next occurrence's index row before anything else: a crash after it only repeats this completion.
+                await Due.WithTableAsync(() => Due.UpsertEntityAsync(DueEntity(claim.GuildId, claim.PostId, upcoming), TableUpdateMode.Replace, cancellationToken), cancellationToken);
+            }
+            else if (next is { } unwanted)
+            {
+                // Cancelled while this try ran: an index row a previous pass of this loop wrote must not publish again.
+                await DeleteDueAsync(claim.GuildId, claim.PostId, unwanted, cancellationToken);
+            }
+
+            if (goesOn)
+            {
+                row["Status"] = StatusName(nextRunAt is null ? PostStatus.Published : PostStatus.Pending);
+                row["NextRunAt"] = nextRunAt;
+                row["Attempts"] = 0;
+                row["LastError"] = null;
+            }
+
             row["LastPublishedOccurrence"] = occurrence;
             row["LastMessageId"] = messageId.ToString(CultureInfo.InvariantCulture);
-            await Posts.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace, cancellationToken);
+            ClearUnconfirmed(row);
+            if (await TryReplaceAsync(row, cancellationToken) is not null)
+            {
+                break;
+            }
         }
 
         await DeleteDueAsync(claim.GuildId, claim.PostId, claim.Due, cancellationToken);
@@ -225,49 +292,78 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
     public async Task FailAsync(PostClaim claim, string failure, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        if (retryAt is { } at)
+        while (true)
         {
-            // The lease is the back-off: the timer claims the occurrence again once it runs out.
-            var lease = new TableEntity(DueShard(claim.PostId), DueRowKey(claim.Due, claim.GuildId, claim.PostId)) { ["LeaseUntil"] = at };
-            try
+            var row = await GetRowAsync(Posts, Key(claim.GuildId), claim.PostId, cancellationToken);
+            if (row is null || ParseStatus(row) == PostStatus.Cancelled)
             {
-                await Due.UpdateEntityAsync(lease, ETag.All, TableUpdateMode.Merge, cancellationToken);
+                await DeleteDueAsync(claim.GuildId, claim.PostId, claim.Due, cancellationToken);
+                return;
             }
-            catch (RequestFailedException exception) when (exception.Status == 404)
-            {
-                // Cancelled or requeued meanwhile.
-            }
-        }
-        else
-        {
-            await DeleteDueAsync(claim.GuildId, claim.PostId, claim.Due, cancellationToken);
-        }
 
-        var row = new TableEntity(Key(claim.GuildId), claim.PostId)
-        {
-            ["Status"] = StatusName(retryAt is null ? PostStatus.Failed : PostStatus.Pending),
-            ["Attempts"] = claim.Attempt,
-            ["LastError"] = failure,
-        };
-        await MergeIfExistsAsync(row, cancellationToken);
+            if (ParseStatus(row) == PostStatus.Published || row.GetDateTimeOffset("LastPublishedOccurrence") >= claim.Due)
+            {
+                // Another try published this occurrence: nothing failed.
+                return;
+            }
+
+            if (retryAt is { } at)
+            {
+                // The lease is the back-off: the timer claims the occurrence again once it runs out, as the next attempt.
+                var lease = new TableEntity(DueShard(claim.PostId), DueRowKey(claim.Due, claim.GuildId, claim.PostId)) { ["LeaseUntil"] = at, ["Failures"] = claim.Attempt };
+                try
+                {
+                    await Due.UpdateEntityAsync(lease, ETag.All, TableUpdateMode.Merge, cancellationToken);
+                }
+                catch (RequestFailedException exception) when (exception.Status == 404)
+                {
+                    // Cancelled or requeued meanwhile.
+                }
+            }
+            else
+            {
+                await DeleteDueAsync(claim.GuildId, claim.PostId, claim.Due, cancellationToken);
+            }
+
+            row["Status"] = StatusName(retryAt is null ? PostStatus.Failed : PostStatus.Pending);
+            row["Attempts"] = claim.Attempt;
+            row["LastError"] = failure;
+            if (await TryReplaceAsync(row, cancellationToken) is not null)
+            {
+                return;
+            }
+        }
     }
 
     public async Task<bool> RequeueAsync(ulong guildId, string postId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var row = await GetRowAsync(Posts, Key(guildId), postId, cancellationToken);
-        if (row is null || ParseStatus(row) is PostStatus.Published or PostStatus.Cancelled)
+        DateTimeOffset? indexed = null;
+        while (true)
         {
-            return false;
-        }
+            var row = await GetRowAsync(Posts, Key(guildId), postId, cancellationToken);
+            if (row is null || ParseStatus(row) is PostStatus.Published or PostStatus.Cancelled)
+            {
+                if (indexed is { } stray)
+                {
+                    await DeleteDueAsync(guildId, postId, stray, cancellationToken);
+                }
 
-        // The same occurrence again (so its nonce is the same), due at once if it was due already.
-        var due = row.GetDateTimeOffset("NextRunAt") ?? now;
-        await Due.WithTableAsync(() => Due.UpsertEntityAsync(DueEntity(guildId, postId, due), TableUpdateMode.Replace, cancellationToken), cancellationToken);
-        row["Status"] = StatusName(PostStatus.Pending);
-        row["Attempts"] = 0;
-        row["NextRunAt"] = due;
-        await Posts.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace, cancellationToken);
-        return true;
+                return false;
+            }
+
+            // The same occurrence again (so its nonce is the same), due at once if it was due already. An unconfirmed
+            // send stays noted, so the publisher looks for it in the channel before sending it again.
+            var due = row.GetDateTimeOffset("NextRunAt") ?? now;
+            await Due.WithTableAsync(() => Due.UpsertEntityAsync(DueEntity(guildId, postId, due), TableUpdateMode.Replace, cancellationToken), cancellationToken);
+            indexed = due;
+            row["Status"] = StatusName(PostStatus.Pending);
+            row["Attempts"] = 0;
+            row["NextRunAt"] = due;
+            if (await TryReplaceAsync(row, cancellationToken) is { } written)
+            {
+                return written;
+            }
+        }
     }
 
     public async Task<string?> GetTimeZoneAsync(ulong guildId, CancellationToken cancellationToken) =>
@@ -278,22 +374,40 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
             () => Settings.UpsertEntityAsync(new TableEntity(Key(guildId), SettingsRow) { ["TimeZone"] = timeZone }, TableUpdateMode.Merge, cancellationToken),
             cancellationToken);
 
-    public Task MarkProcessingAsync(PostClaim claim, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(claim);
-        return MergeIfExistsAsync(new TableEntity(Key(claim.GuildId), claim.PostId) { ["Status"] = StatusName(PostStatus.Processing) }, cancellationToken);
-    }
-
-    private async Task MergeIfExistsAsync(TableEntity entity, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a row read just before, if nobody changed it since (its ETag): true when written, false when the post
+    /// is gone, null when it changed (read it again and decide again: it may have been cancelled or published).
+    /// </summary>
+    private async Task<bool?> TryReplaceAsync(TableEntity row, CancellationToken cancellationToken)
     {
         try
         {
-            await Posts.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await Posts.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status == 412)
+        {
+            return null;
         }
         catch (RequestFailedException exception) when (exception.Status == 404)
         {
-            // The post row is gone (or never made it): nothing to mirror.
+            return false;
         }
+    }
+
+    private static UnconfirmedSend? Unconfirmed(TableEntity row) =>
+        row.GetInt64("SendingOccurrenceTicks") is { } ticks
+            ? new UnconfirmedSend(
+                new DateTimeOffset(ticks, TimeSpan.Zero),
+                row.GetDateTimeOffset("SendingFirstTriedAt") ?? DateTimeOffset.MinValue,
+                row.GetDateTimeOffset("SendingLastTriedAt") ?? DateTimeOffset.MinValue)
+            : null;
+
+    private static void ClearUnconfirmed(TableEntity row)
+    {
+        row.Remove("SendingOccurrenceTicks");
+        row.Remove("SendingFirstTriedAt");
+        row.Remove("SendingLastTriedAt");
     }
 
     private async Task DeleteDueAsync(ulong guildId, string postId, DateTimeOffset due, CancellationToken cancellationToken)
@@ -326,7 +440,7 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
         ["GuildId"] = Key(guildId),
         ["PostId"] = postId,
         ["Due"] = due,
-        ["Attempt"] = 0,
+        ["Failures"] = 0,
     };
 
     /// <summary>The due instant exactly as in the row key (a stored date-time property may lose precision).</summary>
@@ -376,5 +490,6 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
         CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
         LastPublishedOccurrence = row.GetDateTimeOffset("LastPublishedOccurrence"),
         LastMessageId = ulong.TryParse(row.GetString("LastMessageId"), NumberStyles.None, CultureInfo.InvariantCulture, out var messageId) ? messageId : null,
+        UnconfirmedSend = Unconfirmed(row),
     };
 }

@@ -25,7 +25,7 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
         Assert.Equal(due.Id, claim.PostId);
         Assert.Equal(due.NextRunAt, claim.Due);
         Assert.Equal(1, claim.Attempt);
-        await store.MarkProcessingAsync(claim, CancellationToken.None);
+        Assert.True((await store.BeginSendAsync(claim, claim.Due, Now, CancellationToken.None)).MaySend);
         Assert.Equal(PostStatus.Processing, (await store.GetAsync(guild, due.Id, CancellationToken.None))!.Status);
     }
 
@@ -38,7 +38,7 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
 
         Assert.Empty(await ClaimAsync(store, Now.AddMinutes(1), guild));
         var again = Assert.Single(await ClaimAsync(store, Now + Lease + TimeSpan.FromSeconds(1), guild));
-        Assert.Equal(2, again.Attempt);
+        Assert.Equal(1, again.Attempt);
     }
 
     [Fact]
@@ -136,6 +136,93 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
         Assert.Empty(await DueRowsAsync(guild));
         Assert.Equal(PostStatus.Cancelled, (await store.GetAsync(guild, post.Id, CancellationToken.None))!.Status);
         Assert.False(await store.RequeueAsync(guild, post.Id, Now, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Reclaims_AfterTheLeaseRanOut_AreTheSameAttempt_OnlyFailuresCount()
+    {
+        var (store, guild) = NewStore();
+        await CreateAsync(store, guild, "slow", Now.AddMinutes(-1));
+        var at = Now;
+        for (var claim = 0; claim < 4; claim++)
+        {
+            Assert.Equal(1, Assert.Single(await ClaimAsync(store, at, guild)).Attempt);
+            at += Lease + TimeSpan.FromSeconds(1);
+        }
+
+        var last = Assert.Single(await ClaimAsync(store, at, guild));
+        await store.FailAsync(last, "Discord answered 502", at.AddSeconds(30), CancellationToken.None);
+
+        Assert.Equal(2, Assert.Single(await ClaimAsync(store, at.AddSeconds(31), guild)).Attempt);
+        Assert.Equal(1, (await store.GetAsync(guild, "slow", CancellationToken.None))!.Attempts);
+    }
+
+    [Fact]
+    public async Task Fail_AfterTheUserCancelled_LeavesTheCancel_AndRequeueLeavesItAlone()
+    {
+        var (store, guild) = NewStore();
+        var post = await CreateAsync(store, guild, "gone", Now.AddMinutes(-1));
+        var claim = Assert.Single(await ClaimAsync(store, Now, guild));
+        Assert.True(await store.CancelAsync(guild, post.Id, CancellationToken.None));
+
+        await store.FailAsync(claim, "cancelled or deleted before publishing", retryAt: null, CancellationToken.None);
+        await store.FailAsync(claim, "Discord answered 502", Now.AddSeconds(30), CancellationToken.None);
+
+        Assert.Equal(PostStatus.Cancelled, (await store.GetAsync(guild, post.Id, CancellationToken.None))!.Status);
+        Assert.DoesNotContain(await store.ListAsync(guild, [PostStatus.Failed, PostStatus.Pending], CancellationToken.None), listed => listed.Id == post.Id);
+        Assert.False(await store.RequeueAsync(guild, post.Id, Now, CancellationToken.None));
+        Assert.Empty(await DueRowsAsync(guild));
+    }
+
+    [Fact]
+    public async Task Complete_AfterTheUserCancelled_RecordsTheMessage_ButSchedulesNothing()
+    {
+        var (store, guild) = NewStore();
+        var post = await CreateAsync(store, guild, "daily-cancelled", Now.AddMinutes(-1), new PostRecurrence(RecurrenceKind.Daily));
+        var claim = Assert.Single(await ClaimAsync(store, Now, guild));
+        Assert.True(await store.CancelAsync(guild, post.Id, CancellationToken.None));
+
+        await store.CompleteAsync(claim, claim.Due, 557, claim.Due.AddDays(1), CancellationToken.None);
+
+        var stored = (await store.GetAsync(guild, post.Id, CancellationToken.None))!;
+        Assert.Equal(PostStatus.Cancelled, stored.Status);
+        Assert.Equal(557UL, stored.LastMessageId);
+        Assert.Empty(await DueRowsAsync(guild));
+    }
+
+    [Fact]
+    public async Task BeginSend_AfterTheUserCancelled_IsRefused_AndDropsTheClaim()
+    {
+        var (store, guild) = NewStore();
+        var post = await CreateAsync(store, guild, "late-cancel", Now.AddMinutes(-1), new PostRecurrence(RecurrenceKind.Daily));
+        var claim = Assert.Single(await ClaimAsync(store, Now, guild));
+        Assert.True(await store.CancelAsync(guild, post.Id, CancellationToken.None));
+
+        Assert.False((await store.BeginSendAsync(claim, claim.Due, Now, CancellationToken.None)).MaySend);
+
+        Assert.Equal(PostStatus.Cancelled, (await store.GetAsync(guild, post.Id, CancellationToken.None))!.Status);
+        Assert.Empty(await DueRowsAsync(guild));
+    }
+
+    [Fact]
+    public async Task AnUnrecordedSend_IsHandedToTheNextTry_SurvivesRequeue_AndIsClearedByCompletion()
+    {
+        var (store, guild) = NewStore();
+        var post = await CreateAsync(store, guild, "unknown", Now.AddMinutes(-1));
+        var claim = Assert.Single(await ClaimAsync(store, Now, guild));
+        var first = await store.BeginSendAsync(claim, claim.Due, Now, CancellationToken.None);
+        Assert.Null(first.Earlier);
+
+        // The publisher died after sending: an operator requeues the post stuck in processing.
+        Assert.True(await store.RequeueAsync(guild, post.Id, Now.AddHours(1), CancellationToken.None));
+        var requeued = Assert.Single(await ClaimAsync(store, Now.AddHours(1), guild));
+        var second = await store.BeginSendAsync(requeued, requeued.Due, Now.AddHours(1), CancellationToken.None);
+
+        Assert.True(second.MaySend);
+        Assert.Equal(new UnconfirmedSend(claim.Due, Now, Now), second.Earlier);
+        Assert.Equal(new UnconfirmedSend(claim.Due, Now, Now.AddHours(1)), (await store.GetAsync(guild, post.Id, CancellationToken.None))!.UnconfirmedSend);
+        await store.CompleteAsync(requeued, requeued.Due, 558, nextRunAt: null, CancellationToken.None);
+        Assert.Null((await store.GetAsync(guild, post.Id, CancellationToken.None))!.UnconfirmedSend);
     }
 
     [Fact]

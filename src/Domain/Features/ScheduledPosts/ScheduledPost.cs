@@ -38,10 +38,27 @@ public sealed record ScheduledPost
     public DateTimeOffset? LastPublishedOccurrence { get; init; }
 
     public ulong? LastMessageId { get; init; }
+
+    /// <summary>
+    /// An occurrence handed to Discord whose outcome was never recorded (the answer, or the write after it, was
+    /// lost): before it is sent again the publisher looks for it in the channel. Null once recorded.
+    /// </summary>
+    public UnconfirmedSend? UnconfirmedSend { get; init; }
+}
+
+/// <summary>An occurrence sent (perhaps) to Discord between <paramref name="FirstTriedAt"/> and <paramref name="LastTriedAt"/>, outcome unknown.</summary>
+public sealed record UnconfirmedSend(DateTimeOffset Occurrence, DateTimeOffset FirstTriedAt, DateTimeOffset LastTriedAt);
+
+/// <summary>Whether the publisher may send a claimed occurrence, and the earlier send of it whose outcome is unknown, if any.</summary>
+/// <param name="MaySend">False when the post was cancelled, deleted or finished, or the occurrence published, meanwhile.</param>
+public sealed record SendStart(bool MaySend, UnconfirmedSend? Earlier)
+{
+    public static SendStart Refused { get; } = new(false, null);
 }
 
 /// <summary>A due occurrence claimed by one timer run: whoever holds it publishes it, until its lease ends.</summary>
 /// <param name="Due">The occurrence as scheduled (the claim's key); the publisher catches up from it to now.</param>
+/// <param name="Attempt">1 + the failed tries of this occurrence; a claim taken again after its lease ran out is the same attempt.</param>
 public sealed record PostClaim(ulong GuildId, string PostId, DateTimeOffset Due, int Attempt);
 
 /// <summary>What one timer run did.</summary>
@@ -66,13 +83,26 @@ public interface IScheduledPostStore
     /// </summary>
     Task<ClaimRun> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, Func<PostClaim, CancellationToken, Task> onClaimed, CancellationToken cancellationToken);
 
-    /// <summary>The publisher started on a claim: <c>processing</c> for list and show (the claim itself is the lease).</summary>
-    Task MarkProcessingAsync(PostClaim claim, CancellationToken cancellationToken);
+    /// <summary>
+    /// The publisher is about to send <paramref name="occurrence"/>: <c>processing</c>, and the send noted as
+    /// unconfirmed until <see cref="CompleteAsync"/> records it. Refused (and a cancelled or deleted post's claim
+    /// dropped) when the post is no longer to be sent; the write is guarded by the ETag it read.
+    /// </summary>
+    Task<SendStart> BeginSendAsync(PostClaim claim, DateTimeOffset occurrence, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>The occurrence was published (or found already published): record it, schedule the next or finish.</summary>
+    /// <summary>Drops the claim of a post that was cancelled or deleted, leaving the post as it is.</summary>
+    Task ReleaseAsync(PostClaim claim, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The occurrence was published (or found already published): record its message, then schedule the next or
+    /// finish. A cancelled post keeps its status and gets no next occurrence.
+    /// </summary>
     Task CompleteAsync(PostClaim claim, DateTimeOffset occurrence, ulong messageId, DateTimeOffset? nextRunAt, CancellationToken cancellationToken);
 
-    /// <summary>A failed try: retry at <paramref name="retryAt"/>, or (null) mark the post failed with <paramref name="failure"/>.</summary>
+    /// <summary>
+    /// A failed try: retry at <paramref name="retryAt"/>, or (null) mark the post failed with <paramref name="failure"/>.
+    /// A cancelled post stays cancelled, and one whose occurrence another try published stays as it is.
+    /// </summary>
     Task FailAsync(PostClaim claim, string failure, DateTimeOffset? retryAt, CancellationToken cancellationToken);
 
     /// <summary>Operators: back to pending, due now, attempts reset. False when the post is unknown or published/cancelled.</summary>

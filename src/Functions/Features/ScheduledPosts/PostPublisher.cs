@@ -10,13 +10,17 @@ namespace Serverless.Functions.Features.ScheduledPosts;
 
 /// <summary>
 /// The <c>post-publisher</c> queue function: publishes one claimed occurrence. The message carries a nonce made of
-/// the post and the occurrence (with <c>enforce_nonce</c>), and an occurrence already recorded as published is not
-/// sent again, so redelivery never posts twice. Transient failures come back through the timer after a back-off
-/// (the claim's lease); permanent ones fail the post at once with a readable reason.
+/// the post and the occurrence (with <c>enforce_nonce</c>), which Discord remembers only for minutes; so every send is
+/// noted before it goes out, and when an earlier send's outcome is unknown the channel is searched for it before
+/// sending again. Discord's answer and the storage write after it are handled apart: once Discord has the post, a
+/// failed write neither sends it again nor fails it. Transient failures come back through the timer after a
+/// back-off (the claim's lease); permanent ones fail the post at once with a readable reason. Cancelled and
+/// published posts are never written over.
 /// </summary>
 public sealed partial class PostPublisher(
     IScheduledPostStore store,
     Func<DiscordRestClient> discord,
+    SentPostFinder finder,
     IOptions<ScheduledPostOptions> options,
     TimeProvider timeProvider,
     ILogger<PostPublisher> logger)
@@ -39,7 +43,8 @@ public sealed partial class PostPublisher(
         var post = await store.GetAsync(claim.GuildId, claim.PostId, cancellationToken);
         if (post is null || post.Status == PostStatus.Cancelled)
         {
-            await store.FailAsync(claim, "cancelled or deleted before publishing", retryAt: null, cancellationToken);
+            // The post stays as the user left it: marking it failed would let `posts requeue --status failed` publish it.
+            await store.ReleaseAsync(claim, cancellationToken);
             return Skip(correlationId, claim, "cancelled or gone");
         }
 
@@ -54,25 +59,39 @@ public sealed partial class PostPublisher(
             return Skip(correlationId, claim, "already published");
         }
 
-        await store.MarkProcessingAsync(claim, cancellationToken);
+        // Guarded by the row's ETag: a cancel since our read stops the send here.
+        var start = await store.BeginSendAsync(claim, occurrence, now, cancellationToken);
+        if (!start.MaySend)
+        {
+            return Skip(correlationId, claim, "cancelled, gone or published meanwhile");
+        }
+
+        ulong messageId;
         try
         {
-            var message = await discord().CreateMessageAsync(post.ChannelId, new MessageCreatePayload
+            if (start.Earlier is { } earlier && await finder.FindAsync(post, earlier, cancellationToken) is { } sent)
             {
-                Content = post.Content,
-                Nonce = PostNonce.For(post.Id, occurrence),
-                EnforceNonce = true,
-                AllowedMentions = AllowedMentionsPayload.None,
-            }, cancellationToken);
-            await store.CompleteAsync(claim, occurrence, message.Id, next, cancellationToken);
-            Log.Published(logger, correlationId, claim.GuildId, post.Id, post.ChannelId, message.Id, occurrence, claim.Due, next);
-            return new QueueWorkOutcome(QueueWorkResult.Completed, [$"published {post.Id} as message {message.Id}"]);
+                messageId = sent;
+                Log.FoundInChannel(logger, correlationId, claim.GuildId, post.Id, post.ChannelId, sent, occurrence);
+            }
+            else
+            {
+                messageId = (await discord().CreateMessageAsync(post.ChannelId, new MessageCreatePayload
+                {
+                    Content = post.Content,
+                    Nonce = PostNonce.For(post.Id, occurrence),
+                    EnforceNonce = true,
+                    AllowedMentions = AllowedMentionsPayload.None,
+                }, cancellationToken)).Id;
+            }
         }
         catch (DiscordApiException exception) when (Permanent(exception) is { } reason)
         {
-            await store.FailAsync(claim, reason, retryAt: null, cancellationToken);
-            Log.Failed(logger, correlationId, claim.GuildId, post.Id, post.ChannelId, reason);
-            return new QueueWorkOutcome(QueueWorkResult.Completed, [$"{post.Id} failed: {reason}"]);
+            return await FailForGoodAsync(correlationId, claim, post, reason, cancellationToken);
+        }
+        catch (SentPostSearchExhaustedException exception)
+        {
+            return await FailForGoodAsync(correlationId, claim, post, exception.Message, cancellationToken);
         }
         catch (Exception exception) when (exception is DiscordApiException or HttpRequestException or TimeoutException
             || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -83,6 +102,28 @@ public sealed partial class PostPublisher(
             Log.WillRetry(logger, correlationId, claim.GuildId, post.Id, claim.Attempt, error, retryAt);
             return new QueueWorkOutcome(QueueWorkResult.Completed, [$"{post.Id} attempt {claim.Attempt} failed: {error}"]);
         }
+
+        // Discord has the post. A failed write from here on is storage's: the send stays noted as unconfirmed, and
+        // when the lease runs out the next claim finds the message in the channel instead of sending it again.
+        try
+        {
+            await store.CompleteAsync(claim, occurrence, messageId, next, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.RecordFailed(logger, exception, correlationId, claim.GuildId, post.Id, messageId, occurrence);
+            return new QueueWorkOutcome(QueueWorkResult.Completed, [$"published {post.Id} as message {messageId}; recording it failed, the next claim confirms it"]);
+        }
+
+        Log.Published(logger, correlationId, claim.GuildId, post.Id, post.ChannelId, messageId, occurrence, claim.Due, next);
+        return new QueueWorkOutcome(QueueWorkResult.Completed, [$"published {post.Id} as message {messageId}"]);
+    }
+
+    private async Task<QueueWorkOutcome> FailForGoodAsync(string correlationId, PostClaim claim, ScheduledPost post, string reason, CancellationToken cancellationToken)
+    {
+        await store.FailAsync(claim, reason, retryAt: null, cancellationToken);
+        Log.Failed(logger, correlationId, claim.GuildId, post.Id, post.ChannelId, reason);
+        return new QueueWorkOutcome(QueueWorkResult.Completed, [$"{post.Id} failed: {reason}"]);
     }
 
     /// <summary>Capped exponential back-off with jitter, so many posts failing together do not come back together.</summary>
@@ -139,5 +180,11 @@ public sealed partial class PostPublisher(
 
         [LoggerMessage(EventId = 5105, Level = LogLevel.Error, Message = "Refused a posts message ({CorrelationId}): {Problem}")]
         public static partial void Refused(ILogger logger, string correlationId, string problem);
+
+        [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "Post {PostId} of guild {GuildId} was already in channel {ChannelId} as message {MessageId} (occurrence {Occurrence}); not sent again ({CorrelationId})")]
+        public static partial void FoundInChannel(ILogger logger, string correlationId, ulong guildId, string postId, ulong channelId, ulong messageId, DateTimeOffset occurrence);
+
+        [LoggerMessage(EventId = 5107, Level = LogLevel.Error, Message = "Post {PostId} of guild {GuildId} was published as message {MessageId} (occurrence {Occurrence}) but recording it failed; the next claim finds the message instead of sending again ({CorrelationId})")]
+        public static partial void RecordFailed(ILogger logger, Exception exception, string correlationId, ulong guildId, string postId, ulong messageId, DateTimeOffset occurrence);
     }
 }
