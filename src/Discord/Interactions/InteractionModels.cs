@@ -123,9 +123,9 @@ public sealed class InteractionDataPayload
 
 public sealed class ResolvedDataPayload
 {
-    /// <summary>Partial channels by id.</summary>
+    /// <summary>Partial channels by id (the key is the snowflake as text).</summary>
     [JsonPropertyName("channels")]
-    public Dictionary<ulong, ResolvedChannelPayload>? Channels { get; set; }
+    public Dictionary<string, ResolvedChannelPayload>? Channels { get; set; }
 }
 
 /// <summary>A channel an option names: a partial channel plus the invoking member's permissions in it.</summary>

@@ -66,9 +66,9 @@ internal static class InvocationMapper
     private static Dictionary<ulong, DiscordPermissions> ChannelPermissions(ResolvedDataPayload? resolved)
     {
         var permissions = new Dictionary<ulong, DiscordPermissions>();
-        foreach (var (id, channel) in resolved?.Channels ?? [])
+        foreach (var (key, channel) in resolved?.Channels ?? [])
         {
-            if (channel.Permissions is { } bits)
+            if (ulong.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && channel.Permissions is { } bits)
             {
                 permissions[id] = PermissionBitfield.Parse(bits);
             }
