@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using Serverless.Domain.Permissions;
 
 namespace Serverless.Domain.Commands;
@@ -37,7 +38,7 @@ public sealed record CommandInvocation
     /// The member's permissions in each channel a channel option names, as Discord computed them for this interaction
     /// (<c>data.resolved.channels[id].permissions</c>): the rights to check for an action on that channel.
     /// </summary>
-    public IReadOnlyDictionary<ulong, DiscordPermissions> ChannelPermissions { get; init; } = new Dictionary<ulong, DiscordPermissions>();
+    public IReadOnlyDictionary<ulong, DiscordPermissions> ChannelPermissions { get; init; } = ReadOnlyDictionary<ulong, DiscordPermissions>.Empty;
 
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the request reached the bot.</summary>
     public long ReceivedTimestamp { get; init; }
