@@ -50,7 +50,7 @@ public sealed partial class InteractionSender
         ArgumentException.ThrowIfNullOrWhiteSpace(command.Name);
         var interaction = NewInteraction(type: 2, command.Name, command.GuildId, command.ChannelId, command.UserId);
         var commandId = command.CommandId ?? _sandbox.State.FindCommandId(command.Name, command.GuildId) ?? CommandIdFor(command.Name);
-        var body = InteractionPayload.Command(interaction.Id, _sandbox.Options.ApplicationId, interaction.Token, commandId, command, interaction.CreatedAt);
+        var body = InteractionPayload.Command(interaction.Id, _sandbox.Options.ApplicationId, interaction.Token, commandId, command, interaction.CreatedAt, _sandbox.State);
         return SendAsync(interaction, body, botUrl, cancellationToken);
     }
 
@@ -60,7 +60,7 @@ public sealed partial class InteractionSender
         ArgumentException.ThrowIfNullOrWhiteSpace(submit.CustomId);
         var context = submit.Context;
         var interaction = NewInteraction(type: 5, commandName: null, context.GuildId, context.ChannelId, context.UserId);
-        var body = InteractionPayload.ModalSubmit(interaction.Id, _sandbox.Options.ApplicationId, interaction.Token, submit, interaction.CreatedAt);
+        var body = InteractionPayload.ModalSubmit(interaction.Id, _sandbox.Options.ApplicationId, interaction.Token, submit, interaction.CreatedAt, _sandbox.State);
         return SendAsync(interaction, body, botUrl, cancellationToken);
     }
 

@@ -172,6 +172,68 @@ public sealed class SandboxState
         }
     }
 
+    /// <summary>Gives a user exactly these roles in the guild (besides the implicit @everyone); interactions list them in <c>member.roles</c>.</summary>
+    public void SetMemberRoles(ulong guildId, ulong userId, params ulong[] roleIds)
+    {
+        ArgumentNullException.ThrowIfNull(roleIds);
+        lock (_lock)
+        {
+            _guilds.SetMemberRoles(guildId, userId, [.. roleIds]);
+        }
+    }
+
+    /// <summary>The user's roles in the guild, none when unknown.</summary>
+    internal IReadOnlyList<ulong> MemberRoles(ulong guildId, ulong userId)
+    {
+        lock (_lock)
+        {
+            return _guilds.MemberRoles(guildId, userId) ?? [];
+        }
+    }
+
+    /// <summary>
+    /// A member's permissions in a channel by Discord's algorithm (owner and Administrator: every bit; else @everyone and
+    /// the member's roles, then the channel's @everyone, role and member overwrites), as interactions carry them in
+    /// <c>resolved.channels[id].permissions</c>.
+    /// </summary>
+    internal (int Type, ulong Permissions) MemberPermissionsIn(ulong guildId, ulong channelId, ulong userId)
+    {
+        lock (_lock)
+        {
+            var channel = _guilds.Channel(channelId);
+            if (_guilds.Guild(guildId) is not { } guild)
+            {
+                return (channel.Type, 0);
+            }
+
+            if (guild.OwnerId == userId)
+            {
+                return (channel.Type, ulong.MaxValue);
+            }
+
+            var roles = (_guilds.MemberRoles(guildId, userId) ?? []).Where(id => id != guildId).ToHashSet();
+            var permissions = guild.Roles.Where(role => role.Id == guildId || roles.Contains(role.Id)).Aggregate(0UL, (bits, role) => bits | role.Permissions);
+            if ((permissions & 8) != 0)
+            {
+                return (channel.Type, ulong.MaxValue);
+            }
+
+            if (channel.Overwrites.FirstOrDefault(o => o.Type == SandboxOverwrite.RoleType && o.Id == guildId) is { } everyone)
+            {
+                permissions = (permissions & ~everyone.Deny) | everyone.Allow;
+            }
+
+            var roleOverwrites = channel.Overwrites.Where(o => o.Type == SandboxOverwrite.RoleType && roles.Contains(o.Id)).ToList();
+            permissions = (permissions & ~roleOverwrites.Aggregate(0UL, (bits, o) => bits | o.Deny)) | roleOverwrites.Aggregate(0UL, (bits, o) => bits | o.Allow);
+            if (channel.Overwrites.FirstOrDefault(o => o.Type == SandboxOverwrite.MemberType && o.Id == userId) is { } member)
+            {
+                permissions = (permissions & ~member.Deny) | member.Allow;
+            }
+
+            return (channel.Type, permissions);
+        }
+    }
+
     internal SandboxChannel GetChannel(ulong channelId)
     {
         lock (_lock)

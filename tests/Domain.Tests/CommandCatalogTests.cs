@@ -35,7 +35,7 @@ public sealed class CommandCatalogTests
     public void CronOption_MaxLength_FitsTheFormForAnyChannelAndTime()
     {
         var cron = Find("/schedule create cron");
-        var longestDraft = new ScheduleDraft(ulong.MaxValue, DateTimeOffset.FromUnixTimeSeconds(9_999_999_999), PostRecurrence.None);
+        var longestDraft = new ScheduleDraft(ulong.MaxValue, DateTimeOffset.FromUnixTimeSeconds(9_999_999_999), new string('z', PostIds.Length), PostRecurrence.None);
 
         Assert.NotNull(cron.MaxLength);
         Assert.InRange(cron.MaxLength.Value, 1, longestDraft.MaxCronLength());

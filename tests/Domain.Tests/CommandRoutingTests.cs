@@ -17,7 +17,7 @@ public sealed class CommandRoutingTests
         new PingCommand(_time),
         new HelpCommand(),
         new StatusCommand(new FixedProbes(), new FixedProbes(), new FixedProbes()),
-        new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), _time),
+        new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), new ScriptedMemberPermissions(), ScheduleLimits.Default, _time),
         new MusicCommand(),
         []);
 
@@ -84,7 +84,7 @@ public sealed class CommandRoutingTests
             new PingCommand(_time),
             new HelpCommand(),
             new StatusCommand(new FixedProbes(), new FixedProbes(), new FixedProbes()),
-            new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), _time),
+            new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), new ScriptedMemberPermissions(), ScheduleLimits.Default, _time),
             new MusicCommand(),
             [extra, impostor]);
 

@@ -86,6 +86,28 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
     }
 
     [Fact]
+    public async Task ScheduleCreate_ByAModeratorOfAnotherChannel_IsRefusedForTheTargetChannel()
+    {
+        const ulong OtherGuild = 700000000000000099;
+        var channel = (ulong)Interlocked.Increment(ref s_nextChannel);
+
+        // The member is not the owner and has no role: in the target channel they hold @everyone's bits, no Manage Messages.
+        bot.Discord.State.SetGuildOwner(OtherGuild, OtherGuild + 1);
+        bot.Discord.State.SetChannel(channel, guildId: OtherGuild);
+
+        // Discord computed Manage Messages for the channel the command was typed in (an overwrite there).
+        var command = new CommandInteraction { Name = "schedule", GuildId = OtherGuild, MemberPermissions = Moderator };
+        command.Options.Add(CommandOption.SubCommand("create", CommandOption.Channel("channel", channel), CommandOption.String("when", "in 2h")));
+
+        var answered = await bot.Discord.Interactions.SendCommandAsync(command, bot.InteractionsUrl);
+
+        Assert.True(answered.ResponseType == 4, answered.ResponseBody);
+        Assert.Equal(
+            ScheduleCommand.MissingChannelPermission(channel),
+            answered.ResponseJson!.Value.GetProperty("data").GetProperty("content").GetString());
+    }
+
+    [Fact]
     public async Task DuePost_IsClaimedByTheTimer_AndPublishedOnce()
     {
         var post = await CreateDuePostAsync();

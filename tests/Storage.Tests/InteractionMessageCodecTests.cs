@@ -21,6 +21,7 @@ public sealed class InteractionMessageCodecTests
                 GuildId = 900000000000000001,
                 ChannelId = 900000000000000002,
                 UserId = 80351110224678912,
+                MemberRoleIds = [5, 6],
                 MemberPermissions = MemberPermissions.ManageMessages | (MemberPermissions)(1UL << 40),
                 Locale = "en-GB",
                 Options = new Dictionary<string, string> { ["verbose"] = "true" },
@@ -30,7 +31,8 @@ public sealed class InteractionMessageCodecTests
         Assert.True(InteractionMessageCodec.TryDecode(InteractionMessageCodec.Encode(command), out var decoded, out _));
 
         Assert.Equal(command with { Invocation = decoded!.Invocation }, decoded);
-        Assert.Equal(command.Invocation with { Options = decoded.Invocation.Options }, decoded.Invocation);
+        Assert.Equal(command.Invocation with { Options = decoded.Invocation.Options, MemberRoleIds = decoded.Invocation.MemberRoleIds }, decoded.Invocation);
+        Assert.Equal([5UL, 6UL], decoded.Invocation.MemberRoleIds);
         Assert.Equal("true", decoded.Invocation.Options["verbose"]);
     }
 

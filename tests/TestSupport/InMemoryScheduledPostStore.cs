@@ -17,16 +17,34 @@ public sealed class InMemoryScheduledPostStore : IScheduledPostStore
 
     public IReadOnlyCollection<ScheduledPost> Posts => [.. _posts.Values];
 
-    public Task CreateAsync(ScheduledPost post, CancellationToken cancellationToken)
+    /// <summary>While set, creates wait for it (or for cancellation), like a storage account retrying.</summary>
+    public Task? HoldCreates { get; set; }
+
+    public async Task<bool> CreateAsync(ScheduledPost post, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(post);
-        if (!_posts.TryAdd((post.GuildId, post.Id), post))
+        if (HoldCreates is { } hold)
         {
-            throw new InvalidOperationException($"Post {post.Id} already exists.");
+            await hold.WaitAsync(cancellationToken);
         }
 
-        return Task.CompletedTask;
+        return _posts.TryAdd((post.GuildId, post.Id), post);
     }
+
+    public Task<IReadOnlyList<ScheduledPost>> ListPageAsync(ulong guildId, string? afterId, int count, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ScheduledPost>>(
+        [
+            .. _posts.Values
+                .Where(post => post.GuildId == guildId && (afterId is null || string.CompareOrdinal(post.Id, afterId) > 0))
+                .OrderBy(post => post.Id, StringComparer.Ordinal)
+                .Take(count),
+        ]);
+
+    public Task<int> CountActiveAsync(ulong guildId, int upTo, CancellationToken cancellationToken) =>
+        Task.FromResult(_posts.Values
+            .Where(post => post.GuildId == guildId && post.Status is PostStatus.Pending or PostStatus.Processing or PostStatus.Failed)
+            .Take(upTo)
+            .Count());
 
     public Task<ScheduledPost?> GetAsync(ulong guildId, string postId, CancellationToken cancellationToken) =>
         Task.FromResult(_posts.GetValueOrDefault((guildId, postId)));

@@ -41,6 +41,7 @@ public static class DiscordServiceCollectionExtensions
             provider.GetRequiredService<DiscordRestClient>,
             provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IChannelPostingCheck>(provider => provider.GetRequiredService<BotChannelPermissions>());
+        services.TryAddSingleton<IMemberPermissionLookup>(provider => provider.GetRequiredService<BotChannelPermissions>());
 
         return services.AddHttpClient(DiscordRestClient.HttpClientName, (provider, client) =>
             {

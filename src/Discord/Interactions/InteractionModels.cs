@@ -116,6 +116,34 @@ public sealed class InteractionDataPayload
     /// <summary>A modal submit's rows of text inputs, with what was typed.</summary>
     [JsonPropertyName("components")]
     public List<ComponentPayload?>? Components { get; set; }
+
+    /// <summary>What the options' ids refer to, as Discord looked them up for this interaction.</summary>
+    [JsonPropertyName("resolved")]
+    public ResolvedDataPayload? Resolved { get; set; }
+}
+
+public sealed class ResolvedDataPayload
+{
+    /// <summary>Partial channels by id (the key is the snowflake as text).</summary>
+    [JsonPropertyName("channels")]
+    public Dictionary<string, ResolvedChannelPayload?>? Channels { get; set; }
+}
+
+/// <summary>A channel an option names: a partial channel plus the invoking member's permissions in it.</summary>
+public sealed class ResolvedChannelPayload
+{
+    [JsonPropertyName("id")]
+    public ulong Id { get; set; }
+
+    [JsonPropertyName("type")]
+    public int Type { get; set; }
+
+    /// <summary>
+    /// The invoking member's permissions in this channel, overwrites included, as a decimal string: unlike
+    /// <c>member.permissions</c>, which are for the channel the interaction came from.
+    /// </summary>
+    [JsonPropertyName("permissions")]
+    public string? Permissions { get; set; }
 }
 
 public sealed class CommandOptionPayload

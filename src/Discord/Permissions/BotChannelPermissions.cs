@@ -6,10 +6,11 @@ namespace Serverless.Discord.Permissions;
 
 /// <summary>
 /// Answers "can the bot post in this channel?" from Discord's REST API, so a command can refuse a channel before
-/// anything is stored. The channel is always read fresh; the guild's roles and the bot's member are cached for a
-/// short while, so a burst of checks in one guild costs one call each rather than four.
+/// anything is stored, and computes a member's permissions from the roles an interaction lists. The channel is always
+/// read fresh; the guild's roles and the bot's member are cached for a short while, so a burst of checks in one guild
+/// costs one call each rather than four.
 /// </summary>
-public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeProvider timeProvider) : IChannelPostingCheck, IVoicePermissionCheck
+public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeProvider timeProvider) : IChannelPostingCheck, IVoicePermissionCheck, IMemberPermissionLookup
 {
     /// <summary>How long a guild's roles and the bot's roles there are trusted; role edits show after at most this.</summary>
     public static readonly TimeSpan GuildLifetime = TimeSpan.FromSeconds(60);
@@ -106,6 +107,39 @@ public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeP
             guild.BotRoleIds,
             (channel.PermissionOverwrites ?? []).Select(ToOverwrite));
         return VoiceJoinCheck.For(channelId, permissions);
+    }
+
+    public async Task<DiscordPermissions?> InGuildAsync(ulong guildId, ulong userId, IReadOnlyList<ulong> roleIds, CancellationToken cancellationToken)
+    {
+        var client = discord();
+        var botUserId = await BotUserIdAsync(client, cancellationToken);
+        return await GuildAsync(client, guildId, botUserId, cancellationToken) is { } guild
+            ? ChannelPermissionCalculator.Compute(guildId, guild.OwnerId, guild.Roles, userId, roleIds, [])
+            : null;
+    }
+
+    public async Task<DiscordPermissions?> InChannelAsync(ulong guildId, ulong channelId, ulong userId, IReadOnlyList<ulong> roleIds, CancellationToken cancellationToken)
+    {
+        var client = discord();
+        ChannelPayload channel;
+        try
+        {
+            channel = await client.GetChannelAsync(channelId, cancellationToken);
+        }
+        catch (DiscordApiException e) when (e.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
+        {
+            return null;
+        }
+
+        if (channel.GuildId != guildId)
+        {
+            return null;
+        }
+
+        var botUserId = await BotUserIdAsync(client, cancellationToken);
+        return await GuildAsync(client, guildId, botUserId, cancellationToken) is { } guild
+            ? ChannelPermissionCalculator.Compute(guildId, guild.OwnerId, guild.Roles, userId, roleIds, (channel.PermissionOverwrites ?? []).Select(ToOverwrite))
+            : null;
     }
 
     /// <summary>The bot's user id never changes while the token is the same, so it is asked once per process.</summary>

@@ -69,7 +69,8 @@ public static class HandlerApp
         // Deferred to the companion over the voice queue; registered so the router knows it.
         services.TryAddSingleton<MusicCommand>();
 
-        // Its IScheduledPostStore comes from AddStorage.
+        // Its IScheduledPostStore comes from AddStorage, its limits from ScheduledPosts__* (bound below).
+        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<ScheduledPostOptions>>().Value.Limits);
         services.TryAddSingleton<ScheduleCommand>();
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());

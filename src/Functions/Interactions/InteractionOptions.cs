@@ -17,6 +17,13 @@ public sealed class InteractionOptions
     public TimeSpan EnqueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How long a submitted form may work inline (storage writes, Discord checks) before the endpoint stops, queues the
+    /// submission and answers "thinking…" instead: with <see cref="EnqueueTimeout"/>'s share after it, Discord's 3
+    /// seconds still hold while storage retries.
+    /// </summary>
+    public TimeSpan FormInlineTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>
     /// Deferred work older than this is dropped, not run: the interaction token dies at 15 minutes and
     /// an edit after that only earns Discord's 10062 errors.
     /// </summary>
@@ -47,6 +54,11 @@ public sealed class InteractionOptionsValidator : IValidateOptions<InteractionOp
         if (options.EnqueueTimeout <= TimeSpan.Zero || options.EnqueueTimeout > TimeSpan.FromSeconds(2.5))
         {
             failures.Add("Interactions__EnqueueTimeout must be positive and at most 00:00:02.5, inside Discord's 3-second deadline.");
+        }
+
+        if (options.FormInlineTimeout <= TimeSpan.Zero || options.FormInlineTimeout > TimeSpan.FromSeconds(2))
+        {
+            failures.Add("Interactions__FormInlineTimeout must be positive and at most 00:00:02, leaving time to queue the form inside Discord's 3-second deadline.");
         }
 
         if (options.DeferredWorkDeadline <= TimeSpan.Zero || options.DeferredWorkDeadline > TimeSpan.FromMinutes(15))

@@ -35,7 +35,11 @@ public sealed partial class InteractionProcessor(
     private static readonly CommandReply NoLongerInUse = new("This button or form is no longer in use.", Ephemeral: true);
 
     private readonly int _maxBodyBytes = options.Value.MaxBodyBytes;
+    /// <summary>Discord's 3 seconds to the first answer, less room for the way back.</summary>
+    private static readonly TimeSpan AnswerBudget = TimeSpan.FromSeconds(2.5);
+
     private readonly TimeSpan _enqueueTimeout = options.Value.EnqueueTimeout;
+    private readonly TimeSpan _formInlineTimeout = options.Value.FormInlineTimeout;
 
     public async ValueTask<InteractionHttpResponse> ProcessAsync(
         string? signatureHex,
@@ -197,9 +201,9 @@ public sealed partial class InteractionProcessor(
         switch (definition.ResponseMode)
         {
             case CommandResponseMode.Deferred:
-                return await DeferAsync(interaction, invocation, DeferredWorkQueue.Interactions, Acknowledgement(definition), cancellationToken);
+                return await DeferAsync(interaction, invocation, DeferredWorkQueue.Interactions, Acknowledgement(definition), _enqueueTimeout, cancellationToken);
             case CommandResponseMode.DeferredToVoice:
-                return await DeferAsync(interaction, invocation, DeferredWorkQueue.Voice, Acknowledgement(definition), cancellationToken);
+                return await DeferAsync(interaction, invocation, DeferredWorkQueue.Voice, Acknowledgement(definition), _enqueueTimeout, cancellationToken);
         }
 
         try
@@ -236,7 +240,7 @@ public sealed partial class InteractionProcessor(
 
         var invocation = InvocationMapper.ToComponentInvocation(interaction, route, customId!, receivedAt);
         var queue = route.ResponseMode == ComponentResponseMode.DeferredUpdateToVoice ? DeferredWorkQueue.Voice : DeferredWorkQueue.Interactions;
-        return await DeferAsync(interaction, invocation, queue, DeferredUpdate, cancellationToken);
+        return await DeferAsync(interaction, invocation, queue, DeferredUpdate, _enqueueTimeout, cancellationToken);
     }
 
     /// <summary>A filled-in form goes to the command that opened it, found by the custom_id it gave the form.</summary>
@@ -257,19 +261,46 @@ public sealed partial class InteractionProcessor(
         }
 
         var submission = InvocationMapper.ToSubmission(interaction, customId, receivedAt);
+        using var inline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var work = SubmitAsync(handler, submission, inline.Token);
+        var remaining = _formInlineTimeout - timeProvider.GetElapsedTime(receivedAt);
         try
         {
-            var reply = await handler.SubmitAsync(submission, cancellationToken);
+            var reply = await work.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, timeProvider, cancellationToken);
             var elapsedMs = timeProvider.GetElapsedTime(receivedAt).TotalMilliseconds;
             Log.ModalAnswered(logger, handler.CustomIdPrefix, submission.CorrelationId, submission.GuildId, elapsedMs);
             return Reply(reply);
         }
+        catch (TimeoutException)
+        {
+            // Too slow to answer inline (storage retrying, say): stop, and let the worker run the same submission,
+            // which the handler makes safe to repeat, then edit "thinking…" with its answer.
+            await inline.CancelAsync();
+            Log.ModalDeferred(logger, handler.CustomIdPrefix, submission.CorrelationId, submission.GuildId, _formInlineTimeout.TotalMilliseconds);
+            var left = AnswerBudget - timeProvider.GetElapsedTime(receivedAt);
+            return await DeferAsync(
+                interaction,
+                submission.ToInvocation(),
+                DeferredWorkQueue.Interactions,
+                DeferredEphemeral,
+                left < _enqueueTimeout ? left : _enqueueTimeout,
+                cancellationToken);
+        }
+    }
+
+    /// <summary>A failing handler still gets an answer, so the user sees more than "interaction failed".</summary>
+    private async Task<CommandReply> SubmitAsync(IModalHandler handler, ModalSubmission submission, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await handler.SubmitAsync(submission, cancellationToken);
+        }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             Log.ModalFailed(logger, exception, handler.CustomIdPrefix, submission.CorrelationId, submission.GuildId);
-            return Reply(new CommandReply(
+            return new CommandReply(
                 $"Something went wrong saving the form. It has been logged (reference `{submission.CorrelationId}`).",
-                Ephemeral: true));
+                Ephemeral: true);
         }
     }
 
@@ -277,7 +308,8 @@ public sealed partial class InteractionProcessor(
     private static byte[] Acknowledgement(CommandDefinition definition) => definition.Ephemeral ? DeferredEphemeral : DeferredPublic;
 
     /// <summary>
-    /// Answers <paramref name="acknowledgement"/> only once the work is durably queued on <paramref name="queue"/>;
+    /// Answers <paramref name="acknowledgement"/> only once the work is durably queued on <paramref name="queue"/>
+    /// within <paramref name="enqueueTimeout"/> (<see cref="InteractionOptions.EnqueueTimeout"/> unless less is left);
     /// otherwise 503, so nothing is silently lost.
     /// </summary>
     private async ValueTask<InteractionHttpResponse> DeferAsync(
@@ -285,6 +317,7 @@ public sealed partial class InteractionProcessor(
         CommandInvocation invocation,
         DeferredWorkQueue queue,
         byte[] acknowledgement,
+        TimeSpan enqueueTimeout,
         CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(interaction.Token))
@@ -303,7 +336,7 @@ public sealed partial class InteractionProcessor(
         };
         try
         {
-            using var timeout = new CancellationTokenSource(_enqueueTimeout, timeProvider);
+            using var timeout = new CancellationTokenSource(enqueueTimeout > TimeSpan.Zero ? enqueueTimeout : TimeSpan.Zero, timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             await deferredQueue.EnqueueAsync(deferred, queue, linked.Token);
         }
@@ -366,6 +399,9 @@ public sealed partial class InteractionProcessor(
 
         [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "The {Form} form failed ({CorrelationId}, guild {GuildId})")]
         public static partial void ModalFailed(ILogger logger, Exception exception, string form, string correlationId, ulong? guildId);
+
+        [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "The {Form} form took longer than {InlineTimeoutMs:0} ms inline; queuing it and answering deferred ({CorrelationId}, guild {GuildId})")]
+        public static partial void ModalDeferred(ILogger logger, string form, string correlationId, ulong? guildId, double inlineTimeoutMs);
 
         [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "A form no command owns was submitted, custom_id {CustomId} (guild {GuildId})")]
         public static partial void UnknownModal(ILogger logger, string customId, ulong? guildId);

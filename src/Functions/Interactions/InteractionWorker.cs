@@ -74,6 +74,12 @@ public sealed partial class InteractionWorker(
     /// <summary>A failing command still ends the "thinking…" state with an answer the user can report.</summary>
     private async Task<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken)
     {
+        // A form the endpoint could not finish in time goes back to the handler that opened it.
+        if (ModalSubmission.FromInvocation(invocation) is { } submission)
+        {
+            return await SubmitAsync(submission, cancellationToken);
+        }
+
         var command = router.Find(invocation.CommandName);
         if (command is null)
         {
@@ -90,6 +96,15 @@ public sealed partial class InteractionWorker(
             return new CommandReply($"Something went wrong running `/{invocation.CommandName}`. It has been logged (reference `{invocation.CorrelationId}`).", Ephemeral: true);
         }
     }
+
+    /// <summary>
+    /// A form's failure (storage still down, say) is retried through the queue rather than answered: what was typed
+    /// is only in the message, and the handler stores it once however often it runs.
+    /// </summary>
+    private async Task<CommandReply> SubmitAsync(ModalSubmission submission, CancellationToken cancellationToken) =>
+        router.FindModalHandler(submission.CustomId) is { } handler
+            ? await handler.SubmitAsync(submission, cancellationToken)
+            : new CommandReply("This form is no longer in use.", Ephemeral: true);
 
     private static partial class Log
     {

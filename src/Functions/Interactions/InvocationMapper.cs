@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Serverless.Discord.Interactions;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Permissions;
 
 namespace Serverless.Functions.Interactions;
 
@@ -15,9 +16,12 @@ internal static class InvocationMapper
         GuildId = interaction.GuildId,
         ChannelId = interaction.ChannelId,
         UserId = interaction.Invoker?.Id ?? 0,
+        InteractionId = interaction.Id,
+        MemberRoleIds = RoleIds(interaction.Member),
         MemberPermissions = Permissions(interaction.Member),
         Locale = interaction.Locale,
         Options = FlattenOptions(interaction.Data?.Options),
+        ChannelPermissions = ChannelPermissions(interaction.Data?.Resolved),
         ReceivedTimestamp = receivedAt,
     };
 
@@ -45,6 +49,7 @@ internal static class InvocationMapper
         GuildId = interaction.GuildId,
         ChannelId = interaction.ChannelId,
         UserId = interaction.Invoker?.Id ?? 0,
+        MemberRoleIds = RoleIds(interaction.Member),
         MemberPermissions = Permissions(interaction.Member),
         Locale = interaction.Locale,
         Values = TypedValues(interaction.Data?.Components),
@@ -54,6 +59,23 @@ internal static class InvocationMapper
     /// <summary>Discord sends the bitfield as a decimal string; unknown bits are kept, a malformed one grants nothing.</summary>
     private static MemberPermissions? Permissions(GuildMemberPayload? member) =>
         ulong.TryParse(member?.Permissions, NumberStyles.None, CultureInfo.InvariantCulture, out var bits) ? (MemberPermissions)bits : null;
+
+    private static ulong[] RoleIds(GuildMemberPayload? member) => [.. member?.Roles ?? []];
+
+    /// <summary>The member's permissions in each resolved channel; a channel without them (or malformed) is left out, granting nothing.</summary>
+    private static Dictionary<ulong, DiscordPermissions> ChannelPermissions(ResolvedDataPayload? resolved)
+    {
+        var permissions = new Dictionary<ulong, DiscordPermissions>();
+        foreach (var (key, channel) in resolved?.Channels ?? [])
+        {
+            if (ulong.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && channel?.Permissions is { } bits)
+            {
+                permissions[id] = PermissionBitfield.Parse(bits);
+            }
+        }
+
+        return permissions;
+    }
 
     /// <summary>Text input values by custom_id, from inside the modal's action rows; entries without both are skipped.</summary>
     private static Dictionary<string, string> TypedValues(List<ComponentPayload?>? rows)

@@ -21,7 +21,7 @@ internal static class InteractionPayload
         writer.WriteNumber("version", 1);
     });
 
-    public static string Command(ulong id, ulong applicationId, string token, ulong commandId, CommandInteraction command, DateTimeOffset now) => Write(writer =>
+    public static string Command(ulong id, ulong applicationId, string token, ulong commandId, CommandInteraction command, DateTimeOffset now, SandboxState state) => Write(writer =>
     {
         writer.WriteString("id", Snowflake(id));
         writer.WriteString("application_id", Snowflake(applicationId));
@@ -34,14 +34,15 @@ internal static class InteractionPayload
         if (command.Options.Count > 0)
         {
             WriteOptions(writer, command.Options);
+            WriteResolvedChannels(writer, command, state);
         }
 
         writer.WriteEndObject();
-        WriteContext(writer, command, token, now);
+        WriteContext(writer, command, token, now, state);
     });
 
     /// <summary>A MODAL_SUBMIT (type 5): the form's custom_id and each text input's value, in action rows.</summary>
-    public static string ModalSubmit(ulong id, ulong applicationId, string token, ModalSubmitInteraction submit, DateTimeOffset now) => Write(writer =>
+    public static string ModalSubmit(ulong id, ulong applicationId, string token, ModalSubmitInteraction submit, DateTimeOffset now, SandboxState state) => Write(writer =>
     {
         writer.WriteString("id", Snowflake(id));
         writer.WriteString("application_id", Snowflake(applicationId));
@@ -65,11 +66,11 @@ internal static class InteractionPayload
 
         writer.WriteEndArray();
         writer.WriteEndObject();
-        WriteContext(writer, submit.Context, token, now);
+        WriteContext(writer, submit.Context, token, now, state);
     });
 
     /// <summary>Where and by whom: guild, channel, member (or user), token and the fields Discord adds to every interaction.</summary>
-    private static void WriteContext(Utf8JsonWriter writer, CommandInteraction command, string token, DateTimeOffset now)
+    private static void WriteContext(Utf8JsonWriter writer, CommandInteraction command, string token, DateTimeOffset now, SandboxState state)
     {
         if (command.GuildId is { } guildId)
         {
@@ -93,6 +94,11 @@ internal static class InteractionPayload
             writer.WriteStartObject("member");
             WriteUser(writer, "user", command);
             writer.WriteStartArray("roles");
+            foreach (var role in state.MemberRoles(command.GuildId.Value, command.UserId))
+            {
+                writer.WriteStringValue(Snowflake(role));
+            }
+
             writer.WriteEndArray();
             writer.WriteString("permissions", command.MemberPermissions);
             writer.WriteNull("nick");
@@ -126,6 +132,42 @@ internal static class InteractionPayload
         writer.WriteEndObject();
         writer.WriteNumber("context", command.GuildId is null ? 1 : 0);
         writer.WriteNumber("attachment_size_limit", AttachmentSizeLimit);
+    }
+
+    /// <summary>
+    /// <c>resolved.channels</c> for every channel option, as Discord sends it: a partial channel with the invoking
+    /// member's permissions there (unlike <c>member.permissions</c>, which is for the channel the command came from).
+    /// </summary>
+    private static void WriteResolvedChannels(Utf8JsonWriter writer, CommandInteraction command, SandboxState state)
+    {
+        var channelIds = Flatten(command.Options)
+            .Where(option => option.Type == CommandOptionType.Channel && option.Value is string)
+            .Select(option => ulong.Parse((string)option.Value!, CultureInfo.InvariantCulture))
+            .Distinct()
+            .ToList();
+        if (channelIds.Count == 0 || command.GuildId is not { } guildId)
+        {
+            return;
+        }
+
+        writer.WriteStartObject("resolved");
+        writer.WriteStartObject("channels");
+        foreach (var channelId in channelIds)
+        {
+            var (type, permissions) = state.MemberPermissionsIn(guildId, channelId, command.UserId);
+            writer.WriteStartObject(Snowflake(channelId));
+            writer.WriteString("id", Snowflake(channelId));
+            writer.WriteString("name", "channel-" + Snowflake(channelId));
+            writer.WriteNumber("type", type);
+            writer.WriteString("permissions", Snowflake(permissions));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+
+        static IEnumerable<CommandOption> Flatten(IEnumerable<CommandOption> options) =>
+            options.SelectMany(option => Flatten(option.Options).Prepend(option));
     }
 
     private static void WriteUser(Utf8JsonWriter writer, string property, CommandInteraction command)

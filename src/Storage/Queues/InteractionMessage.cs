@@ -64,6 +64,10 @@ public sealed class InteractionMessage : QueueEnvelope
     [JsonPropertyName("memberPermissions")]
     public string? MemberPermissions { get; set; }
 
+    /// <summary>The member's role ids (decimal strings), so deferred work can compute the member's rights in a channel.</summary>
+    [JsonPropertyName("memberRoles")]
+    public List<string>? MemberRoles { get; set; }
+
     [JsonPropertyName("locale")]
     public string? Locale { get; set; }
 

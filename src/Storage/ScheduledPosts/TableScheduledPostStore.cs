@@ -29,6 +29,9 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
     // Claims of one shard run this many at a time: enough to keep Azurite or Azure busy, few enough to stay polite.
     private const int ClaimConcurrency = 8;
 
+    /// <summary>Posts that still count against a server's limit: not yet published, nor cancelled.</summary>
+    private static readonly PostStatus[] ActiveStatuses = [PostStatus.Pending, PostStatus.Processing, PostStatus.Failed];
+
     private TableClient? _posts;
     private TableClient? _due;
     private TableClient? _settings;
@@ -48,9 +51,16 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
     public static string DueRowKey(DateTimeOffset due, ulong guildId, string postId) =>
         string.Create(CultureInfo.InvariantCulture, $"{due.UtcTicks:D19}-{guildId}-{postId}");
 
-    public async Task CreateAsync(ScheduledPost post, CancellationToken cancellationToken)
+    public async Task<bool> CreateAsync(ScheduledPost post, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(post);
+
+        // A repeated create (the same form again) must not bring back the index row of a post that has since been
+        // published or cancelled.
+        if (await GetRowAsync(Posts, Key(post.GuildId), post.Id, cancellationToken) is not null)
+        {
+            return false;
+        }
 
         // The index row first: a crash before the post row leaves an index row the publisher drops, never a post
         // that is pending forever.
@@ -59,7 +69,16 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
             await Due.WithTableAsync(() => Due.UpsertEntityAsync(DueEntity(post.GuildId, post.Id, due), TableUpdateMode.Replace, cancellationToken), cancellationToken);
         }
 
-        await Posts.WithTableAsync(() => Posts.AddEntityAsync(ToEntity(post), cancellationToken), cancellationToken);
+        try
+        {
+            await Posts.WithTableAsync(() => Posts.AddEntityAsync(ToEntity(post), cancellationToken), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status == 409)
+        {
+            // The same post, stored by a run that raced this one; its index row is the one just written again.
+            return false;
+        }
     }
 
     public async Task<ScheduledPost?> GetAsync(ulong guildId, string postId, CancellationToken cancellationToken)
@@ -95,6 +114,60 @@ public sealed class TableScheduledPostStore(StorageAccount account) : IScheduled
         }
 
         return [.. posts.OrderByDescending(post => post.CreatedAt)];
+    }
+
+    public async Task<IReadOnlyList<ScheduledPost>> ListPageAsync(ulong guildId, string? afterId, int count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Key(guildId)} and RowKey gt {afterId ?? ""}");
+        var posts = new List<ScheduledPost>(count);
+        try
+        {
+            // Key-only filters: the service returns rows in key order and fills each page, so this is one request.
+            await foreach (var row in Posts.QueryAsync<TableEntity>(filter, maxPerPage: count, cancellationToken: cancellationToken))
+            {
+                posts.Add(ToPost(row));
+                if (posts.Count == count)
+                {
+                    break;
+                }
+            }
+        }
+        catch (RequestFailedException exception) when (TableClientExtensions.IsTableNotFound(exception))
+        {
+            return [];
+        }
+
+        return posts;
+    }
+
+    public async Task<int> CountActiveAsync(ulong guildId, int upTo, CancellationToken cancellationToken)
+    {
+        if (upTo <= 0)
+        {
+            return 0;
+        }
+
+        var active = string.Join(" or ", ActiveStatuses.Select(status => TableClient.CreateQueryFilter($"Status eq {StatusName(status)}")));
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Key(guildId)}") + " and (" + active + ")";
+        var count = 0;
+
+        try
+        {
+            await foreach (var _ in Posts.QueryAsync<TableEntity>(filter, maxPerPage: upTo, select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                if (++count == upTo)
+                {
+                    break;
+                }
+            }
+        }
+        catch (RequestFailedException exception) when (TableClientExtensions.IsTableNotFound(exception))
+        {
+            return 0;
+        }
+
+        return count;
     }
 
     public async Task<bool> CancelAsync(ulong guildId, string postId, CancellationToken cancellationToken)

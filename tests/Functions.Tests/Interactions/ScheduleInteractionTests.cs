@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Domain.Commands;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Functions.Tests.Support;
+using Serverless.TestSupport;
 
 namespace Serverless.Functions.Tests.Interactions;
 
@@ -56,27 +59,47 @@ public sealed class ScheduleInteractionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ModalSubmit_ByAMemberWhoLostManageMessages_IsRefused()
+    public async Task Create_WithManageMessagesHereButNotInTheTargetChannel_IsRefusedInsteadOfTheModal()
     {
-        var customId = (await OpenModalAsync()).GetProperty("data").GetProperty("custom_id").GetString()!;
-
-        using var response = await _host.SendSignedAsync(ModalSubmit(customId, "text", permissions: "2048"));
+        // member.permissions (this channel) says Administrator; resolved.channels says View Channel and Send Messages only.
+        using var response = await _host.SendSignedAsync(CreateCommand(permissions: "8", targetPermissions: "3072"));
 
         var answer = await ReadJsonAsync(response);
         Assert.Equal(4, answer.GetProperty("type").GetInt32());
-        Assert.Equal(64, answer.GetProperty("data").GetProperty("flags").GetInt32());
-        Assert.Equal(ScheduleCommand.MissingPermission, answer.GetProperty("data").GetProperty("content").GetString());
-        Assert.Empty(_host.ScheduledPosts.Posts);
+        Assert.Equal(ScheduleCommand.MissingChannelPermission(900000000000000003), answer.GetProperty("data").GetProperty("content").GetString());
     }
 
     [Fact]
-    public async Task Create_WithoutManageMessages_IsRefusedInsteadOfTheModal()
+    public async Task ModalSubmit_WhenStorageIsTooSlowToAnswerInline_IsQueuedAndAnsweredDeferred()
     {
-        using var response = await _host.SendSignedAsync(CreateCommand(permissions: "0"));
+        var queue = new RecordingDeferredQueue();
+        await using var host = await HandlerTestHost.StartAsync(configureServices: services => services.AddSingleton<IDeferredCommandQueue>(queue));
+        using (var opened = await host.SendSignedAsync(CreateCommand(permissions: "0", targetPermissions: "11264")))
+        {
+            var customId = (await ReadJsonAsync(opened)).GetProperty("data").GetProperty("custom_id").GetString()!;
+            var held = new TaskCompletionSource();
+            host.ScheduledPosts.HoldCreates = held.Task;
 
-        var answer = await ReadJsonAsync(response);
-        Assert.Equal(4, answer.GetProperty("type").GetInt32());
-        Assert.Equal(ScheduleCommand.MissingPermission, answer.GetProperty("data").GetProperty("content").GetString());
+            var sending = host.SendSignedAsync(ModalSubmit(customId, "Standup at 10", permissions: "0"));
+            for (var step = 0; step < 100 && !sending.IsCompleted; step++)
+            {
+                // The fake clock moves only when told: past the inline timeout, in small steps.
+                host.Time.Advance(TimeSpan.FromMilliseconds(50));
+                await Task.Yield();
+                await Task.Delay(1);
+            }
+
+            using var response = await sending;
+            Assert.Equal("""{"type":5,"data":{"flags":64}}""", await response.Content.ReadAsStringAsync());
+            var queued = Assert.Single(queue.Enqueued);
+            Assert.Equal(1312345678901234568UL, queued.InteractionId);
+            var submission = ModalSubmission.FromInvocation(queued.Invocation);
+            Assert.NotNull(submission);
+            Assert.Equal(customId, submission.CustomId);
+            Assert.Equal("Standup at 10", submission.Values["content"]);
+            Assert.Equal([5UL, 6UL], submission.MemberRoleIds);
+            Assert.Empty(host.ScheduledPosts.Posts);
+        }
     }
 
     [Fact]
@@ -91,16 +114,17 @@ public sealed class ScheduleInteractionTests : IAsyncLifetime
 
     private async Task<JsonElement> OpenModalAsync()
     {
-        using var response = await _host.SendSignedAsync(CreateCommand(permissions: "8"));
+        using var response = await _host.SendSignedAsync(CreateCommand(permissions: "0", targetPermissions: "11264"));
         return await ReadJsonAsync(response);
     }
 
     // Target spelled out: a run of JSON closing braces cannot sit in an interpolated raw string.
-    private static string CreateCommand(string permissions) =>
+    private static string CreateCommand(string permissions, string targetPermissions) =>
         Interaction(
             2,
             permissions,
-            """{"id":"1","name":"schedule","type":1,"options":[{"type":1,"name":"create","options":[{"type":7,"name":"channel","value":"900000000000000003"},{"type":3,"name":"when","value":"2026-12-01 09:30"},{"type":3,"name":"repeat","value":"weekly"}]}],"resolved":{"channels":{"900000000000000003":{"id":"900000000000000003","type":0,"name":"announcements","permissions":"8"}}}}""");
+            """{"id":"1","name":"schedule","type":1,"options":[{"type":1,"name":"create","options":[{"type":7,"name":"channel","value":"900000000000000003"},{"type":3,"name":"when","value":"2026-12-01 09:30"},{"type":3,"name":"repeat","value":"weekly"}]}],"resolved":{"channels":{"900000000000000003":{"id":"900000000000000003","type":0,"name":"announcements","permissions":"""
+            + JsonSerializer.Serialize(targetPermissions) + "}}}}");
 
     private static string ModalSubmit(string customId, string text, string permissions) =>
         Interaction(
@@ -109,7 +133,7 @@ public sealed class ScheduleInteractionTests : IAsyncLifetime
             $$"""{"custom_id":"{{customId}}","components":[{"type":1,"components":[{"type":4,"custom_id":"content","value":""" + JsonSerializer.Serialize(text) + "}]}]}");
 
     private static string Interaction(int type, string permissions, string data) =>
-        $$"""{"type":{{type}},"id":"1312345678901234568","application_id":"100000000000000001","guild_id":"900000000000000001","channel_id":"900000000000000002","token":"dG9rZW4","version":1,"locale":"en-GB","member":{"user":{"id":"80351110224678912","username":"nelly"},"permissions":"{{permissions}}"},"data":""" + data + "}";
+        $$"""{"type":{{type}},"id":"1312345678901234568","application_id":"100000000000000001","guild_id":"900000000000000001","channel_id":"900000000000000002","token":"dG9rZW4","version":1,"locale":"en-GB","member":{"user":{"id":"80351110224678912","username":"nelly"},"roles":["5","6"],"permissions":"{{permissions}}"},"data":""" + data + "}";
 
     private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)
     {

@@ -155,7 +155,7 @@ public sealed class PostPublisherTests : IClassFixture<AzuriteFixture>
 
         public int FailCompletions { get; set; }
 
-        public Task CreateAsync(ScheduledPost post, CancellationToken cancellationToken) => inner.CreateAsync(post, cancellationToken);
+        public Task<bool> CreateAsync(ScheduledPost post, CancellationToken cancellationToken) => inner.CreateAsync(post, cancellationToken);
 
         public async Task<ScheduledPost?> GetAsync(ulong guildId, string postId, CancellationToken cancellationToken)
         {
@@ -171,6 +171,11 @@ public sealed class PostPublisherTests : IClassFixture<AzuriteFixture>
 
         public Task<IReadOnlyList<ScheduledPost>> ListAsync(ulong? guildId, IReadOnlyCollection<PostStatus>? statuses, CancellationToken cancellationToken) =>
             inner.ListAsync(guildId, statuses, cancellationToken);
+
+        public Task<IReadOnlyList<ScheduledPost>> ListPageAsync(ulong guildId, string? afterId, int count, CancellationToken cancellationToken) =>
+            inner.ListPageAsync(guildId, afterId, count, cancellationToken);
+
+        public Task<int> CountActiveAsync(ulong guildId, int upTo, CancellationToken cancellationToken) => inner.CountActiveAsync(guildId, upTo, cancellationToken);
 
         public Task<bool> CancelAsync(ulong guildId, string postId, CancellationToken cancellationToken) => inner.CancelAsync(guildId, postId, cancellationToken);
 

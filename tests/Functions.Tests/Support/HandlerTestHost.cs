@@ -66,6 +66,7 @@ public sealed class HandlerTestHost : IAsyncDisposable
         var scheduledPosts = new InMemoryScheduledPostStore();
         builder.Services.AddSingleton<IScheduledPostStore>(scheduledPosts);
         builder.Services.AddSingleton<IChannelPostingCheck>(new ScriptedChannelPostingCheck());
+        builder.Services.AddSingleton<IMemberPermissionLookup>(new ScriptedMemberPermissions());
         var heartbeats = new InMemoryCompanionHeartbeatStore();
         builder.Services.AddSingleton<ICompanionHeartbeatStore>(heartbeats);
         configureServices?.Invoke(builder.Services);

@@ -31,7 +31,7 @@ public static class SignedPayloadMutations
     /// <summary>One of each kind, at <paramref name="now"/> (a form's time must still be ahead).</summary>
     public static IReadOnlyList<(string Name, string Json)> Templates(DateTimeOffset now)
     {
-        var draft = new ScheduleDraft(900000000000000003, now.AddDays(7), new PostRecurrence(RecurrenceKind.Weekly)).Encode();
+        var draft = new ScheduleDraft(900000000000000003, now.AddDays(7), PostIds.ForInteraction(900000000000000099), new PostRecurrence(RecurrenceKind.Weekly)).Encode();
         return
         [
             ("ping", """{"type":1,"id":"1312345678901234567","application_id":"100000000000000001","token":"dG9rZW4","version":1}"""),

@@ -240,6 +240,56 @@ public sealed class TableScheduledPostStoreTests(AzuriteFixture azurite) : IClas
         Assert.Null(await store.GetTimeZoneAsync(guild + 1, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Create_TheSamePostAgain_StoresNothing_EvenAfterItWasPublished()
+    {
+        var (store, guild) = NewStore();
+        var post = await CreateAsync(store, guild, "twice", Now.AddMinutes(-1));
+        var claim = Assert.Single(await ClaimAsync(store, Now, guild));
+        await store.CompleteAsync(claim, claim.Due, 42, nextRunAt: null, CancellationToken.None);
+
+        Assert.False(await store.CreateAsync(post, CancellationToken.None));
+
+        Assert.Equal(PostStatus.Published, (await store.GetAsync(guild, post.Id, CancellationToken.None))!.Status);
+        Assert.Empty(await ClaimAsync(store, Now.AddHours(1), guild));
+    }
+
+    [Fact]
+    public async Task ListPage_ReadsAtMostOnePageInIdOrder_AfterTheGivenId()
+    {
+        var (store, guild) = NewStore();
+        foreach (var id in new[] { "eeee", "aaaa", "cccc", "bbbb", "dddd" })
+        {
+            await CreateAsync(store, guild, id, Now.AddHours(1));
+        }
+
+        var first = await store.ListPageAsync(guild, afterId: null, count: 2, CancellationToken.None);
+        var next = await store.ListPageAsync(guild, afterId: "bbbb", count: 2, CancellationToken.None);
+        var last = await store.ListPageAsync(guild, afterId: "dddd", count: 2, CancellationToken.None);
+
+        Assert.Equal(["aaaa", "bbbb"], first.Select(post => post.Id));
+        Assert.Equal(["cccc", "dddd"], next.Select(post => post.Id));
+        Assert.Equal(["eeee"], last.Select(post => post.Id));
+        Assert.All(first, post => Assert.Equal(guild, post.GuildId));
+    }
+
+    [Fact]
+    public async Task CountActive_CountsUnfinishedPostsOfTheGuild_UpToTheLimit()
+    {
+        var (store, guild) = NewStore();
+        for (var i = 0; i < 4; i++)
+        {
+            await CreateAsync(store, guild, "active" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Now.AddHours(1));
+        }
+
+        await CreateAsync(store, guild, "gone", Now.AddHours(1));
+        Assert.True(await store.CancelAsync(guild, "gone", CancellationToken.None));
+        await CreateAsync(store, guild + 1, "elsewhere", Now.AddHours(1));
+
+        Assert.Equal(4, await store.CountActiveAsync(guild, upTo: 25, CancellationToken.None));
+        Assert.Equal(3, await store.CountActiveAsync(guild, upTo: 3, CancellationToken.None));
+    }
+
     private (TableScheduledPostStore Store, ulong Guild) NewStore() =>
         (new TableScheduledPostStore(azurite.Account), (ulong)Interlocked.Add(ref s_guild, 10));
 

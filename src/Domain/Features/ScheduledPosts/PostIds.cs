@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 
@@ -14,7 +15,27 @@ public static class PostIds
     /// <summary>The longest text read as an id; the id option's max_length.</summary>
     public const int MaxLength = 32;
 
-    public static string New() => RandomNumberGenerator.GetString(Alphabet, Length);
+    /// <summary>
+    /// The id of the post that the interaction <paramref name="interactionId"/> creates: the same for every retry of that
+    /// interaction's work, so storing it twice stores it once. Hashed, so ids do not reveal when a post was made.
+    /// </summary>
+    public static string ForInteraction(ulong interactionId)
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, interactionId);
+        var hash = SHA256.HashData(bytes);
+
+        // 5 bits a character: 8 characters take the hash's first 40 bits.
+        var bits = BinaryPrimitives.ReadUInt64BigEndian(hash) >> (64 - (5 * Length));
+        return string.Create(Length, bits, static (span, value) =>
+        {
+            for (var i = span.Length - 1; i >= 0; i--)
+            {
+                span[i] = Alphabet[(int)(value & 31)];
+                value >>= 5;
+            }
+        });
+    }
 
     /// <summary>
     /// A typed id as stored (trimmed, lowercase), if it could be one. Anything else is refused before it reaches a

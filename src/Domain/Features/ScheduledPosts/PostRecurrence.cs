@@ -1,3 +1,4 @@
+using System.Globalization;
 using Cronos;
 using Serverless.Domain.Commands;
 
@@ -11,16 +12,17 @@ public sealed record PostRecurrence(RecurrenceKind Kind, string? Cron = null)
 {
     private const string CronExample = "`0 9 * * MON`";
 
-    /// <summary>Posts are published one message at a time; a tighter cron would flood the channel.</summary>
-    public static TimeSpan MinimumCronInterval { get; } = TimeSpan.FromMinutes(10);
-
     public static PostRecurrence None { get; } = new(RecurrenceKind.None);
 
     /// <summary>
     /// Reads the repeat staff chose: none/once, daily, weekly, or cron with <paramref name="cron"/>;
     /// a 5-field cron expression may also be given as the repeat itself.
     /// </summary>
-    public static bool TryParse(string? repeat, string? cron, out PostRecurrence recurrence, out string? error)
+    /// <param name="minimumInterval">
+    /// The shortest gap a cron expression may leave between two posts (daily and weekly never come closer than a day):
+    /// posts are published one message at a time, and a tighter cron would flood the channel.
+    /// </param>
+    public static bool TryParse(string? repeat, string? cron, TimeSpan minimumInterval, out PostRecurrence recurrence, out string? error)
     {
         recurrence = None;
         error = null;
@@ -34,7 +36,7 @@ public sealed record PostRecurrence(RecurrenceKind Kind, string? Cron = null)
                 return false;
             }
 
-            return TryParseCron(choice, out recurrence, out error);
+            return TryParseCron(choice, minimumInterval, out recurrence, out error);
         }
 
         var kind = choice.ToUpperInvariant() switch
@@ -60,7 +62,7 @@ public sealed record PostRecurrence(RecurrenceKind Kind, string? Cron = null)
                 return false;
             }
 
-            return TryParseCron(expression, out recurrence, out error);
+            return TryParseCron(expression, minimumInterval, out recurrence, out error);
         }
 
         if (expression.Length > 0)
@@ -85,7 +87,7 @@ public sealed record PostRecurrence(RecurrenceKind Kind, string? Cron = null)
     internal CronExpression ParseCron() =>
         CronExpression.Parse(Cron ?? throw new InvalidOperationException("A cron recurrence has no cron expression."), CronFormat.Standard);
 
-    private static bool TryParseCron(string expression, out PostRecurrence recurrence, out string? error)
+    private static bool TryParseCron(string expression, TimeSpan minimumInterval, out PostRecurrence recurrence, out string? error)
     {
         recurrence = None;
         if (FieldCount(expression) != 5)
@@ -105,13 +107,13 @@ public sealed record PostRecurrence(RecurrenceKind Kind, string? Cron = null)
             return false;
         }
 
-        switch (CronCadence.Check(parsed, MinimumCronInterval))
+        switch (CronCadence.Check(parsed, minimumInterval))
         {
             case CronCadence.Verdict.NeverFires:
                 error = $"Cron expression '{ReplyText.Quote(expression)}' never fires.";
                 return false;
             case CronCadence.Verdict.TooOften:
-                error = $"Cron expression '{ReplyText.Quote(expression)}' fires too often: at most once every {MinimumCronInterval.TotalMinutes:0} minutes.";
+                error = $"Cron expression '{ReplyText.Quote(expression)}' fires too often: this server's posts may repeat at most once every {Describe(minimumInterval)}.";
                 return false;
             default:
                 recurrence = new PostRecurrence(RecurrenceKind.Cron, expression);
@@ -119,6 +121,13 @@ public sealed record PostRecurrence(RecurrenceKind Kind, string? Cron = null)
                 return true;
         }
     }
+
+    private static string Describe(TimeSpan interval) => interval.TotalMinutes % 60 == 0
+        ? Count(interval.TotalHours, "hour")
+        : Count(interval.TotalMinutes, "minute");
+
+    private static string Count(double amount, string unit) =>
+        string.Create(CultureInfo.InvariantCulture, $"{amount:0.#} {unit}{(amount == 1 ? "" : "s")}");
 
     // Cronos prefixes every reason with "The given cron expression has an invalid format."; the field and reason are what help.
     private static string CronProblem(CronFormatException e)

@@ -67,12 +67,25 @@ public sealed record ClaimRun(int Claimed, int SkippedLeased, int LostRaces);
 /// <summary>The posts of a guild, their due index and the guild's schedule settings.</summary>
 public interface IScheduledPostStore
 {
-    Task CreateAsync(ScheduledPost post, CancellationToken cancellationToken);
+    /// <summary>Stores a new post; false when a post with its id exists already, and then nothing is written.</summary>
+    Task<bool> CreateAsync(ScheduledPost post, CancellationToken cancellationToken);
 
     Task<ScheduledPost?> GetAsync(ulong guildId, string postId, CancellationToken cancellationToken);
 
     /// <summary>Posts of one guild, or of every guild when <paramref name="guildId"/> is null (operators), newest first.</summary>
     Task<IReadOnlyList<ScheduledPost>> ListAsync(ulong? guildId, IReadOnlyCollection<PostStatus>? statuses, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// At most <paramref name="count"/> posts of one guild whose id sorts after <paramref name="afterId"/> (from the
+    /// start when null), in id order: one bounded read, however many posts the guild keeps.
+    /// </summary>
+    Task<IReadOnlyList<ScheduledPost>> ListPageAsync(ulong guildId, string? afterId, int count, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many of a guild's posts are not finished (pending, publishing or failed), counting no further than
+    /// <paramref name="upTo"/>, so the read stays bounded.
+    /// </summary>
+    Task<int> CountActiveAsync(ulong guildId, int upTo, CancellationToken cancellationToken);
 
     /// <summary>Cancels a pending post; false when there is no such post or it is already finished.</summary>
     Task<bool> CancelAsync(ulong guildId, string postId, CancellationToken cancellationToken);

@@ -12,26 +12,22 @@ internal static class ScheduledPostFormatter
     /// <summary>Discord's limit on a message's content.</summary>
     private const int MaxMessageLength = 2000;
 
-    private const int MaxListLines = 20;
     private const int SnippetLength = 40;
     private const int MaxErrorLength = 300;
 
-    public static string List(IReadOnlyList<ScheduledPost> posts, TimeZoneInfo zone)
+    /// <summary>
+    /// One page of <c>/schedule list</c>, in the order given (id order, which the next page continues from). When
+    /// <paramref name="more"/> or when not every post fits one message, the last line names the next page.
+    /// </summary>
+    public static string ListPage(IReadOnlyList<ScheduledPost> posts, bool more, TimeZoneInfo zone)
     {
-        // Posts still waiting or needing attention first; within each group, newest first.
-        var ordered = posts
-            .OrderBy(post => post.Status is PostStatus.Pending or PostStatus.Processing or PostStatus.Failed ? 0 : 1)
-            .ThenByDescending(post => post.CreatedAt)
-            .ToList();
-
         var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"**Scheduled posts** (times in {zone.Id})");
         var shown = 0;
-        foreach (var post in ordered.Take(MaxListLines))
+        foreach (var post in posts)
         {
-            // Leave room for the "more" line that follows if this is not the last post, so the reply stays one message.
+            // Leave room for the "next page" line, so the reply stays one message.
             var line = ListLine(post, zone);
-            var after = ordered.Count - shown - 1;
-            if (text.Length + 1 + line.Length + (after > 0 ? MoreLine(after).Length : 0) > MaxMessageLength)
+            if (text.Length + 1 + line.Length + NextPageLine(post.Id).Length > MaxMessageLength)
             {
                 break;
             }
@@ -40,16 +36,16 @@ internal static class ScheduledPostFormatter
             shown++;
         }
 
-        if (shown < ordered.Count)
+        if (shown > 0 && (more || shown < posts.Count))
         {
-            text.Append(MoreLine(ordered.Count - shown));
+            text.Append(NextPageLine(posts[shown - 1].Id));
         }
 
         return text.ToString();
     }
 
-    private static string MoreLine(int count) =>
-        string.Create(CultureInfo.InvariantCulture, $"\n…and {count} more; `/schedule show` finds any of them by id.");
+    private static string NextPageLine(string lastShownId) =>
+        $"\nMore: `/schedule list after:{lastShownId}` shows the next page.";
 
     public static string Show(ScheduledPost post, TimeZoneInfo zone)
     {

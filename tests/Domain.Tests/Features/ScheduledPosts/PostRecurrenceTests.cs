@@ -5,6 +5,8 @@ namespace Serverless.Domain.Tests.Features.ScheduledPosts;
 
 public sealed class PostRecurrenceTests
 {
+    private static readonly TimeSpan MinimumInterval = ScheduleLimits.Default.MinRepeatInterval;
+
     [Theory]
     [InlineData(null, RecurrenceKind.None)]
     [InlineData("", RecurrenceKind.None)]
@@ -15,7 +17,7 @@ public sealed class PostRecurrenceTests
     [InlineData("Weekly", RecurrenceKind.Weekly)]
     public void TryParse_NamedRepeat_IsThatKind(string? repeat, RecurrenceKind kind)
     {
-        Assert.True(PostRecurrence.TryParse(repeat, null, out var recurrence, out var error), error);
+        Assert.True(PostRecurrence.TryParse(repeat, null, MinimumInterval, out var recurrence, out var error), error);
 
         Assert.Null(error);
         Assert.Equal(new PostRecurrence(kind), recurrence);
@@ -29,7 +31,7 @@ public sealed class PostRecurrenceTests
     [InlineData(" 0 9 *  * MON", "0 9 * * MON")]
     public void TryParse_CronExpression_IsKeptWithSingleSpaces(string? repeat, string? cron)
     {
-        Assert.True(PostRecurrence.TryParse(repeat, cron, out var recurrence, out var error), error);
+        Assert.True(PostRecurrence.TryParse(repeat, cron, MinimumInterval, out var recurrence, out var error), error);
 
         Assert.Equal(new PostRecurrence(RecurrenceKind.Cron, "0 9 * * MON"), recurrence);
     }
@@ -42,7 +44,7 @@ public sealed class PostRecurrenceTests
     [InlineData("0 0 29 2 *")]
     public void TryParse_CronAtMostEveryTenMinutes_IsAccepted(string cron)
     {
-        Assert.True(PostRecurrence.TryParse("cron", cron, out _, out var error), error);
+        Assert.True(PostRecurrence.TryParse("cron", cron, MinimumInterval, out _, out var error), error);
     }
 
     [Theory]
@@ -55,9 +57,9 @@ public sealed class PostRecurrenceTests
     [InlineData("*/5 * 29 2 *")]
     public void TryParse_CronMoreOftenThanEveryTenMinutes_IsRefused(string cron)
     {
-        Assert.False(PostRecurrence.TryParse("cron", cron, out var recurrence, out var error));
+        Assert.False(PostRecurrence.TryParse("cron", cron, MinimumInterval, out var recurrence, out var error));
 
-        Assert.Equal($"Cron expression '{cron}' fires too often: at most once every 10 minutes.", error);
+        Assert.Equal($"Cron expression '{cron}' fires too often: this server's posts may repeat at most once every 10 minutes.", error);
         Assert.Equal(PostRecurrence.None, recurrence);
     }
 
@@ -67,58 +69,67 @@ public sealed class PostRecurrenceTests
     [InlineData("0 9 * * FUNDAY")]
     public void TryParse_InvalidCron_SaysWhy(string cron)
     {
-        Assert.False(PostRecurrence.TryParse("cron", cron, out _, out var error));
+        Assert.False(PostRecurrence.TryParse("cron", cron, MinimumInterval, out _, out var error));
 
         Assert.StartsWith($"Invalid cron expression '{cron}': ", error, StringComparison.Ordinal);
         Assert.True(error!.Length > $"Invalid cron expression '{cron}': ".Length + 3, error);
     }
 
     [Fact]
+    public void TryParse_CronAllowedByDefault_IsRefusedUnderALongerMinimum()
+    {
+        Assert.True(PostRecurrence.TryParse("cron", "*/30 * * * *", MinimumInterval, out _, out _));
+
+        Assert.False(PostRecurrence.TryParse("cron", "*/30 * * * *", TimeSpan.FromHours(1), out _, out var error));
+        Assert.Equal("Cron expression '*/30 * * * *' fires too often: this server's posts may repeat at most once every 1 hour.", error);
+    }
+
+    [Fact]
     public void TryParse_InvalidCron_NamesTheFieldAndItsRange()
     {
-        Assert.False(PostRecurrence.TryParse("cron", "0 25 * * *", out _, out var error));
+        Assert.False(PostRecurrence.TryParse("cron", "0 25 * * *", MinimumInterval, out _, out var error));
         Assert.Equal("Invalid cron expression '0 25 * * *': Hours: Value must be a number between 0 and 23 (all inclusive).", error);
     }
 
     [Fact]
     public void TryParse_CronWithSixFields_AsksForFive()
     {
-        Assert.False(PostRecurrence.TryParse("cron", "0 0 9 * * MON", out _, out var error));
+        Assert.False(PostRecurrence.TryParse("cron", "0 0 9 * * MON", MinimumInterval, out _, out var error));
         Assert.Equal("Invalid cron expression '0 0 9 * * MON': it needs 5 fields (minute hour day-of-month month day-of-week).", error);
     }
 
     [Fact]
     public void TryParse_CronThatNeverFires_IsRefused()
     {
-        Assert.False(PostRecurrence.TryParse("cron", "0 0 30 2 *", out _, out var error));
+        Assert.False(PostRecurrence.TryParse("cron", "0 0 30 2 *", MinimumInterval, out _, out var error));
         Assert.Equal("Cron expression '0 0 30 2 *' never fires.", error);
     }
 
     [Fact]
     public void TryParse_UnknownRepeat_ListsTheChoices()
     {
-        Assert.False(PostRecurrence.TryParse("hourly", null, out _, out var error));
+        Assert.False(PostRecurrence.TryParse("hourly", null, MinimumInterval, out _, out var error));
         Assert.Equal("Unknown repeat 'hourly': use daily, weekly or a cron expression such as `0 9 * * MON`.", error);
     }
 
     [Fact]
     public void TryParse_RepeatCronWithoutExpression_AsksForOne()
     {
-        Assert.False(PostRecurrence.TryParse("cron", "  ", out _, out var error));
+        Assert.False(PostRecurrence.TryParse("cron", "  ", MinimumInterval, out _, out var error));
         Assert.Equal("Repeat 'cron' needs a cron expression such as `0 9 * * MON`.", error);
     }
 
     [Fact]
     public void TryParse_CronWithAnotherRepeat_IsRefused()
     {
-        Assert.False(PostRecurrence.TryParse("daily", "0 9 * * MON", out _, out var error));
+        Assert.False(PostRecurrence.TryParse("daily", "0 9 * * MON", MinimumInterval, out _, out var error));
         Assert.Equal("A cron expression only goes with repeat 'cron', not 'daily'.", error);
     }
 
     [Fact]
     public void TryParse_TwoDifferentCronExpressions_IsRefused()
     {
-        Assert.False(PostRecurrence.TryParse("0 9 * * MON", "0 10 * * MON", out _, out var error));
+        Assert.False(PostRecurrence.TryParse("0 9 * * MON", "0 10 * * MON", MinimumInterval, out _, out var error));
         Assert.Equal("Two different cron expressions, '0 9 * * MON' and '0 10 * * MON': give one.", error);
     }
 
@@ -142,7 +153,7 @@ public sealed class PostRecurrenceTests
     {
         var filler = new string('7', 3000);
 
-        Assert.False(PostRecurrence.TryParse(string.Format(null, repeat, filler), cron is null ? null : string.Format(null, cron, filler), out _, out var error));
+        Assert.False(PostRecurrence.TryParse(string.Format(null, repeat, filler), cron is null ? null : string.Format(null, cron, filler), MinimumInterval, out _, out var error));
 
         Assert.NotNull(error);
         Assert.InRange(error.Length, 1, 300);

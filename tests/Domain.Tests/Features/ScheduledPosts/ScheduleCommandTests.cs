@@ -17,9 +17,13 @@ public sealed class ScheduleCommandTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 16, 40, 0, TimeSpan.Zero));
     private readonly InMemoryScheduledPostStore _store = new();
     private readonly ScriptedChannelPostingCheck _channels = new();
-    private readonly ScheduleCommand _command;
+    private readonly ScriptedMemberPermissions _members = new();
+    private ScheduleCommand _command;
 
-    public ScheduleCommandTests() => _command = new ScheduleCommand(_store, _channels, _time);
+    public ScheduleCommandTests() => _command = new ScheduleCommand(_store, _channels, _members, ScheduleLimits.Default, _time);
+
+    /// <summary>What a moderator of the target channel holds there.</summary>
+    private static DiscordPermissions ModeratorInTarget => ScheduleCommand.CreateInChannel;
 
     [Fact]
     public void Definition_NeedsManageMessagesInAGuild()
@@ -48,7 +52,7 @@ public sealed class ScheduleCommandTests
         Assert.InRange(modal.CustomId.Length, 1, ModalPrompt.MaxCustomIdLength);
         Assert.StartsWith(_command.CustomIdPrefix, modal.CustomId, StringComparison.Ordinal);
 
-        Assert.True(ScheduleDraft.TryDecode(modal.CustomId, out var draft));
+        Assert.True(ScheduleDraft.TryDecode(modal.CustomId, ScheduleLimits.Default.MinRepeatInterval, out var draft));
         Assert.Equal(Target, draft.ChannelId);
         Assert.Equal(new DateTimeOffset(2026, 12, 1, 8, 30, 0, TimeSpan.Zero), draft.Due);
         Assert.Equal(new PostRecurrence(RecurrenceKind.Daily), draft.Recurrence);
@@ -57,7 +61,7 @@ public sealed class ScheduleCommandTests
     [Fact]
     public async Task Create_WithTheLongestCronThatFits_StillFitsTheCustomIdAndRoundTrips()
     {
-        var probe = new ScheduleDraft(ulong.MaxValue, _time.GetUtcNow().AddDays(1), PostRecurrence.None);
+        var probe = new ScheduleDraft(ulong.MaxValue, _time.GetUtcNow().AddDays(1), "abcdefgh", PostRecurrence.None);
         var cron = "0 9 * * " + string.Join(',', Enumerable.Repeat("1", (probe.MaxCronLength() - 8 + 1) / 2));
         Assert.True(cron.Length <= probe.MaxCronLength());
 
@@ -65,7 +69,7 @@ public sealed class ScheduleCommandTests
 
         var modal = Assert.IsType<ModalPrompt>(reply.Modal);
         Assert.InRange(modal.CustomId.Length, 1, ModalPrompt.MaxCustomIdLength);
-        Assert.True(ScheduleDraft.TryDecode(modal.CustomId, out var draft));
+        Assert.True(ScheduleDraft.TryDecode(modal.CustomId, ScheduleLimits.Default.MinRepeatInterval, out var draft));
         Assert.Equal(new PostRecurrence(RecurrenceKind.Cron, cron), draft.Recurrence);
     }
 
@@ -217,45 +221,181 @@ public sealed class ScheduleCommandTests
 
     [Theory]
     [InlineData("schedule:create:")]
-    [InlineData("schedule:create:abc:1:none")]
-    [InlineData("schedule:create:1:1:yearly")]
-    [InlineData("schedule:create:1:99999999999999:none")]
+    [InlineData("schedule:create:abc:1:abcdefgh:none")]
+    [InlineData("schedule:create:1:1:abcdefgh:yearly")]
+    [InlineData("schedule:create:1:1:no/such:none")]
+    [InlineData("schedule:create:1:99999999999999:abcdefgh:none")]
     public async Task Submit_WithAnUnreadableDraft_AsksToStartAgain(string customId)
     {
         AssertError(await SubmitAsync(customId, "text"), "out of date");
         Assert.Empty(_store.Posts);
     }
 
-    public static TheoryData<string> Subcommands => ["create", "list", "show", "cancel", "timezone", "submit"];
+    public static TheoryData<string> ServerWideSubcommands => ["list", "show", "cancel", "timezone"];
 
-    [Theory]
-    [MemberData(nameof(Subcommands))]
-    public async Task EveryUse_WithoutManageMessages_IsRefused(string subcommand)
+    [Fact]
+    public async Task Create_WithManageMessagesOnlyWhereTheCommandWasTyped_IsRefusedForTheTargetChannel()
     {
-        await _store.SetTimeZoneAsync(Guild, "Europe/Paris", CancellationToken.None);
-        foreach (var permissions in new MemberPermissions?[] { null, MemberPermissions.None, MemberPermissions.ManageGuild | MemberPermissions.ManageChannels })
+        // member.permissions is the typing channel's, where an overwrite grants everything; the target grants no Manage Messages.
+        var invocation = Invocation("create", MemberPermissions.Administrator | MemberPermissions.ManageMessages, [("channel", Target.ToString()), ("when", "2026-12-01 09:30")]) with
         {
-            var reply = await UseAsync(subcommand, permissions);
+            ChannelPermissions = new Dictionary<ulong, DiscordPermissions> { [Target] = DiscordPermissions.ViewChannel | DiscordPermissions.SendMessages },
+        };
 
-            Assert.Equal(ScheduleCommand.MissingPermission, reply.Content);
-            Assert.True(reply.Ephemeral);
-            Assert.Null(reply.Modal);
-        }
+        var reply = await _command.ExecuteAsync(invocation, CancellationToken.None);
 
+        Assert.Null(reply.Modal);
+        Assert.Equal(ScheduleCommand.MissingChannelPermission(Target), reply.Content);
+        Assert.Equal(0, _channels.Calls);
+    }
+
+    [Fact]
+    public async Task Create_WithoutResolvedPermissionsForTheTarget_IsRefused()
+    {
+        var invocation = Invocation("create", MemberPermissions.ManageMessages, [("channel", Target.ToString()), ("when", "2026-12-01 09:30")]) with
+        {
+            ChannelPermissions = new Dictionary<ulong, DiscordPermissions> { [Channel] = DiscordPermissions.All },
+        };
+
+        Assert.Equal(ScheduleCommand.MissingChannelPermission(Target), (await _command.ExecuteAsync(invocation, CancellationToken.None)).Content);
+    }
+
+    [Fact]
+    public async Task Submit_ByAMemberWhoCannotManageMessagesInTheTargetChannel_StoresNothing()
+    {
+        var modal = (await RunAsync("create", ("channel", Target.ToString()), ("when", "2026-12-01 09:30"))).Modal!;
+        _members.Channels[Target] = DiscordPermissions.ViewChannel | DiscordPermissions.SendMessages;
+
+        var reply = await SubmitAsync(modal.CustomId, "Hello");
+
+        Assert.Equal(ScheduleCommand.MissingChannelPermission(Target), reply.Content);
         Assert.Empty(_store.Posts);
-        Assert.Equal("Europe/Paris", await _store.GetTimeZoneAsync(Guild, CancellationToken.None));
+        Assert.Equal([11UL, 12UL], _members.LastRoleIds);
+    }
+
+    [Fact]
+    public async Task Submit_WhenDiscordCannotBeAskedAboutTheMember_StoresNothing()
+    {
+        var modal = (await RunAsync("create", ("channel", Target.ToString()), ("when", "2026-12-01 09:30"))).Modal!;
+        _members.Failure = new HttpRequestException("connection refused");
+
+        AssertError(await SubmitAsync(modal.CustomId, "Hello"), "couldn't check your permissions");
+        Assert.Empty(_store.Posts);
     }
 
     [Theory]
-    [MemberData(nameof(Subcommands))]
-    public async Task EveryUse_ByAnAdministratorOrWithManageMessages_IsAllowed(string subcommand)
+    [MemberData(nameof(ServerWideSubcommands))]
+    public async Task ServerWideUse_WithManageMessagesOnlyFromAChannelOverride_IsRefused(string subcommand)
     {
-        foreach (var permissions in new MemberPermissions?[] { MemberPermissions.Administrator, MemberPermissions.ManageMessages | (MemberPermissions)(1UL << 40) })
-        {
-            var reply = await UseAsync(subcommand, permissions);
+        await _store.SetTimeZoneAsync(Guild, "Europe/Paris", CancellationToken.None);
+        _store.Add(Post("abcd2345", PostStatus.Pending, _time.GetUtcNow()));
+        _members.Guild = DiscordPermissions.ViewChannel | DiscordPermissions.SendMessages;
 
-            Assert.NotEqual(ScheduleCommand.MissingPermission, reply.Content);
+        // Discord computed Administrator and Manage Messages for the channel the command was typed in.
+        var reply = await UseAsync(subcommand, MemberPermissions.Administrator | MemberPermissions.ManageMessages);
+
+        Assert.Equal(ScheduleCommand.MissingServerPermission, reply.Content);
+        Assert.True(reply.Ephemeral);
+        Assert.Equal(PostStatus.Pending, Assert.Single(_store.Posts).Status);
+        Assert.Equal("Europe/Paris", await _store.GetTimeZoneAsync(Guild, CancellationToken.None));
+        Assert.Equal([11UL, 12UL], _members.LastRoleIds);
+    }
+
+    [Theory]
+    [MemberData(nameof(ServerWideSubcommands))]
+    public async Task ServerWideUse_WithManageMessagesOrManageServerFromRoles_IsAllowed(string subcommand)
+    {
+        foreach (var permissions in new DiscordPermissions?[] { DiscordPermissions.ManageMessages, DiscordPermissions.ManageGuild, DiscordPermissions.All })
+        {
+            _members.Guild = permissions;
+
+            var reply = await UseAsync(subcommand, MemberPermissions.None);
+
+            Assert.NotEqual(ScheduleCommand.MissingServerPermission, reply.Content);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(ServerWideSubcommands))]
+    public async Task ServerWideUse_WhenDiscordCannotBeAsked_AsksToTryAgain(string subcommand)
+    {
+        _members.Failure = new HttpRequestException("connection refused");
+
+        AssertError(await UseAsync(subcommand, MemberPermissions.ManageMessages), "couldn't check your permissions");
+    }
+
+    [Fact]
+    public async Task Create_WhenTheServerHasTheMostPostsAllowed_SaysSoInsteadOfTheModal()
+    {
+        UseLimits(new ScheduleLimits(2, TimeSpan.FromMinutes(10)));
+        _store.Add(Post("aaaaaaaa", PostStatus.Pending, _time.GetUtcNow()));
+        _store.Add(Post("bbbbbbbb", PostStatus.Failed, _time.GetUtcNow()));
+        _store.Add(Post("cccccccc", PostStatus.Published, _time.GetUtcNow()));
+        _store.Add(Post("dddddddd", PostStatus.Pending, _time.GetUtcNow(), guild: Guild + 1));
+
+        var reply = await RunAsync("create", ("channel", Target.ToString()), ("when", "2026-12-01 09:30"));
+
+        AssertError(reply, "already has 2 scheduled posts waiting");
+    }
+
+    [Fact]
+    public async Task Submit_WhenTheServerFilledUpWhileTheFormWasOpen_StoresNothing()
+    {
+        UseLimits(new ScheduleLimits(1, TimeSpan.FromMinutes(10)));
+        var modal = (await RunAsync("create", ("channel", Target.ToString()), ("when", "2026-12-01 09:30"))).Modal!;
+        _store.Add(Post("aaaaaaaa", PostStatus.Pending, _time.GetUtcNow()));
+
+        AssertError(await SubmitAsync(modal.CustomId, "Hello"), "already has 1 scheduled posts waiting");
+        Assert.Single(_store.Posts);
+    }
+
+    [Fact]
+    public async Task Create_WithACronMoreOftenThanTheConfiguredMinimum_IsRefused()
+    {
+        UseLimits(new ScheduleLimits(25, TimeSpan.FromHours(1)));
+
+        var reply = await RunAsync("create", ("channel", Target.ToString()), ("when", "2026-12-01 09:30"), ("repeat", "cron"), ("cron", "*/30 * * * *"));
+
+        AssertError(reply, "at most once every 1 hour");
+    }
+
+    [Fact]
+    public async Task Submit_TheSameFormTwice_StoresOnePostAndAnswersTheSame()
+    {
+        var modal = (await RunAsync("create", ("channel", Target.ToString()), ("when", "2026-12-01 09:30"))).Modal!;
+
+        var first = await SubmitAsync(modal.CustomId, "Hello");
+        var again = await SubmitAsync(modal.CustomId, "Hello");
+
+        var post = Assert.Single(_store.Posts);
+        Assert.Equal(first.Content, again.Content);
+        Assert.Contains($"`{post.Id}`", again.Content, StringComparison.Ordinal);
+        Assert.Equal(PostIds.ForInteraction(InteractionId), post.Id);
+    }
+
+    [Fact]
+    public async Task Submit_TheSameFormAfterThePostWasPublished_StillAnswersTheSameAndStoresNothing()
+    {
+        var modal = (await RunAsync("create", ("channel", Target.ToString()), ("when", "2026-11-24 16:45"))).Modal!;
+        await SubmitAsync(modal.CustomId, "Hello");
+        var stored = Assert.Single(_store.Posts);
+        _store.Add(stored with { Status = PostStatus.Published, NextRunAt = null });
+        _time.Advance(TimeSpan.FromMinutes(10));
+
+        var again = await SubmitAsync(modal.CustomId, "Hello");
+
+        Assert.Contains($"Scheduled post `{stored.Id}`", again.Content, StringComparison.Ordinal);
+        Assert.Equal(PostStatus.Published, Assert.Single(_store.Posts).Status);
+    }
+
+    [Fact]
+    public async Task Submit_AFormNamingAnotherMembersPost_IsOutOfDate()
+    {
+        var modal = (await RunAsync("create", ("channel", Target.ToString()), ("when", "2026-12-01 09:30"))).Modal!;
+        _store.Add(Post(PostIds.ForInteraction(InteractionId), PostStatus.Pending, _time.GetUtcNow()) with { CreatedBy = User + 1 });
+
+        AssertError(await SubmitAsync(modal.CustomId, "Hello"), "out of date");
+        Assert.Equal(User + 1, Assert.Single(_store.Posts).CreatedBy);
     }
 
     [Fact]
@@ -278,7 +418,7 @@ public sealed class ScheduleCommandTests
     }
 
     [Fact]
-    public async Task List_ShowsWaitingPostsFirstNewestFirst_InTheGuildZone()
+    public async Task List_ShowsOnePageInIdOrder_InTheGuildZone()
     {
         await _store.SetTimeZoneAsync(Guild, "Europe/Paris", CancellationToken.None);
         var now = _time.GetUtcNow();
@@ -291,10 +431,35 @@ public sealed class ScheduleCommandTests
         var lines = (await RunAsync("list")).Content.Split('\n');
 
         Assert.Equal("**Scheduled posts** (times in Europe/Paris)", lines[0]);
-        Assert.Equal(["cccccccc", "bbbbbbbb", "dddddddd", "aaaaaaaa"], lines.Skip(1).Select(line => line[1..9]));
-        Assert.Equal($"`cccccccc` failed · next 2026-12-01 09:30 · <#{Target}> · weekly · “Hello there, this is the text of a post…”", lines[1]);
+        Assert.Equal(["aaaaaaaa", "bbbbbbbb", "cccccccc", "dddddddd"], lines.Skip(1).Select(line => line[1..9]));
+        Assert.Equal($"`cccccccc` failed · next 2026-12-01 09:30 · <#{Target}> · weekly · “Hello there, this is the text of a post…”", lines[3]);
         Assert.Contains("· once ·", lines[2], StringComparison.Ordinal);
-        Assert.Contains("cancelled · next — ·", lines[3], StringComparison.Ordinal);
+        Assert.Contains("cancelled · next — ·", lines[4], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_OfManyPosts_ReadsOnePage_AndNamesTheNext()
+    {
+        var now = _time.GetUtcNow();
+        for (var i = 0; i < 25; i++)
+        {
+            _store.Add(Post($"p{i:d7}", PostStatus.Pending, now));
+        }
+
+        var first = (await RunAsync("list")).Content.Split('\n');
+        Assert.Equal(ScheduleCommand.ListPageSize, first.Count(line => line.StartsWith('`')));
+        Assert.Equal("More: `/schedule list after:p0000009` shows the next page.", first[^1]);
+
+        var second = (await RunAsync("list", ("after", "P0000009"))).Content.Split('\n');
+        Assert.StartsWith("`p0000010`", second[1], StringComparison.Ordinal);
+        Assert.Equal("More: `/schedule list after:p0000019` shows the next page.", second[^1]);
+
+        var last = (await RunAsync("list", ("after", "p0000019"))).Content.Split('\n');
+        Assert.Equal(5, last.Count(line => line.StartsWith('`')));
+        Assert.StartsWith("`p0000024`", last[^1], StringComparison.Ordinal);
+
+        Assert.Equal("No scheduled posts after `p0000024`.", (await RunAsync("list", ("after", "p0000024"))).Content);
+        AssertError(await RunAsync("list", ("after", "no/such")), "not a post id");
     }
 
     [Fact]
@@ -319,8 +484,8 @@ public sealed class ScheduleCommandTests
         Assert.DoesNotContain("<@123>", content, StringComparison.Ordinal);
         Assert.DoesNotContain("second line", content, StringComparison.Ordinal);
         Assert.InRange(content.Length, 1, 2000);
-        Assert.InRange(lines.Count(line => line.StartsWith('`')), 1, 20);
-        Assert.StartsWith("…and ", lines[^1], StringComparison.Ordinal);
+        Assert.InRange(lines.Count(line => line.StartsWith('`')), 1, ScheduleCommand.ListPageSize);
+        Assert.StartsWith("More: `/schedule list after:", lines[^1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -422,14 +587,12 @@ public sealed class ScheduleCommandTests
         Assert.Null(await _store.GetTimeZoneAsync(Guild, CancellationToken.None));
     }
 
+    private const ulong InteractionId = 1312345678901234568;
+
+    private void UseLimits(ScheduleLimits limits) => _command = new ScheduleCommand(_store, _channels, _members, limits, _time);
+
     private async Task<CommandReply> UseAsync(string subcommand, MemberPermissions? permissions)
     {
-        if (subcommand == "submit")
-        {
-            var draft = new ScheduleDraft(Target, _time.GetUtcNow().AddDays(1), PostRecurrence.None).Encode()!;
-            return await SubmitAsync(draft, "text", permissions);
-        }
-
         (string, string)[] options = subcommand switch
         {
             "create" => [("channel", Target.ToString()), ("when", "2026-12-01 09:30")],
@@ -443,7 +606,7 @@ public sealed class ScheduleCommandTests
     private Task<CommandReply> RunAsync(string subcommand, params (string Name, string Value)[] options) =>
         _command.ExecuteAsync(Invocation(subcommand, MemberPermissions.ManageMessages, options), CancellationToken.None).AsTask();
 
-    private Task<CommandReply> SubmitAsync(string customId, string text, MemberPermissions? permissions = MemberPermissions.ManageMessages) =>
+    private Task<CommandReply> SubmitAsync(string customId, string text) =>
         _command.SubmitAsync(
             new ModalSubmission
             {
@@ -452,7 +615,8 @@ public sealed class ScheduleCommandTests
                 GuildId = Guild,
                 ChannelId = Channel,
                 UserId = User,
-                MemberPermissions = permissions,
+                MemberRoleIds = [11, 12],
+                MemberPermissions = MemberPermissions.ManageMessages,
                 Values = new Dictionary<string, string> { [ScheduleCommand.ContentInputId] = text },
             },
             CancellationToken.None).AsTask();
@@ -468,8 +632,14 @@ public sealed class ScheduleCommandTests
             GuildId = Guild,
             ChannelId = Channel,
             UserId = User,
+            InteractionId = InteractionId,
+            MemberRoleIds = [11, 12],
             MemberPermissions = permissions,
             Options = values,
+            // As Discord resolves the channel option: the member's rights in the picked channel.
+            ChannelPermissions = values.TryGetValue("channel", out var channel) && ulong.TryParse(channel, out var channelId)
+                ? new Dictionary<ulong, DiscordPermissions> { [channelId] = ModeratorInTarget }
+                : new Dictionary<ulong, DiscordPermissions>(),
         };
     }
 
@@ -490,7 +660,7 @@ public sealed class ScheduleCommandTests
     {
         Assert.Null(reply.Modal);
         Assert.True(reply.Ephemeral);
-        Assert.NotEqual(ScheduleCommand.MissingPermission, reply.Content);
+        Assert.NotEqual(ScheduleCommand.MissingServerPermission, reply.Content);
         if (expected is not null)
         {
             Assert.Contains(expected, reply.Content, StringComparison.Ordinal);
