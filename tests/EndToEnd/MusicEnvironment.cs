@@ -78,3 +78,6 @@ public sealed class MusicRestartEnvironment : MusicEnvironment;
 
 /// <summary>Its own environment: its test stops the Lavalink double.</summary>
 public sealed class MusicOutageEnvironment : MusicEnvironment;
+
+/// <summary>Its own environment: its test disconnects the bot from voice and restarts the companion.</summary>
+public sealed class MusicKickEnvironment : MusicEnvironment;

@@ -117,3 +117,33 @@ public sealed class MusicOutageTests(MusicOutageEnvironment music) : IClassFixtu
         await music.WaitForTrackAsync("Back");
     }
 }
+
+[Collection(EndToEndCollection.Name)]
+public sealed class MusicKickTests(MusicKickEnvironment music) : IClassFixture<MusicKickEnvironment>
+{
+    [Fact]
+    public async Task AModeratorDisconnectingTheBot_EndsTheSession_AndARestartedCompanionDoesNotRejoin()
+    {
+        await music.MusicAsync("play", CommandOption.String("query", "sandbox:track?length=600000&title=Kicked"));
+        await music.WaitForTrackAsync("Kicked");
+        music.Discord.Gateway.ClearRecords();
+
+        // Discord closes the voice connection with 4014 and reports the bot out of voice, in either order.
+        Assert.True(music.Lavalink.CloseVoiceConnection(SandboxDefaults.GuildId, 4014));
+        Assert.True(music.Discord.Gateway.DisconnectBotFromVoice(SandboxDefaults.GuildId));
+
+        await music.Lavalink.WaitUntilAsync(lavalink => lavalink.GetPlayer(SandboxDefaults.GuildId) is null, MusicEnvironment.Patience);
+        Assert.Equal(MusicText.NothingPlaying, await music.MusicAsync("nowplaying"));
+
+        // A restart onto a Lavalink that lost its sessions rebuilds players from what is stored: nothing is.
+        await music.Companion.StopAsync();
+        music.Lavalink.ForgetSessions();
+        await music.Companion.StartAsync();
+        await music.Companion.WaitUntilReadyAsync(MusicEnvironment.Patience);
+        await music.Lavalink.WaitForSessionAsync(session => session.Connected, MusicEnvironment.Patience);
+
+        Assert.Equal(MusicText.NothingPlaying, await music.MusicAsync("nowplaying"));
+        Assert.DoesNotContain(music.Discord.Gateway.VoiceRequests, request => request.ChannelId is not null);
+        Assert.Null(music.Lavalink.GetPlayer(SandboxDefaults.GuildId));
+    }
+}

@@ -116,18 +116,26 @@ public sealed class MusicVoiceCommandRunner(MusicCommandHandler music) : IVoiceC
         music.HandleAsync(command, cancellationToken);
 }
 
-/// <summary>Voice tells music when listeners come and go, so an empty channel is left after the idle timeout.</summary>
+/// <summary>
+/// Voice tells music when listeners come and go, so an empty channel is left after the idle timeout, and when the bot
+/// lost its connection (kicked, disconnected, removed from the guild), so the session ends instead of coming back.
+/// </summary>
 public sealed class VoiceEventsToMusic(IVoiceConnectionEvents voice, MusicPlaybackCoordinator playback) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         voice.BotChannelListenersChanged += playback.OnVoiceStateChanged;
+        voice.ConnectionLost += OnConnectionLost;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         voice.BotChannelListenersChanged -= playback.OnVoiceStateChanged;
+        voice.ConnectionLost -= OnConnectionLost;
         return Task.CompletedTask;
     }
+
+    // Raised on the gateway's dispatch loop: the session ends in the guild's work, which logs its own failures.
+    private void OnConnectionLost(VoiceConnectionLost lost) => _ = playback.OnConnectionLostAsync(lost, CancellationToken.None);
 }

@@ -198,7 +198,7 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
             if (wasOpen)
             {
                 Log.Disconnected(_logger, reason);
-                await CallHandlerAsync("OnDisconnected", () => handler.OnDisconnectedAsync(reason, cancellationToken));
+                StartHandler("OnDisconnected", () => handler.OnDisconnectedAsync(reason, cancellationToken));
             }
             else
             {
@@ -417,7 +417,7 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
                 await OnReadyAsync(message.SessionId, message.Resumed, handler, cancellationToken);
                 return true;
             case "playerUpdate" when message.GuildId is { } guildId:
-                await CallHandlerAsync("OnPlayerUpdate", () => handler.OnPlayerUpdateAsync(guildId, LavalinkWireMapper.ToState(message.State), cancellationToken));
+                StartHandler("OnPlayerUpdate", () => handler.OnPlayerUpdateAsync(guildId, LavalinkWireMapper.ToState(message.State), cancellationToken));
                 return false;
             case "stats":
                 var stats = LavalinkWireMapper.ToStats(message.Players, message.PlayingPlayers, message.Uptime, message.Cpu, _timeProvider.GetUtcNow());
@@ -436,7 +436,7 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
                 }
 
                 Log.EventReceived(_logger, message.Type!, lavalinkEvent.GuildId);
-                await CallHandlerAsync("OnEvent", () => handler.OnEventAsync(lavalinkEvent, cancellationToken));
+                StartHandler("OnEvent", () => handler.OnEventAsync(lavalinkEvent, cancellationToken));
                 return false;
             default:
                 Log.UnknownOp(_logger, message?.Op ?? "-");
@@ -471,8 +471,15 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
             }
         }
 
-        await CallHandlerAsync("OnReady", () => handler.OnReadyAsync(sessionId, resumed, cancellationToken));
+        StartHandler("OnReady", () => handler.OnReadyAsync(sessionId, resumed, cancellationToken));
     }
+
+    /// <summary>
+    /// Calls the handler in the order frames arrive but does not wait for what it returns: the receive loop must never
+    /// wait on a guild's work (a slow guild would hold up every other guild's events and, past
+    /// <see cref="LavalinkOptions.StaleSocketTimeout"/>, get the socket dropped as silent). A failure is logged.
+    /// </summary>
+    private void StartHandler(string name, Func<Task> call) => _ = CallHandlerAsync(name, call);
 
     private async Task CallHandlerAsync(string name, Func<Task> call)
     {

@@ -72,7 +72,11 @@ public sealed record LavalinkPlayer(ulong GuildId, LavalinkTrack? Track, int Vol
 
 public sealed record LavalinkPlayerState(DateTimeOffset Time, long PositionMs, bool Connected, int PingMs);
 
-/// <summary>Where the client reports what Lavalink pushes over its WebSocket.</summary>
+/// <summary>
+/// Where the client reports what Lavalink pushes over its WebSocket. Calls come in the order frames arrive, from the
+/// receive loop, which does not wait for the returned tasks (a failed one is logged): work whose order matters must be
+/// queued before a call returns, e.g. on its guild's work queue.
+/// </summary>
 public interface ILavalinkEventHandler
 {
     /// <summary><paramref name="resumed"/> false means a new session: Lavalink has no players, each must be rebuilt.</summary>

@@ -20,6 +20,7 @@ public sealed partial class MusicCommandHandler(
     IVoiceConnections voice,
     IVoicePermissionCheck permissions,
     IInteractionResponder responder,
+    TrackLinkPolicy links,
     IOptions<MusicOptions> options,
     TimeProvider timeProvider,
     ILogger<MusicCommandHandler> logger)
@@ -114,6 +115,24 @@ public sealed partial class MusicCommandHandler(
 
     private async Task<string> PlayAsync(ulong guildId, CommandInvocation invocation, string query, MusicSession? session, CancellationToken cancellationToken)
     {
+        string identifier;
+        if (TrackLinkPolicy.TryParseLink(query, out var link))
+        {
+            var verdict = await links.CheckAsync(link, cancellationToken);
+            if (verdict != TrackLinkVerdict.Allowed)
+            {
+                Log.LinkRefused(logger, verdict, link.IdnHost, invocation.CorrelationId, guildId);
+                return verdict == TrackLinkVerdict.HostUnknown ? MusicText.LinkHostUnknown : MusicText.LinkNotAllowed;
+            }
+
+            // The link as checked, normalised, so Lavalink's parser cannot read a different host out of the raw text.
+            identifier = link.AbsoluteUri;
+        }
+        else
+        {
+            identifier = _searchPrefix + query;
+        }
+
         if (await voice.LocateUserAsync(guildId, invocation.UserId, cancellationToken) is not { } userChannel)
         {
             return MusicText.JoinVoiceFirst;
@@ -149,7 +168,7 @@ public sealed partial class MusicCommandHandler(
             }
         }
 
-        var loaded = await lavalink.LoadTracksAsync(Identifier(query), cancellationToken);
+        var loaded = await lavalink.LoadTracksAsync(identifier, cancellationToken);
         IReadOnlyList<LavalinkTrack> found = loaded.Type switch
         {
             LoadResultType.Track or LoadResultType.Playlist => loaded.Tracks,
@@ -158,7 +177,9 @@ public sealed partial class MusicCommandHandler(
         };
         if (loaded.Type == LoadResultType.Error)
         {
-            return MusicText.LoadFailed(loaded.ErrorMessage);
+            // Logged, never shown: the error text can tell what Lavalink reached (hosts, ports) inside the network.
+            Log.LoadFailed(logger, loaded.ErrorMessage, invocation.CorrelationId, guildId);
+            return MusicText.CouldNotLoad;
         }
 
         if (found.Count == 0)
@@ -304,12 +325,6 @@ public sealed partial class MusicCommandHandler(
         }
     }
 
-    /// <summary>A link as it is; anything else is searched with the configured prefix.</summary>
-    internal string Identifier(string query) =>
-        Uri.TryCreate(query, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-            ? query
-            : _searchPrefix + query;
-
     /// <summary>Button clicks that did what was asked answer nothing; these sentences still go to the clicker.</summary>
     private static bool IsRefusal(string reply) =>
         reply == MusicText.NothingPlaying || reply.StartsWith("The music is already", StringComparison.Ordinal);
@@ -342,6 +357,11 @@ public sealed partial class MusicCommandHandler(
         [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Could not answer the music command ({CorrelationId}, guild {GuildId})")]
         public static partial void AnswerFailed(ILogger logger, Exception exception, string correlationId, ulong? guildId);
 
+        [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Refused a link to host {Host}: {Verdict} ({CorrelationId}, guild {GuildId})")]
+        public static partial void LinkRefused(ILogger logger, TrackLinkVerdict verdict, string host, string correlationId, ulong guildId);
+
+        [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "Lavalink could not load the track: {LavalinkError} ({CorrelationId}, guild {GuildId})")]
+        public static partial void LoadFailed(ILogger logger, string? lavalinkError, string correlationId, ulong guildId);
 
     }
 }

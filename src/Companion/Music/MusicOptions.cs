@@ -27,6 +27,17 @@ public sealed class MusicOptions
 
     /// <summary>How often the now-playing message is edited at most, except when the track or pause state changes.</summary>
     public TimeSpan NowPlayingEditInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Comma-separated hosts whose links <c>/music play</c> takes, each with its subdomains (<c>Music__AllowedUrlHosts</c>,
+    /// e.g. <c>youtube.com,youtu.be,soundcloud.com</c>). Empty: any public host. Either way links to non-public
+    /// addresses are refused.
+    /// </summary>
+    public string? AllowedUrlHosts { get; set; }
+
+    /// <summary><see cref="AllowedUrlHosts"/> split, trimmed and without trailing dots; empty when unset.</summary>
+    public IReadOnlyList<string> AllowedHosts() =>
+        [.. (AllowedUrlHosts ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(host => host.TrimEnd('.'))];
 }
 
 public sealed class MusicOptionsValidator : IValidateOptions<MusicOptions>
@@ -53,6 +64,12 @@ public sealed class MusicOptionsValidator : IValidateOptions<MusicOptions>
         if (options.PositionSaveInterval <= TimeSpan.Zero || options.NowPlayingEditInterval < TimeSpan.FromSeconds(5))
         {
             failures.Add("Music__PositionSaveInterval must be positive and Music__NowPlayingEditInterval at least 00:00:05.");
+        }
+
+        var badHosts = options.AllowedHosts().Where(host => Uri.CheckHostName(host) != UriHostNameType.Dns).ToList();
+        if (badHosts.Count > 0)
+        {
+            failures.Add($"Music__AllowedUrlHosts must be comma-separated host names such as youtube.com,soundcloud.com (not: {string.Join(", ", badHosts)}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

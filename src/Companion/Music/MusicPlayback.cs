@@ -101,6 +101,36 @@ public sealed partial class MusicPlayback(
     }
 
     /// <summary>
+    /// The bot is already out of voice (kicked, disconnected by a moderator, removed from the guild): forgets the
+    /// session and its now-playing message and destroys the Lavalink player, so nothing rejoins later. Sends no op 4.
+    /// </summary>
+    public async Task EndSessionAsync(ulong guildId, CancellationToken cancellationToken)
+    {
+        CancelIdleLeave(guildId);
+        if (await sessions.GetAsync(guildId, cancellationToken) is { } session)
+        {
+            await nowPlaying.RemoveAsync(session, cancellationToken);
+        }
+
+        await sessions.DeleteAsync(guildId, cancellationToken);
+        try
+        {
+            await lavalink.DestroyPlayerAsync(guildId, cancellationToken);
+        }
+        catch (LavalinkException exception) when (exception.Status == 404)
+        {
+            // Lavalink had already dropped it.
+        }
+        catch (LavalinkUnavailableException exception)
+        {
+            // A new Lavalink session has no players, and none is rebuilt for a session that is gone.
+            Log.PlayerNotDestroyed(logger, exception, guildId);
+        }
+
+        Log.Ended(logger, guildId);
+    }
+
+    /// <summary>
     /// Called (by the gateway's voice-state handling) when someone joins or leaves a voice channel of the guild:
     /// nobody left with the bot starts the idle timer; someone back while music plays stops it. Does not wait for the
     /// guild's work, so the gateway's receive loop is never held up.
@@ -227,5 +257,11 @@ public sealed partial class MusicPlayback(
 
         [LoggerMessage(EventId = 4205, Level = LogLevel.Error, Message = "The idle check failed (guild {GuildId})")]
         public static partial void IdleCheckFailed(ILogger logger, Exception exception, ulong guildId);
+
+        [LoggerMessage(EventId = 4206, Level = LogLevel.Information, Message = "The bot is out of voice; ended the music session and forgot its state (guild {GuildId})")]
+        public static partial void Ended(ILogger logger, ulong guildId);
+
+        [LoggerMessage(EventId = 4207, Level = LogLevel.Warning, Message = "Lavalink is unavailable; the player of the ended session was not destroyed (guild {GuildId})")]
+        public static partial void PlayerNotDestroyed(ILogger logger, Exception exception, ulong guildId);
     }
 }

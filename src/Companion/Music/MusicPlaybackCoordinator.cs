@@ -14,13 +14,19 @@ namespace Serverless.Companion.Music;
 /// <item>TrackException tells the text channel "Skipped X: reason" and does not move: the TrackEnd that follows does.</item>
 /// <item>TrackStuck moves on itself (the server never stops a stuck track), replacing or stopping it, so its end says
 /// <c>replaced</c>/<c>stopped</c> and nothing moves twice.</item>
-/// <item>Voice closed 4014/4015: rejoin, at most once per <see cref="MusicOptions.RejoinCooldown"/>, giving up after
-/// <see cref="MusicOptions.MaxRejoinAttempts"/>; 4017 means the Lavalink server lacks DAVE and is logged as critical.</item>
+/// <item>Voice closed 4015 (voice server crashed, the one close Discord calls resumable): rejoin, at most once per
+/// <see cref="MusicOptions.RejoinCooldown"/>, giving up after <see cref="MusicOptions.MaxRejoinAttempts"/>. 4014/4022
+/// ("should not reconnect": kicked, channel deleted, or the voice server changed) never rejoin: with the bot out of
+/// voice the session ends; with the bot still in its channel Discord sends the new voice server, which voice hands on.
+/// 4017 means the Lavalink server lacks DAVE and is logged as critical; other codes are logged.</item>
+/// <item>The bot lost its voice connection (kicked, disconnected, removed from the guild): the session ends and its
+/// state is deleted, so neither a rejoin nor a restarted companion brings the bot back.</item>
 /// <item>Player updates: the position is stored at most every <see cref="MusicOptions.PositionSaveInterval"/>, and
 /// the now-playing message refreshed (throttled).</item>
 /// <item>Ready without resume: Lavalink has no players; each stored session is rebuilt (voice, then track at the
-/// saved position, volume, pause).</item>
+/// saved position, volume, pause), each guild in its own work, so a busy guild does not hold up the others.</item>
 /// </list>
+/// Lavalink's receive loop does not wait for these handlers: each queues its guild's work and returns that work's task.
 /// </summary>
 public sealed partial class MusicPlaybackCoordinator(
     MusicPlayback playback,
@@ -55,17 +61,7 @@ public sealed partial class MusicPlaybackCoordinator(
             return;
         }
 
-        foreach (var guildId in guilds)
-        {
-            try
-            {
-                await playback.Work.RunAsync(guildId, token => RebuildAsync(guildId, token), cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                Log.RebuildFailed(logger, exception, guildId);
-            }
-        }
+        await Task.WhenAll(guilds.Select(guildId => RebuildLoggedAsync(guildId, cancellationToken)));
     }
 
     public Task OnPlayerUpdateAsync(ulong guildId, LavalinkPlayerState state, CancellationToken cancellationToken)
@@ -111,6 +107,17 @@ public sealed partial class MusicPlaybackCoordinator(
     {
         Log.LavalinkDisconnected(logger, reason);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Voice lost the bot's connection without being asked to leave (see <see cref="IVoiceConnectionEvents.ConnectionLost"/>):
+    /// the session ends in the guild's work. Raised on the gateway's dispatch loop, so it only queues that work.
+    /// </summary>
+    public Task OnConnectionLostAsync(VoiceConnectionLost lost, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lost);
+        Log.ConnectionLost(logger, lost.GuildId, lost.Reason);
+        return RunLoggedAsync(lost.GuildId, token => playback.EndSessionAsync(lost.GuildId, token), cancellationToken);
     }
 
     /// <summary>Someone joined or left a voice channel of the guild (from the gateway's VOICE_STATE_UPDATE); see <see cref="MusicPlayback.OnListenersChanged"/>.</summary>
@@ -164,7 +171,10 @@ public sealed partial class MusicPlaybackCoordinator(
             case 4017:
                 Log.DaveRequired(logger, closed.GuildId, closed.Reason);
                 return;
-            case 4014 or 4015:
+            case 4014 or 4022:
+                await OnVoiceClosedForGoodAsync(closed, cancellationToken);
+                return;
+            case 4015:
                 break;
             default:
                 Log.VoiceClosed(logger, closed.GuildId, closed.Code, closed.Reason);
@@ -207,6 +217,45 @@ public sealed partial class MusicPlaybackCoordinator(
         catch (Exception exception) when (exception is VoiceConnectException or LavalinkException or LavalinkUnavailableException)
         {
             Log.RejoinFailed(logger, exception, closed.GuildId);
+        }
+    }
+
+    /// <summary>
+    /// Discord said not to reconnect. The gateway tells a kick (the bot out of voice: end the session, which the
+    /// gateway's own event may already have done) from a voice server change (the bot still in its channel: Discord
+    /// sends the new server, which voice hands to Lavalink).
+    /// </summary>
+    private async Task OnVoiceClosedForGoodAsync(WebSocketClosedEvent closed, CancellationToken cancellationToken)
+    {
+        if (voice.BotChannel(closed.GuildId) is { } channelId)
+        {
+            Log.VoiceClosedStillInChannel(logger, closed.GuildId, closed.Code, channelId);
+            return;
+        }
+
+        if (await playback.Sessions.GetAsync(closed.GuildId, cancellationToken) is null)
+        {
+            return;
+        }
+
+        Log.VoiceClosedForGood(logger, closed.GuildId, closed.Code, closed.Reason);
+        _rejoins.TryRemove(closed.GuildId, out _);
+        await playback.EndSessionAsync(closed.GuildId, cancellationToken);
+    }
+
+    private Task RebuildLoggedAsync(ulong guildId, CancellationToken cancellationToken) =>
+        RunLoggedAsync(guildId, token => RebuildAsync(guildId, token), cancellationToken);
+
+    /// <summary>Work whose caller does not wait for it: its failure is logged here.</summary>
+    private async Task RunLoggedAsync(ulong guildId, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await playback.Work.RunAsync(guildId, work, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.GuildWorkFailed(logger, exception, guildId);
         }
     }
 
@@ -262,8 +311,8 @@ public sealed partial class MusicPlaybackCoordinator(
         [LoggerMessage(EventId = 4402, Level = LogLevel.Error, Message = "Could not list the music sessions to rebuild")]
         public static partial void RebuildListFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = 4403, Level = LogLevel.Error, Message = "Could not rebuild the player (guild {GuildId})")]
-        public static partial void RebuildFailed(ILogger logger, Exception exception, ulong guildId);
+        [LoggerMessage(EventId = 4403, Level = LogLevel.Error, Message = "Could not rebuild the player or end the session (guild {GuildId})")]
+        public static partial void GuildWorkFailed(ILogger logger, Exception exception, ulong guildId);
 
         [LoggerMessage(EventId = 4404, Level = LogLevel.Information, Message = "Rebuilt the player at {PositionMs} ms (guild {GuildId})")]
         public static partial void Rebuilt(ILogger logger, ulong guildId, long positionMs);
@@ -300,5 +349,14 @@ public sealed partial class MusicPlaybackCoordinator(
 
         [LoggerMessage(EventId = 4415, Level = LogLevel.Warning, Message = "Could not post a music notice (guild {GuildId})")]
         public static partial void NotifyFailed(ILogger logger, Exception exception, ulong guildId);
+
+        [LoggerMessage(EventId = 4416, Level = LogLevel.Warning, Message = "Voice closed {Code} ({Reason}) with the bot out of voice: ending the session, not rejoining (guild {GuildId})")]
+        public static partial void VoiceClosedForGood(ILogger logger, ulong guildId, int code, string reason);
+
+        [LoggerMessage(EventId = 4417, Level = LogLevel.Information, Message = "Voice closed {Code} while the bot is still in channel {ChannelId}: waiting for Discord's new voice server, not rejoining (guild {GuildId})")]
+        public static partial void VoiceClosedStillInChannel(ILogger logger, ulong guildId, int code, ulong channelId);
+
+        [LoggerMessage(EventId = 4418, Level = LogLevel.Warning, Message = "The bot lost its voice connection ({Reason}); ending the session (guild {GuildId})")]
+        public static partial void ConnectionLost(ILogger logger, ulong guildId, VoiceConnectionLostReason reason);
     }
 }

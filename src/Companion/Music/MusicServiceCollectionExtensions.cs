@@ -24,6 +24,8 @@ public static class MusicServiceCollectionExtensions
         services.TryAddSingleton<MusicSessionRepository>();
         services.TryAddSingleton<NowPlayingMessage>();
         services.TryAddSingleton<MusicPlayback>();
+        services.TryAddSingleton<IHostAddressResolver, DnsHostAddressResolver>();
+        services.TryAddSingleton<TrackLinkPolicy>();
         services.TryAddSingleton<MusicCommandHandler>();
         services.TryAddSingleton<MusicPlaybackCoordinator>();
         services.TryAddSingleton<ILavalinkEventHandler>(provider => provider.GetRequiredService<MusicPlaybackCoordinator>());

@@ -219,6 +219,27 @@ public sealed partial class GatewayDouble : IDisposable
         }
     }
 
+    /// <summary>
+    /// A moderator disconnects the bot from voice in the guild: its voice state goes and VOICE_STATE_UPDATE with a
+    /// null channel is dispatched, as Discord does. (Discord also closes the voice connection with 4014; the Lavalink
+    /// double's <c>CloseVoiceConnection</c> plays that part.)
+    /// </summary>
+    /// <returns>False when the bot was in no voice channel there.</returns>
+    public bool DisconnectBotFromVoice(ulong guildId)
+    {
+        lock (_lock)
+        {
+            var (_, previous) = _sandbox.State.SetVoiceChannel(guildId, _sandbox.State.BotUserId, null, NewVoiceSessionId);
+            if (previous is null)
+            {
+                return false;
+            }
+
+            DispatchVoiceStateLocked(guildId, _sandbox.State.BotUserId, null, previous, previous.SelfMute, previous.SelfDeaf);
+            return true;
+        }
+    }
+
     // ---- Scripted faults ----
 
     /// <summary>

@@ -314,6 +314,42 @@ public sealed class LavalinkWebSocketTests : IAsyncLifetime
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task AHandlerStillBusyWithOneGuild_DoesNotHoldUpTheFramesThatFollow()
+    {
+        var busy = new BusyGuildHandler(busyGuildId: 1);
+        using var stop = new CancellationTokenSource();
+        var run = _harness.Client.RunAsync(Task.FromResult(LavalinkHarness.BotUserId), busy, null, stop.Token);
+        var connection = await _server.NextConnectionAsync();
+        await connection.SendReadyAsync("s");
+        await connection.SendAsync("""{"op":"event","type":"WebSocketClosedEvent","guildId":"1","code":4006,"reason":"x","byRemote":true}""");
+        await connection.SendAsync("""{"op":"event","type":"WebSocketClosedEvent","guildId":"2","code":4006,"reason":"x","byRemote":true}""");
+
+        Assert.Equal(2UL, (await LavalinkHarness.NextAsync(busy.Received)).GuildId);
+        Assert.False(busy.Release.Task.IsCompleted);
+
+        busy.Release.SetResult();
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Work for one guild that does not finish until released; every other guild's event is recorded at once.</summary>
+    private sealed class BusyGuildHandler(ulong busyGuildId) : ILavalinkEventHandler
+    {
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public System.Threading.Channels.Channel<LavalinkEvent> Received { get; } = System.Threading.Channels.Channel.CreateUnbounded<LavalinkEvent>();
+
+        public Task OnReadyAsync(string sessionId, bool resumed, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task OnPlayerUpdateAsync(ulong guildId, LavalinkPlayerState state, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task OnEventAsync(LavalinkEvent lavalinkEvent, CancellationToken cancellationToken) =>
+            lavalinkEvent.GuildId == busyGuildId ? Release.Task : Received.Writer.WriteAsync(lavalinkEvent, cancellationToken).AsTask();
+
+        public Task OnDisconnectedAsync(string reason, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     private sealed class ThrowingHandler : ILavalinkEventHandler
     {
         public TaskCompletionSource SecondCall { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

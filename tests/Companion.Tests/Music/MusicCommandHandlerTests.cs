@@ -76,8 +76,95 @@ public sealed class MusicCommandHandlerTests : IDisposable
         _music.Lavalink.Results["https://example.test/private"] = new LoadResult(LoadResultType.Error, []) { ErrorMessage = "This video is private" };
 
         Assert.Equal("Nothing found for “zzz”.", await _music.PlayAsync("zzz"));
-        Assert.Equal("I couldn't load that: This video is private.", await _music.PlayAsync("https://example.test/private"));
+        Assert.Equal(MusicText.CouldNotLoad, await _music.PlayAsync("https://example.test/private"));
         Assert.Empty(_music.Lavalink.Updates);
+    }
+
+    [Fact]
+    public async Task Play_ALoadError_DoesNotRepeatLavalinksErrorText()
+    {
+        const string link = "https://example.test/probe";
+        _music.Lavalink.Results[link] = new LoadResult(LoadResultType.Error, []) { ErrorMessage = "Connection refused: 10.0.0.5:6379" };
+
+        var reply = await _music.PlayAsync(link);
+
+        Assert.DoesNotContain("Connection refused", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.0.0.5", reply, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8080/")]
+    [InlineData("http://127.1/")]
+    [InlineData("http://2130706433/")]
+    [InlineData("http://0.0.0.0:2333/v4/info")]
+    [InlineData("http://10.1.2.3/a.mp3")]
+    [InlineData("http://172.16.0.1/")]
+    [InlineData("http://192.168.1.1/")]
+    [InlineData("http://100.64.0.1/")]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://168.63.129.16/machine")]
+    [InlineData("http://224.0.0.1/")]
+    [InlineData("https://[::1]/")]
+    [InlineData("http://[::]/")]
+    [InlineData("http://[fe80::1]/")]
+    [InlineData("http://[fd00:ec2::254]/latest/meta-data/")]
+    [InlineData("http://[fc00::1]/")]
+    [InlineData("http://[::ffff:127.0.0.1]/")]
+    [InlineData("http://[::ffff:169.254.169.254]/")]
+    [InlineData("http://[64:ff9b::a00:1]/")]
+    [InlineData("http://[2002:7f00:1::]/")]
+    public async Task Play_ALinkToANonPublicAddress_IsRefused_WithoutAskingLavalink(string link)
+    {
+        var reply = await _music.PlayAsync(link);
+
+        Assert.Equal(MusicText.LinkNotAllowed, reply);
+        Assert.Empty(_music.Lavalink.Loaded);
+        Assert.Empty(_music.Voice.Connects);
+    }
+
+    [Theory]
+    [InlineData("10.20.30.40")]
+    [InlineData("127.0.0.1")]
+    [InlineData("169.254.169.254")]
+    [InlineData("fd00:ec2::254")]
+    [InlineData("::ffff:192.168.0.10")]
+    public async Task Play_ALinkWhoseHostResolvesToANonPublicAddress_IsRefused(string address)
+    {
+        _music.Hosts["music.example.test"] = [System.Net.IPAddress.Parse("203.0.113.8"), System.Net.IPAddress.Parse(address)];
+
+        var reply = await _music.PlayAsync("https://music.example.test/stream.mp3");
+
+        Assert.Equal(MusicText.LinkNotAllowed, reply);
+        Assert.Equal(["music.example.test"], _music.Hosts.Asked);
+        Assert.Empty(_music.Lavalink.Loaded);
+    }
+
+    [Fact]
+    public async Task Play_ALinkWhoseHostDoesNotResolve_SaysSo_WithoutAskingLavalink()
+    {
+        Assert.Equal(MusicText.LinkHostUnknown, await _music.PlayAsync("https://nowhere.example.test/a.mp3"));
+        Assert.Empty(_music.Lavalink.Loaded);
+    }
+
+    [Fact]
+    public async Task Play_ALinkWithAUserName_IsRefused()
+    {
+        Assert.Equal(MusicText.LinkNotAllowed, await _music.PlayAsync("http://example.test@127.0.0.1/"));
+        Assert.Empty(_music.Lavalink.Loaded);
+    }
+
+    [Fact]
+    public async Task Play_WithAllowedHosts_TakesThoseHostsAndTheirSubdomainsOnly()
+    {
+        using var music = new MusicHarness(options => options.AllowedUrlHosts = "example.test, tube.test");
+        music.Hosts["www.tube.test"] = [System.Net.IPAddress.Parse("198.51.100.4")];
+        music.Hosts["elsewhere.test"] = [System.Net.IPAddress.Parse("198.51.100.5")];
+
+        Assert.Equal(MusicText.LinkNotAllowed, await music.PlayAsync("https://elsewhere.test/a.mp3"));
+        Assert.Equal(MusicText.LinkNotAllowed, await music.PlayAsync("https://notexample.test/a.mp3"));
+        await music.PlayAsync("https://www.tube.test/watch?v=1");
+
+        Assert.Equal(["https://www.tube.test/watch?v=1"], music.Lavalink.Loaded);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ internal sealed class MusicHarness : IDisposable
         Repository = new MusicSessionRepository(Store);
         var nowPlaying = new NowPlayingMessage(Channel, Repository, options, Time, NullLogger<NowPlayingMessage>.Instance);
         Playback = new MusicPlayback(new GuildWorkQueue(), Repository, Lavalink, Voice, nowPlaying, options, Time, NullLogger<MusicPlayback>.Instance);
-        Handler = new MusicCommandHandler(Playback, Lavalink, Voice, Permissions, Responder, options, Time, NullLogger<MusicCommandHandler>.Instance) { Random = new Random(11) };
+        Handler = new MusicCommandHandler(Playback, Lavalink, Voice, Permissions, Responder, new TrackLinkPolicy(Hosts, options, Time), options, Time, NullLogger<MusicCommandHandler>.Instance) { Random = new Random(11) };
         Coordinator = new MusicPlaybackCoordinator(Playback, Voice, Channel, options, Time, NullLogger<MusicPlaybackCoordinator>.Instance);
         Voice.UserChannels[User] = VoiceChannel;
         Voice.Listeners[VoiceChannel] = 1;
@@ -49,6 +49,9 @@ internal sealed class MusicHarness : IDisposable
     public RecordingTextChannel Channel { get; } = new();
 
     public ScriptedVoicePermissionCheck Permissions { get; } = new();
+
+    /// <summary>DNS for links: <c>example.test</c> is a public (documentation) address; unknown names do not resolve.</summary>
+    public FakeHostResolver Hosts { get; } = new() { ["example.test"] = [System.Net.IPAddress.Parse("203.0.113.7")] };
 
     public MusicSessionRepository Repository { get; }
 
@@ -110,6 +113,11 @@ internal sealed class FakeLavalinkPlayers : ILavalinkPlayers
 
     public List<LavalinkPlayerUpdate> Updates { get; } = [];
 
+    public List<ulong> Destroyed { get; } = [];
+
+    /// <summary>Raised after each player update, with the guild: lets a test wait for work running elsewhere.</summary>
+    public event Action<ulong, LavalinkPlayerUpdate>? Updated;
+
     public Dictionary<string, LoadResult> Results { get; } = [];
 
     public Exception? FailUpdatesWith { get; set; }
@@ -151,12 +159,17 @@ internal sealed class FakeLavalinkPlayers : ILavalinkPlayers
             Playing = null;
         }
 
+        Updated?.Invoke(guildId, update);
         return Task.FromResult(new LavalinkPlayer(guildId, Playing, update.Volume ?? 100, update.Paused ?? false, new LavalinkPlayerState(DateTimeOffset.UnixEpoch, 0, true, 1)));
     }
 
     public Task<LavalinkPlayer?> GetPlayerAsync(ulong guildId, CancellationToken cancellationToken) => Task.FromResult<LavalinkPlayer?>(null);
 
-    public Task DestroyPlayerAsync(ulong guildId, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task DestroyPlayerAsync(ulong guildId, CancellationToken cancellationToken)
+    {
+        Destroyed.Add(guildId);
+        return Task.CompletedTask;
+    }
 }
 
 internal sealed class FakeVoiceConnections : IVoiceConnections
@@ -288,4 +301,23 @@ internal sealed class ScriptedVoicePermissionCheck : IVoicePermissionCheck
     public VoiceJoinCheck Answer { get; set; } = VoiceJoinCheck.Allowed;
 
     public Task<VoiceJoinCheck> CheckCanJoinAsync(ulong guildId, ulong channelId, CancellationToken cancellationToken) => Task.FromResult(Answer);
+}
+
+/// <summary>Host names and their addresses; a name not listed does not resolve, as DNS would answer.</summary>
+internal sealed class FakeHostResolver : Dictionary<string, System.Net.IPAddress[]>, IHostAddressResolver
+{
+    public FakeHostResolver()
+        : base(StringComparer.OrdinalIgnoreCase)
+    {
+    }
+
+    public List<string> Asked { get; } = [];
+
+    public Task<System.Net.IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        Asked.Add(host);
+        return TryGetValue(host, out var addresses)
+            ? Task.FromResult(addresses)
+            : Task.FromException<System.Net.IPAddress[]>(new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound));
+    }
 }

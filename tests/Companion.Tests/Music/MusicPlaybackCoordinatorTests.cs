@@ -1,4 +1,6 @@
+using Serverless.Companion.Hosting;
 using Serverless.Companion.Lavalink;
+using Serverless.Companion.Voice;
 using Serverless.Domain.Features.Music;
 
 namespace Serverless.Companion.Tests.Music;
@@ -149,10 +151,10 @@ public sealed class MusicPlaybackCoordinatorTests : IDisposable
     }
 
     [Fact]
-    public async Task VoiceClosed4014_RejoinsAtMostOncePerCooldown_ThenGivesUpAndSaysSo()
+    public async Task VoiceClosed4015_RejoinsAtMostOncePerCooldown_ThenGivesUpAndSaysSo()
     {
         await _music.PlayAsync("a");
-        var closed = new WebSocketClosedEvent(MusicHarness.Guild, 4014, "Disconnected", true);
+        var closed = new WebSocketClosedEvent(MusicHarness.Guild, 4015, "Voice server crashed", true);
 
         await _music.Coordinator.OnEventAsync(closed, CancellationToken.None);
         Assert.Equal(2, _music.Voice.Connects.Count);
@@ -174,6 +176,99 @@ public sealed class MusicPlaybackCoordinatorTests : IDisposable
         Assert.Equal(1 + _music.Options.MaxRejoinAttempts, _music.Voice.Connects.Count);
         Assert.Contains(_music.Channel.Created, created => created.Message.Content.StartsWith("I lost the voice connection", StringComparison.Ordinal));
         Assert.Null(await _music.SessionAsync());
+    }
+
+    [Fact]
+    public async Task VoiceClosed4014_WithTheBotOutOfVoice_EndsTheSession_WithoutRejoining()
+    {
+        await _music.PlayAsync("a");
+        _music.Voice.BotChannels.Remove(MusicHarness.Guild);
+
+        await _music.Coordinator.OnEventAsync(new WebSocketClosedEvent(MusicHarness.Guild, 4014, "Disconnected.", true), CancellationToken.None);
+
+        Assert.Single(_music.Voice.Connects);
+        Assert.Null(await _music.SessionAsync());
+        Assert.Equal([MusicHarness.Guild], _music.Lavalink.Destroyed);
+        Assert.Equal([7001UL], _music.Channel.Deleted);
+    }
+
+    [Theory]
+    [InlineData(4014)]
+    [InlineData(4022)]
+    public async Task VoiceClosedForGood_WhileDiscordStillShowsTheBotInItsChannel_KeepsTheSession_WithoutRejoining(int code)
+    {
+        // A voice server change also closes with 4014: Discord sends the new server, which voice hands to Lavalink.
+        await _music.PlayAsync("a");
+
+        await _music.Coordinator.OnEventAsync(new WebSocketClosedEvent(MusicHarness.Guild, code, "Disconnected.", true), CancellationToken.None);
+
+        Assert.Single(_music.Voice.Connects);
+        Assert.NotNull(await _music.SessionAsync());
+    }
+
+    [Theory]
+    [InlineData(4006)]
+    [InlineData(4009)]
+    [InlineData(4021)]
+    public async Task VoiceClosedWithACodeDiscordDoesNotCallResumable_IsNotRejoined(int code)
+    {
+        await _music.PlayAsync("a");
+
+        await _music.Coordinator.OnEventAsync(new WebSocketClosedEvent(MusicHarness.Guild, code, "closed", true), CancellationToken.None);
+
+        Assert.Single(_music.Voice.Connects);
+    }
+
+    [Theory]
+    [InlineData(VoiceConnectionLostReason.DisconnectedFromChannel)]
+    [InlineData(VoiceConnectionLostReason.RemovedFromGuild)]
+    public async Task LosingTheVoiceConnection_EndsTheSession_SoARestartedCompanionDoesNotRejoin(VoiceConnectionLostReason reason)
+    {
+        var events = new VoiceEventsSource();
+        var forwarding = new VoiceEventsToMusic(events, _music.Coordinator);
+        await forwarding.StartAsync(CancellationToken.None);
+        await _music.PlayAsync("a");
+        await _music.PlayAsync("b");
+
+        _music.Voice.BotChannels.Remove(MusicHarness.Guild);
+        events.Lose(new VoiceConnectionLost(MusicHarness.Guild, MusicHarness.VoiceChannel, reason));
+        // Work of one guild runs in order: this runs after whatever the lost connection started.
+        await _music.Playback.Work.RunAsync(MusicHarness.Guild, _ => Task.CompletedTask, CancellationToken.None);
+
+        Assert.Null(await _music.SessionAsync());
+        Assert.Equal([MusicHarness.Guild], _music.Lavalink.Destroyed);
+        await _music.Coordinator.OnReadyAsync("after-restart", resumed: false, CancellationToken.None);
+        Assert.Single(_music.Voice.Connects);
+        Assert.Single(_music.Lavalink.Started);
+        await forwarding.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task ReadyWithoutResume_RebuildsEveryGuild_WithoutWaitingForABusyOne()
+    {
+        const ulong other = MusicHarness.Guild + 1;
+        foreach (var guild in new[] { MusicHarness.Guild, other })
+        {
+            var session = new MusicSession(guild, MusicHarness.VoiceChannel, MusicHarness.TextChannel);
+            session.Enqueue([new MusicTrack { Encoded = "enc-" + guild, Title = "t", Author = "x", Length = TimeSpan.FromMinutes(4), RequesterId = 7 }]);
+            session.AdvanceToNext(_music.Time.GetUtcNow());
+            _music.Store.Put(session);
+        }
+
+        var guilds = await _music.Store.ListActiveGuildsAsync(CancellationToken.None);
+        var busy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = _music.Playback.Work.RunAsync(guilds[0], _ => busy.Task, CancellationToken.None);
+        var rebuilt = new TaskCompletionSource<ulong>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _music.Lavalink.Updated += (guild, update) => rebuilt.TrySetResult(guild);
+
+        var ready = _music.Coordinator.OnReadyAsync("new-session", resumed: false, CancellationToken.None);
+
+        Assert.Equal(guilds[1], await rebuilt.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        busy.SetResult();
+        await held;
+        await ready.WaitAsync(TimeSpan.FromSeconds(10));
+        await _music.Playback.Work.RunAsync(guilds[0], _ => Task.CompletedTask, CancellationToken.None);
+        Assert.Equal(2, _music.Voice.Connects.Count);
     }
 
     [Fact]
@@ -216,4 +311,16 @@ public sealed class MusicPlaybackCoordinatorTests : IDisposable
         Assert.Equal(2, _music.Channel.Created.Count);
         Assert.Equal(7002UL, (await _music.SessionAsync())!.NowPlayingMessageId);
     }
+}
+
+/// <summary>Raises voice's events as the gateway would.</summary>
+internal sealed class VoiceEventsSource : IVoiceConnectionEvents
+{
+    public event Action<ulong>? BotChannelListenersChanged;
+
+    public event Action<VoiceConnectionLost>? ConnectionLost;
+
+    public void ListenersChanged(ulong guildId) => BotChannelListenersChanged?.Invoke(guildId);
+
+    public void Lose(VoiceConnectionLost lost) => ConnectionLost?.Invoke(lost);
 }

@@ -39,10 +39,11 @@ public sealed class MusicRegistrationTests
     [Fact]
     public void BadSettings_FailNamingTheKey()
     {
-        using var provider = Build(new() { ["Music:IdleTimeout"] = "00:00:01", ["Music:SearchPrefix"] = "yt" });
+        using var provider = Build(new() { ["Music:IdleTimeout"] = "00:00:01", ["Music:SearchPrefix"] = "yt", ["Music:AllowedUrlHosts"] = "youtube.com, https://soundcloud.com" });
 
         var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<MusicOptions>>().Value);
         Assert.Contains(failure.Failures, message => message.StartsWith("Music__IdleTimeout", StringComparison.Ordinal));
         Assert.Contains(failure.Failures, message => message.StartsWith("Music__SearchPrefix", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, message => message.StartsWith("Music__AllowedUrlHosts", StringComparison.Ordinal) && message.Contains("https://soundcloud.com", StringComparison.Ordinal));
     }
 }

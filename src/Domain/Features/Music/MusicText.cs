@@ -17,6 +17,15 @@ public static class MusicText
     public const string NothingToShuffle = "There are fewer than two tracks up next, so there is nothing to shuffle.";
     public const string GuildOnly = "Music plays in a server's voice channel: use `/music` in a server.";
 
+    /// <summary>Says nothing of why: the audio server's error text could tell what it reached inside the network.</summary>
+    public const string CouldNotLoad = "I couldn't load that: it may be private, removed or not playable here.";
+
+    /// <summary>A link to a loopback, private, link-local or cloud metadata address, or to a host not allowed.</summary>
+    public const string LinkNotAllowed = "I can only play links to public websites.";
+
+    /// <summary>A link whose host name does not resolve.</summary>
+    public const string LinkHostUnknown = "I couldn't find the website in that link.";
+
     /// <summary>The progress bar's cells.</summary>
     public const int ProgressBarWidth = 16;
 
@@ -26,9 +35,6 @@ public static class MusicText
         $"Something went wrong (reference `{correlationId}`).";
 
     public static string NothingFound(string query) => $"Nothing found for “{Escape(query)}”.";
-
-    public static string LoadFailed(string? message) =>
-        $"I couldn't load that: {(string.IsNullOrWhiteSpace(message) ? "the audio server gave no reason" : Escape(message.TrimEnd('.', ' ')))}.";
 
     public static string CannotJoin(ulong channelId, string missing) => $"I can't play in {Channel(channelId)}: I'm missing {missing} there.";
 
