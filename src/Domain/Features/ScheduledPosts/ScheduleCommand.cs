@@ -111,7 +111,7 @@ public sealed class ScheduleCommand(
                 Type = CommandOptionType.SubCommand,
                 Options =
                 [
-                    new() { Name = "after", Description = "Start after this post id (the previous page's last), as the list's last line says", Type = CommandOptionType.String },
+                    new() { Name = "after", Description = "Start after this post id (the previous page's last), as the list's last line says", Type = CommandOptionType.String, MaxLength = PostIds.MaxLength },
                 ],
             },
             new() { Name = "show", Description = "Show everything about one scheduled post", Type = CommandOptionType.SubCommand, Options = IdOption },
