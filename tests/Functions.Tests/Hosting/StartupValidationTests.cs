@@ -63,6 +63,29 @@ public sealed class StartupValidationTests
         Assert.StartsWith("Companion__HeartbeatStaleAfter must be between", failure, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Health:ProbeCacheDuration", "00:00:00", "Health__ProbeCacheDuration must be between")]
+    [InlineData("Health:ProbeCacheDuration", "00:10:00", "Health__ProbeCacheDuration must be between")]
+    [InlineData("Health:RejectedTokenRecheckInterval", "00:00:05", "Health__RejectedTokenRecheckInterval must be between")]
+    [InlineData("Housekeeping:InteractionRunsRetention", "00:10:00", "Housekeeping__InteractionRunsRetention must be at least")]
+    [InlineData("Housekeeping:RateLimitsRetention", "00:30:00", "Housekeeping__RateLimitsRetention must be at least")]
+    [InlineData("Housekeeping:FinishedPostsRetention", "12:00:00", "Housekeeping__FinishedPostsRetention must be at least")]
+    [InlineData("Housekeeping:PageSize", "5000", "Housekeeping__PageSize must be between")]
+    [InlineData("Housekeeping:TimeBudget", "00:10:00", "Housekeeping__TimeBudget must be between")]
+    public async Task Startup_WithAnOutOfRangeFeatureSetting_FailsNamingTheKey(string key, string value, string expected)
+    {
+        var failures = await ValidateAsync(new Dictionary<string, string?>
+        {
+            ["Discord:ApplicationId"] = "100000000000000001",
+            ["Discord:PublicKey"] = ValidKey,
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            [key] = value,
+        });
+
+        var failure = Assert.Single(failures);
+        Assert.StartsWith(expected, failure, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Startup_WithBadRateLimitSettings_FailsNamingTheKey()
     {

@@ -79,29 +79,6 @@ public sealed class HousekeepingTimerTests
         Assert.Contains(_logs.Entries, entry => entry.Id.Id == 5203 && entry.Level == LogLevel.Error);
     }
 
-    [Theory]
-    [InlineData("Housekeeping:InteractionRunsRetention", "00:10:00", "Housekeeping__InteractionRunsRetention must be at least")]
-    [InlineData("Housekeeping:RateLimitsRetention", "00:30:00", "Housekeeping__RateLimitsRetention must be at least")]
-    [InlineData("Housekeeping:FinishedPostsRetention", "12:00:00", "Housekeeping__FinishedPostsRetention must be at least")]
-    [InlineData("Housekeeping:PageSize", "5000", "Housekeeping__PageSize must be between")]
-    [InlineData("Housekeeping:TimeBudget", "00:10:00", "Housekeeping__TimeBudget must be between")]
-    public async Task Startup_WithABadHousekeepingSetting_FailsNamingTheKey(string key, string value, string expected)
-    {
-        var builder = HandlerApp.CreateBuilder([]);
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Discord:ApplicationId"] = "100000000000000001",
-            ["Discord:PublicKey"] = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            [key] = value,
-        });
-        await using var app = HandlerApp.Build(builder);
-
-        var failure = Assert.Single(HandlerApp.ValidateConfiguration(app.Services));
-        Assert.StartsWith(expected, failure, StringComparison.Ordinal);
-    }
-
     private HousekeepingTimer Timer(ScriptedRetentionStore store) =>
         new(store, Options.Create(new HousekeepingOptions()), _time, LoggerFactory.Create(logging => logging.AddProvider(_logs)).CreateLogger<HousekeepingTimer>());
 
