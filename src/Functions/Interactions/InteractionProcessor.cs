@@ -409,7 +409,7 @@ public sealed partial class InteractionProcessor(
         [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "A component no feature owns was used, custom_id {CustomId} (guild {GuildId})")]
         public static partial void UnknownComponent(ILogger logger, string customId, ulong? guildId);
 
-        [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Shortened an inline answer from {Length} to {MaxLength} characters, Discord's limit")]
+        [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Shortened an inline answer from {Length} to {MaxLength} characters, Discord's limit")]
         public static partial void ReplyShortened(ILogger logger, int length, int maxLength);
     }
 }
