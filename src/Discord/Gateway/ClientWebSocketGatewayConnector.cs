@@ -28,6 +28,12 @@ internal sealed class ClientWebSocketGatewayConnection(ClientWebSocket socket, T
     // Closing waits this long for the close frame to go out; a zombied socket must not hold up the reconnect.
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
+    // How long closing waits for the server's answer while a receive is pending; a zombie never answers.
+    private static readonly TimeSpan CloseAnswerWait = TimeSpan.FromSeconds(2);
+
+    private readonly TaskCompletionSource _closeReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _receivePending;
+
     public async Task SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken)
     {
         try
@@ -50,17 +56,24 @@ internal sealed class ClientWebSocketGatewayConnection(ClientWebSocket socket, T
             while (true)
             {
                 ValueWebSocketReceiveResult received;
+                Volatile.Write(ref _receivePending, 1);
                 try
                 {
                     received = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
                 }
                 catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException or IOException)
                 {
+                    _closeReceived.TrySetResult();
                     return GatewayReceiveResult.Closed(null, exception.Message);
+                }
+                finally
+                {
+                    Volatile.Write(ref _receivePending, 0);
                 }
 
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
+                    _closeReceived.TrySetResult();
                     return GatewayReceiveResult.Closed(socket.CloseStatus is { } status ? (int)status : null, socket.CloseStatusDescription);
                 }
 
@@ -101,6 +114,22 @@ internal sealed class ClientWebSocketGatewayConnection(ClientWebSocket socket, T
         catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException or IOException or OperationCanceledException)
         {
             socket.Abort();
+            return;
+        }
+
+        // The caller stops the pending receive next, and ClientWebSocket aborts the socket when a receive is cancelled:
+        // the reset could overtake our close frame at the server, which would then see a dropped connection instead
+        // of our code. So let the pending receive take the server's answer first, for a short while.
+        if (Volatile.Read(ref _receivePending) == 1)
+        {
+            try
+            {
+                await _closeReceived.Task.WaitAsync(CloseAnswerWait, timeProvider, cancellationToken);
+            }
+            catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+            {
+                // A zombie, or the caller gave up: close without the answer.
+            }
         }
     }
 
