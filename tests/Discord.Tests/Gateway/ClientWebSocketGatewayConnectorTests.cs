@@ -66,6 +66,9 @@ public sealed class ClientWebSocketGatewayConnectorTests
             var identifyText = Encoding.UTF8.GetString(buffer, 0, identify.Count);
             await SendTextAsync(webSocket, """{"op":0,"t":"READY","s":1,"d":{"session_id":"s1","resume_gateway_url":"ws://127.0.0.1:1/","user":{"id":"5"},"guilds":[]}}""");
             var close = await webSocket.ReceiveAsync(buffer, CancellationToken.None);
+
+            // Answer the close as Discord does (RFC 6455): the client waits for it before stopping its receive.
+            await webSocket.CloseOutputAsync(close.CloseStatus ?? WebSocketCloseStatus.Empty, null, CancellationToken.None);
             return (query, identifyText, close.CloseStatus);
         });
 
