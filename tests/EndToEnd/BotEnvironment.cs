@@ -11,7 +11,7 @@ namespace Serverless.EndToEnd;
 
 /// <summary>
 /// The whole bot on loopback: a private Azurite, the Sandbox's Discord, and the DevHost playing the
-/// Functions host with the real handler as its child process.
+/// Functions host with the real isolated worker as its child process.
 /// </summary>
 public class BotEnvironment : IAsyncLifetime
 {
@@ -21,7 +21,7 @@ public class BotEnvironment : IAsyncLifetime
 
     public FunctionsDevHost Host { get; private set; } = null!;
 
-    /// <summary>Every line the DevHost and the handler logged.</summary>
+    /// <summary>Every line the DevHost and the worker logged.</summary>
     public CapturingLoggerProvider Logs { get; } = new();
 
     public Uri InteractionsUrl => new($"{Host.BaseUrl}/api/interactions");
@@ -29,12 +29,8 @@ public class BotEnvironment : IAsyncLifetime
     /// <summary>The DevHost's host key: it opens the functions whose <c>authLevel</c> is <c>function</c>.</summary>
     public string HostKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
-    /// <summary>The function app the DevHost serves and how to start its handler; the JIT build by default.</summary>
-    protected virtual Task<(string ScriptRoot, string Command, IReadOnlyList<string> Arguments)> HandlerAsync() =>
-        Task.FromResult<(string, string, IReadOnlyList<string>)>((
-            RepositoryPaths.FunctionsBuildOutput,
-            "dotnet",
-            [Path.Combine(RepositoryPaths.FunctionsBuildOutput, "Serverless.Functions.dll")]));
+    /// <summary>The function app the DevHost serves (it starts the worker its <c>worker.config.json</c> names); the build output by default.</summary>
+    protected virtual string ScriptRoot => RepositoryPaths.FunctionsBuildOutput;
 
     protected virtual SandboxOptions SandboxOptions() => new();
 
@@ -48,12 +44,9 @@ public class BotEnvironment : IAsyncLifetime
     {
         Azurite = await AzuriteServer.StartAsync();
         Discord = await SandboxServer.StartAsync(SandboxOptions());
-        var (scriptRoot, command, arguments) = await HandlerAsync();
         Host = await FunctionsDevHost.StartAsync(new DevHostOptions
         {
-            ScriptRoot = scriptRoot,
-            HandlerCommand = command,
-            HandlerArguments = arguments,
+            ScriptRoot = ScriptRoot,
             Port = 0,
             SettingsPath = null,
             LoggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs)),
@@ -132,13 +125,12 @@ public class BotEnvironment : IAsyncLifetime
     public Task EnqueueRawAsync(string queue, string text) => Queue(queue).SendMessageAsync(text);
 }
 
-/// <summary>The same environment with the published Native AOT handler, the build Azure runs.</summary>
-public sealed class AotBotEnvironment(PublishedFunctionApp app) : BotEnvironment
+/// <summary>The same environment with the published ReadyToRun app, the build Azure runs.</summary>
+public sealed class PublishedBotEnvironment(PublishedFunctionApp app) : BotEnvironment
 {
     public string? SkipReason => app.SkipReason;
 
-    protected override Task<(string ScriptRoot, string Command, IReadOnlyList<string> Arguments)> HandlerAsync() =>
-        Task.FromResult<(string, string, IReadOnlyList<string>)>((app.Folder, app.Executable, []));
+    protected override string ScriptRoot => app.Folder;
 
     public override Task InitializeAsync() => app.SkipReason is null ? base.InitializeAsync() : Task.CompletedTask;
 

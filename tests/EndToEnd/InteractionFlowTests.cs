@@ -8,7 +8,7 @@ using Serverless.Storage.Queues;
 
 namespace Serverless.EndToEnd;
 
-/// <summary>Discord's requests through the DevHost to the real handler, queues in Azurite, answers in the Sandbox.</summary>
+/// <summary>Discord's requests through the DevHost to the real worker, queues in Azurite, answers in the Sandbox.</summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class InteractionFlowTests(BotEnvironment bot) : IClassFixture<BotEnvironment>
 {
@@ -143,7 +143,7 @@ public sealed class InteractionFlowTests(BotEnvironment bot) : IClassFixture<Bot
         Assert.Contains("discord: ok", original.Content, StringComparison.Ordinal);
         Assert.Contains("interactions-poison", original.Content, StringComparison.Ordinal);
 
-        // Neither the interaction token nor the bot token reaches any log line of the host or the handler.
+        // Neither the interaction token nor the bot token reaches any log line of the host or the worker.
         Assert.NotEmpty(bot.Logs.Lines);
         Assert.DoesNotContain(bot.Logs.Lines, line => line.Contains(sent.Token, StringComparison.Ordinal));
         Assert.DoesNotContain(bot.Logs.Lines, line => line.Contains(bot.Discord.BotToken, StringComparison.Ordinal));
@@ -215,18 +215,18 @@ public sealed class StorageOutageTests(OutageBotEnvironment bot) : IClassFixture
     }
 }
 
-/// <summary>The deferred flow again with the published Native AOT handler: Tables and Queues under AOT.</summary>
+/// <summary>The deferred flow again with the published ReadyToRun app, the build Azure runs.</summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class AotInteractionFlowTests(PublishedFunctionApp app) : IAsyncLifetime
+public sealed class PublishedInteractionFlowTests(PublishedFunctionApp app) : IAsyncLifetime
 {
-    private readonly AotBotEnvironment _bot = new(app);
+    private readonly PublishedBotEnvironment _bot = new(app);
 
     public Task InitializeAsync() => _bot.InitializeAsync();
 
     public Task DisposeAsync() => _bot.DisposeAsync();
 
     [SkippableFact]
-    public async Task Status_WithTheNativeHandler_IsDeferredThenEdited()
+    public async Task Status_WithThePublishedApp_IsDeferredThenEdited()
     {
         Skip.If(_bot.SkipReason is not null, _bot.SkipReason);
 
@@ -242,7 +242,7 @@ public sealed class AotInteractionFlowTests(PublishedFunctionApp app) : IAsyncLi
     }
 
     [SkippableFact]
-    public async Task Status_WithTheNativeHandler_ReadsTheCompanionHeartbeatFromTables()
+    public async Task Status_WithThePublishedApp_ReadsTheCompanionHeartbeatFromTables()
     {
         Skip.If(_bot.SkipReason is not null, _bot.SkipReason);
         await new TableCompanionHeartbeatStore(_bot.Account).WriteAsync(CompanionHeartbeats.Fresh(), CancellationToken.None);
@@ -257,7 +257,7 @@ public sealed class AotInteractionFlowTests(PublishedFunctionApp app) : IAsyncLi
     }
 
     [SkippableFact]
-    public async Task MusicButton_WithTheNativeHandler_IsQueuedOnVoice()
+    public async Task MusicButton_WithThePublishedApp_IsQueuedOnVoice()
     {
         Skip.If(_bot.SkipReason is not null, _bot.SkipReason);
 

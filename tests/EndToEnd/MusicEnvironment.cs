@@ -6,7 +6,7 @@ using Serverless.Sandbox.Lavalink;
 namespace Serverless.EndToEnd;
 
 /// <summary>
-/// The whole music path: the signed command through the DevHost and the handler onto the <c>voice</c> queue in Azurite,
+/// The whole music path: the signed command through the DevHost and the worker onto the <c>voice</c> queue in Azurite,
 /// the companion (its own process) on the Sandbox's gateway and REST, and the Lavalink double.
 /// The sandbox user sits in the default voice channel before the companion connects, so GUILD_CREATE carries it.
 /// </summary>
