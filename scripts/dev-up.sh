@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole bot on this machine: Azurite, the DevHost (playing the Azure Functions host) with
-# the handler, the companion (gateway, voice, music, the `voice` queue) and, when no Discord
+# the isolated worker, the companion (gateway, voice, music, the `voice` queue) and, when no Discord
 # credentials are configured, the offline Discord Sandbox with its Lavalink double.
 # Needs only the .NET SDK and Node.js; installs the pinned Azurite into .tools/. Ctrl+C stops all.
 set -euo pipefail
@@ -114,10 +114,11 @@ if [ -z "$(setting Discord__BotToken)" ] || [ -z "$(setting Discord__PublicKey)"
   echo "No Discord credentials configured: using the offline Sandbox at http://127.0.0.1:$SANDBOX_PORT."
 fi
 
-# 4. The DevHost plays the Functions host and starts the handler.
+# 4. The DevHost plays the Functions host: it starts the isolated worker named by the build output's
+#    worker.config.json and talks to it over the host's gRPC protocol.
 functions_out="$root/src/Functions/bin/Debug/net10.0"
 dotnet run --no-build --project src/DevHost -- --script-root "$functions_out" --port "$PORT" \
-  --settings "$root/local.settings.json" --handler dotnet "$functions_out/Serverless.Functions.dll" &
+  --settings "$root/local.settings.json" &
 pids+=($!)
 
 # 5. The companion reads only its environment, not local.settings.json: it inherits the exported settings
