@@ -29,7 +29,7 @@ public sealed partial class InteractionWorker(
         {
             // Retrying cannot fix it: after maxDequeueCount tries the host parks it in interactions-poison.
             Log.Unreadable(logger, problem!);
-            return new QueueWorkOutcome(QueueWorkResult.Retry, [$"refused message for poison: {problem}"]);
+            return QueueWorkOutcome.Retry("unreadable message, refused for the poison queue (event 2001)");
         }
 
         var invocation = work!.Invocation;
@@ -37,7 +37,7 @@ public sealed partial class InteractionWorker(
         if (age > options.Value.DeferredWorkDeadline)
         {
             Log.TooLate(logger, invocation.CommandName, invocation.CorrelationId, invocation.GuildId, age.TotalMinutes);
-            return new QueueWorkOutcome(QueueWorkResult.Skipped, [$"dropped {invocation.CorrelationId}: interaction token too old ({age.TotalMinutes:0.0} min)"]);
+            return QueueWorkOutcome.Skipped;
         }
 
         try
@@ -45,7 +45,7 @@ public sealed partial class InteractionWorker(
             if (await ledger.IsCompletedAsync(work.InteractionId, cancellationToken))
             {
                 Log.AlreadyDone(logger, invocation.CommandName, invocation.CorrelationId, invocation.GuildId);
-                return new QueueWorkOutcome(QueueWorkResult.Skipped, [$"{invocation.CorrelationId} already answered"]);
+                return QueueWorkOutcome.Skipped;
             }
 
             var reply = await ExecuteAsync(invocation, cancellationToken);
@@ -59,16 +59,16 @@ public sealed partial class InteractionWorker(
         catch (DiscordApiException exception) when (exception.IsInteractionGone)
         {
             Log.InteractionGone(logger, invocation.CommandName, invocation.CorrelationId, invocation.GuildId, exception.ErrorCode);
-            return new QueueWorkOutcome(QueueWorkResult.Skipped, [$"dropped {invocation.CorrelationId}: Discord no longer knows the interaction"]);
+            return QueueWorkOutcome.Skipped;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.Failed(logger, exception, invocation.CommandName, invocation.CorrelationId, invocation.GuildId);
-            return new QueueWorkOutcome(QueueWorkResult.Retry, [$"{invocation.CorrelationId} failed, will retry: {exception.GetType().Name}"]);
+            return QueueWorkOutcome.Retry($"{invocation.CommandName} ({invocation.CorrelationId}) threw {exception.GetType().Name}");
         }
 
         Log.Answered(logger, invocation.CommandName, invocation.CorrelationId, invocation.GuildId);
-        return new QueueWorkOutcome(QueueWorkResult.Completed, [$"answered {invocation.CommandName} ({invocation.CorrelationId})"]);
+        return QueueWorkOutcome.Completed;
     }
 
     /// <summary>A failing command still ends the "thinking…" state with an answer the user can report.</summary>

@@ -58,8 +58,8 @@ public sealed partial class HousekeepingTimer(
         var complete = sweeps.All(sweep => sweep.Done && !sweep.Failed);
         var examined = sweeps.Sum(sweep => sweep.Examined);
         Log.RunFinished(logger, FunctionName, runId, duration, sweeps[0].Deleted, sweeps[1].Deleted, sweeps[2].Deleted, examined, complete);
-        var summary = string.Join(", ", sweeps.Select(sweep => $"{sweep.Table} {sweep.Deleted} deleted{(sweep.Failed ? " (failed)" : sweep.Done ? "" : " (more left)")}"));
-        return new QueueWorkOutcome(sweeps.Any(sweep => sweep.Failed) ? QueueWorkResult.Retry : QueueWorkResult.Completed, [summary]);
+        var failed = sweeps.Where(sweep => sweep.Failed).Select(sweep => sweep.Table).ToList();
+        return failed.Count == 0 ? QueueWorkOutcome.Completed : QueueWorkOutcome.Retry($"run {runId}: the {string.Join(", ", failed)} sweep failed");
     }
 
     private sealed class Sweep(string table, DateTimeOffset cutoff, Func<DateTimeOffset, int, string?, CancellationToken, Task<SweepPage>> run)

@@ -43,12 +43,12 @@ public sealed partial class DuePostsTimer(
 
             var duration = timeProvider.GetElapsedTime(started);
             Log.RunFinished(logger, FunctionName, runId, duration.TotalMilliseconds, run.Claimed - enqueueErrors, run.SkippedLeased, run.LostRaces, enqueueErrors);
-            return new QueueWorkOutcome(QueueWorkResult.Completed, [$"claimed {run.Claimed} (enqueue errors {enqueueErrors}), still leased {run.SkippedLeased}, lost races {run.LostRaces}"]);
+            return QueueWorkOutcome.Completed;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             Log.RunFailed(logger, exception, FunctionName, runId, timeProvider.GetElapsedTime(started).TotalMilliseconds);
-            return new QueueWorkOutcome(QueueWorkResult.Retry, [$"run {runId} failed: {exception.GetType().Name}"]);
+            return QueueWorkOutcome.Retry($"run {runId} threw {exception.GetType().Name}");
         }
     }
 

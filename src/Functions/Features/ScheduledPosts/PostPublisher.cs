@@ -36,7 +36,7 @@ public sealed partial class PostPublisher(
             Log.Refused(logger, correlationId ?? "-", problem!);
 
             // Retrying cannot fix it: after maxDequeueCount tries the host parks it in posts-poison, where operators look.
-            return new QueueWorkOutcome(QueueWorkResult.Retry, [$"refused message for poison: {problem}"]);
+            return QueueWorkOutcome.Retry("unreadable message, refused for the poison queue (event 5105)");
         }
 
         correlationId ??= "-";
@@ -100,7 +100,7 @@ public sealed partial class PostPublisher(
             var retryAt = claim.Attempt < options.Value.MaxAttempts ? now + Backoff(claim.Attempt) : (DateTimeOffset?)null;
             await store.FailAsync(claim, retryAt is null ? $"{error} (gave up after {claim.Attempt} attempts)" : error, retryAt, cancellationToken);
             Log.WillRetry(logger, correlationId, claim.GuildId, post.Id, claim.Attempt, error, retryAt);
-            return new QueueWorkOutcome(QueueWorkResult.Completed, [$"{post.Id} attempt {claim.Attempt} failed: {error}"]);
+            return QueueWorkOutcome.Completed;
         }
 
         // Discord has the post. A failed write from here on is storage's: the send stays noted as unconfirmed, and
@@ -112,18 +112,18 @@ public sealed partial class PostPublisher(
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.RecordFailed(logger, exception, correlationId, claim.GuildId, post.Id, messageId, occurrence);
-            return new QueueWorkOutcome(QueueWorkResult.Completed, [$"published {post.Id} as message {messageId}; recording it failed, the next claim confirms it"]);
+            return QueueWorkOutcome.Completed;
         }
 
         Log.Published(logger, correlationId, claim.GuildId, post.Id, post.ChannelId, messageId, occurrence, claim.Due, next);
-        return new QueueWorkOutcome(QueueWorkResult.Completed, [$"published {post.Id} as message {messageId}"]);
+        return QueueWorkOutcome.Completed;
     }
 
     private async Task<QueueWorkOutcome> FailForGoodAsync(string correlationId, PostClaim claim, ScheduledPost post, string reason, CancellationToken cancellationToken)
     {
         await store.FailAsync(claim, reason, retryAt: null, cancellationToken);
         Log.Failed(logger, correlationId, claim.GuildId, post.Id, post.ChannelId, reason);
-        return new QueueWorkOutcome(QueueWorkResult.Completed, [$"{post.Id} failed: {reason}"]);
+        return QueueWorkOutcome.Completed;
     }
 
     /// <summary>Capped exponential back-off with jitter, so many posts failing together do not come back together.</summary>
@@ -161,7 +161,7 @@ public sealed partial class PostPublisher(
     private QueueWorkOutcome Skip(string correlationId, PostClaim claim, string why)
     {
         Log.Skipped(logger, correlationId, claim.GuildId, claim.PostId, why);
-        return new QueueWorkOutcome(QueueWorkResult.Skipped, [$"{claim.PostId}: {why}"]);
+        return QueueWorkOutcome.Skipped;
     }
 
     private static partial class Log

@@ -18,31 +18,15 @@ using Serverless.Storage;
 
 namespace Serverless.Functions.Hosting;
 
-/// <summary>Composition root of the custom handler, shared by <c>Program</c>, the tests and the benchmarks.</summary>
-public static class HandlerApp
+/// <summary>
+/// Composition root of the Functions app: the bot's services, shared by <c>Program</c>, the tests and the benchmarks.
+/// The worker's own services (gRPC channel, ASP.NET Core integration) come from <c>FunctionsApplication.CreateBuilder</c>.
+/// </summary>
+public static class FunctionAppServices
 {
-    /// <summary>Set by the Functions host when it starts a custom handler.</summary>
-    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
-
-    public static WebApplicationBuilder CreateBuilder(string[] args)
+    public static IServiceCollection AddFunctionApp(this IServiceCollection services, IConfiguration configuration)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
-
-        // Under the Functions host, listen only where the host expects us; otherwise honour --urls.
-        var port = builder.Configuration[CustomHandlerPortVariable];
-        if (!string.IsNullOrEmpty(port))
-        {
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        }
-
-        // Log levels in code rather than an appsettings.json: no settings file to find and watch at start-up.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.AddHandlerServices(builder.Configuration);
-        return builder;
-    }
-
-    public static IServiceCollection AddHandlerServices(this IServiceCollection services, IConfiguration configuration)
-    {
+        ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddOptions<DiscordOptions>().Bind(configuration.GetSection(DiscordOptions.SectionName)).ValidateOnStart();
@@ -113,24 +97,4 @@ public static class HandlerApp
 
     /// <summary>Every failed setting, each naming its key; empty when the configuration is usable.</summary>
     public static IReadOnlyList<string> ValidateConfiguration(IServiceProvider services) => StartupConfiguration.Failures(services);
-
-    public static WebApplication Build(WebApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var app = builder.Build();
-
-        // The host polls GET / until the handler answers; answer at once, before anything else.
-        app.MapGet("/", static () => Results.Ok());
-        app.MapInteractions();
-        app.MapHealth();
-        app.MapQueueFunction(InteractionWorker.FunctionName, InteractionWorker.BindingName, static (services, message, cancellationToken) =>
-            services.GetRequiredService<InteractionWorker>().RunAsync(message, cancellationToken));
-        app.MapTimerFunction(DuePostsTimer.FunctionName, static (services, cancellationToken) =>
-            services.GetRequiredService<DuePostsTimer>().RunAsync(cancellationToken));
-        app.MapTimerFunction(HousekeepingTimer.FunctionName, static (services, cancellationToken) =>
-            services.GetRequiredService<HousekeepingTimer>().RunAsync(cancellationToken));
-        app.MapQueueFunction(PostPublisher.FunctionName, PostPublisher.BindingName, static (services, message, cancellationToken) =>
-            services.GetRequiredService<PostPublisher>().RunAsync(message, cancellationToken));
-        return app;
-    }
 }

@@ -1,47 +1,56 @@
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Azure.Functions.Worker;
 using Serverless.Domain.Features.Status;
 
 namespace Serverless.Functions.Features.Health;
 
 /// <summary>
-/// <c>GET /api/healthz</c> (anonymous) answers the overall status only; <c>GET /api/healthz/detail</c> (a function key,
-/// checked by the Functions host) has one entry per dependency. Both are 200 unless the bot cannot work at all (503), and
-/// both read <see cref="HealthProbeCache"/>, so hitting them costs Discord and storage nothing within its window.
-/// Storage down is a failure: nothing deferred can be accepted. Discord trouble is degraded: inline answers still work.
-/// The gateway and Lavalink are judged from the companion's heartbeat; a missing or stale one is degraded, never a
-/// failure: only music needs the companion.
+/// The <c>healthz</c> function (anonymous <c>GET /api/healthz</c>) answers the overall status only; <c>healthz-detail</c>
+/// (<c>GET /api/healthz/detail</c>, a function key checked by the Functions host) has one entry per dependency. Both are
+/// 200 unless the bot cannot work at all (503), and both read <see cref="HealthProbeCache"/>, so hitting them costs
+/// Discord and storage nothing within its window. Storage down is a failure: nothing deferred can be accepted. Discord
+/// trouble is degraded: inline answers still work. The gateway and Lavalink are judged from the companion's heartbeat;
+/// a missing or stale one is degraded, never a failure: only music needs the companion.
 /// </summary>
-public static class HealthEndpoint
+public sealed class HealthFunctions(HealthProbeCache cache)
 {
-    public const string Route = "/api/healthz";
-    public const string DetailRoute = "/api/healthz/detail";
+    public const string StatusFunctionName = "healthz";
+    public const string DetailFunctionName = "healthz-detail";
+    public const string StatusRoute = "healthz";
+    public const string DetailRoute = "healthz/detail";
 
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
+    [Function(StatusFunctionName)]
+    public async Task<IResult> GetStatusAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = StatusRoute)] HttpRequest request)
     {
-        endpoints.MapGet(Route, static async context =>
-        {
-            var report = await ReportAsync(context);
-            await WriteAsync(context, report.Status, new HealthSummary { Status = report.Status }, HealthJsonContext.Default.HealthSummary);
-        });
-        endpoints.MapGet(DetailRoute, static async context =>
-        {
-            var report = await ReportAsync(context);
-            await WriteAsync(context, report.Status, report, HealthJsonContext.Default.HealthReport);
-        });
-        return endpoints;
+        ArgumentNullException.ThrowIfNull(request);
+        var report = await ReportAsync(request.HttpContext.RequestAborted);
+        return new HealthResult<HealthSummary>(report.Status, new HealthSummary { Status = report.Status }, HealthJsonContext.Default.HealthSummary);
     }
 
-    private static async Task<HealthReport> ReportAsync(HttpContext context)
+    [Function(DetailFunctionName)]
+    public async Task<IResult> GetDetailAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = DetailRoute)] HttpRequest request)
     {
-        var snapshot = await context.RequestServices.GetRequiredService<HealthProbeCache>().GetAsync(context.RequestAborted);
+        ArgumentNullException.ThrowIfNull(request);
+        var report = await ReportAsync(request.HttpContext.RequestAborted);
+        return new HealthResult<HealthReport>(report.Status, report, HealthJsonContext.Default.HealthReport);
+    }
+
+    private async Task<HealthReport> ReportAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await cache.GetAsync(cancellationToken);
         return Report(snapshot.Storage, snapshot.Discord, snapshot.Companion);
     }
 
-    private static Task WriteAsync<T>(HttpContext context, string status, T body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    /// <summary>A health answer is never cached on the way: each caller sees the probes' current state.</summary>
+    private sealed class HealthResult<T>(string status, T body, JsonTypeInfo<T> typeInfo) : IResult
     {
-        context.Response.StatusCode = status == "fail" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
-        context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsJsonAsync(body, typeInfo, cancellationToken: context.RequestAborted);
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status == "fail" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+            httpContext.Response.Headers.CacheControl = "no-store";
+            return httpContext.Response.WriteAsJsonAsync(body, typeInfo, cancellationToken: httpContext.RequestAborted);
+        }
     }
 
     public static HealthReport Report(StorageStatus storage, DiscordStatus discord, CompanionStatus companion)
