@@ -11,7 +11,7 @@ namespace Serverless.Benchmarks;
 /// <summary>
 /// The interactions endpoint from raw request to response bytes, in-process and without ASP.NET Core:
 /// header checks, body read, signature verification, JSON parse, dispatch and (for /ping) serialization.
-/// The services are the handler's own, built by <see cref="HandlerApp.AddHandlerServices"/>.
+/// The services are the Functions app's own, built by <see cref="FunctionAppServices.AddFunctionApp"/>.
 /// </summary>
 [MemoryDiagnoser]
 [SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: [GlobalCleanup] disposes the streams and services.")]
@@ -38,7 +38,7 @@ public class InteractionPathBenchmarks
             })
             .Build();
 
-        _services = new ServiceCollection().AddLogging().AddHandlerServices(configuration).BuildServiceProvider();
+        _services = new ServiceCollection().AddLogging().AddFunctionApp(configuration).BuildServiceProvider();
         _processor = _services.GetRequiredService<InteractionProcessor>();
 
         // Streams are rewound before each operation, so the stream itself is not counted (Kestrel's is pooled too).
