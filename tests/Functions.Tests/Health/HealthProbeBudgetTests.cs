@@ -11,12 +11,12 @@ namespace Serverless.Functions.Tests.Health;
 public sealed class HealthProbeBudgetTests : IAsyncLifetime
 {
     private readonly CannedDiscordHandler _discord = new();
-    private HandlerTestHost _host = null!;
+    private FunctionTestHost _host = null!;
 
     public async Task InitializeAsync()
     {
         _discord.Answer("GET", "/users/@me", HttpStatusCode.OK, """{"id":"100000000000000001","username":"Serverless Bot","bot":true}""");
-        _host = await HandlerTestHost.StartAsync(
+        _host = await FunctionTestHost.StartAsync(
             new Dictionary<string, string?> { ["Discord:BotToken"] = "test-bot-token", ["Discord:ApiBaseUrl"] = "http://discord.test/api/v10" },
             services =>
             {

@@ -12,7 +12,7 @@ public sealed class LogEventIdTests
     [Fact]
     public void EveryLogEventOfTheFunctionsApp_HasItsOwnId()
     {
-        Assembly[] assemblies = [typeof(HandlerApp).Assembly, typeof(DiscordRestClient).Assembly, typeof(StorageAccount).Assembly];
+        Assembly[] assemblies = [typeof(FunctionAppServices).Assembly, typeof(DiscordRestClient).Assembly, typeof(StorageAccount).Assembly];
         var events = assemblies
             .SelectMany(assembly => assembly.GetTypes())
             .SelectMany(type => type.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))

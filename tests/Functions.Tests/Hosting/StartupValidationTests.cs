@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -105,7 +104,7 @@ public sealed class StartupValidationTests
     [Fact]
     public async Task RateLimitSettings_AreBoundFromConfiguration()
     {
-        var builder = CreateBuilder(new Dictionary<string, string?>
+        await using var services = BuildServices(new Dictionary<string, string?>
         {
             ["Discord:ApplicationId"] = "100000000000000001",
             ["Discord:PublicKey"] = ValidKey,
@@ -113,11 +112,10 @@ public sealed class StartupValidationTests
             ["Discord:RateLimits:MaxWait"] = "00:01:30",
             ["Discord:RateLimits:BucketLeaseSize"] = "7",
         });
-        await using var app = HandlerApp.Build(builder);
 
-        var options = app.Services.GetRequiredService<IOptions<DiscordRateLimitOptions>>().Value;
+        var options = services.GetRequiredService<IOptions<DiscordRateLimitOptions>>().Value;
 
-        Assert.Empty(HandlerApp.ValidateConfiguration(app.Services));
+        Assert.Empty(FunctionAppServices.ValidateConfiguration(services));
         Assert.Equal(TimeSpan.FromSeconds(90), options.MaxWait);
         Assert.Equal(7, options.BucketLeaseSize);
         Assert.Equal(10, options.GlobalLeaseSize);
@@ -155,15 +153,14 @@ public sealed class StartupValidationTests
 
     private static async Task<IReadOnlyList<string>> ValidateAsync(Dictionary<string, string?> settings)
     {
-        await using var app = HandlerApp.Build(CreateBuilder(settings));
-        return HandlerApp.ValidateConfiguration(app.Services);
+        await using var services = BuildServices(settings);
+        return FunctionAppServices.ValidateConfiguration(services);
     }
 
-    private static WebApplicationBuilder CreateBuilder(Dictionary<string, string?> settings)
-    {
-        var builder = HandlerApp.CreateBuilder([]);
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(settings);
-        return builder;
-    }
+    /// <summary>The app's services as <c>Program</c> registers them, over nothing but the given settings.</summary>
+    private static ServiceProvider BuildServices(Dictionary<string, string?> settings) =>
+        new ServiceCollection()
+            .AddLogging()
+            .AddFunctionApp(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .BuildServiceProvider();
 }

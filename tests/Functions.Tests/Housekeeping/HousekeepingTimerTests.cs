@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Domain.Housekeeping;
 using Serverless.Functions.Features.Housekeeping;
@@ -21,22 +19,34 @@ public sealed class HousekeepingTimerTests
     private readonly CapturingLoggerProvider _logs = new();
 
     [Fact]
-    public async Task Timer_ThroughTheHandler_SweepsEachTableWithItsRetention()
+    public async Task Timer_ThroughTheFunction_SweepsEachTableWithItsRetention()
     {
         var store = new ScriptedRetentionStore(_time);
-        await using var host = await HandlerTestHost.StartAsync(configureServices: services => services.AddSingleton<IRetentionStore>(store));
+        await using var host = await FunctionTestHost.StartAsync(configureServices: services => services.AddSingleton<IRetentionStore>(store));
         var now = host.Time.GetUtcNow();
 
-        using var response = await host.Client.PostAsync(
-            new Uri("/" + HousekeepingTimer.FunctionName, UriKind.Relative),
-            new StringContent("""{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"IsPastDue":false}},"Metadata":{}}""", Encoding.UTF8, "application/json"));
+        await host.RunAsync<HousekeepingFunction>(function => function.RunAsync(new TimerInfo { IsPastDue = true }, CancellationToken.None));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(now - TimeSpan.FromDays(1), Assert.Single(store.Cutoffs["interactionruns"].Distinct()));
         Assert.Equal(now - TimeSpan.FromDays(1), Assert.Single(store.Cutoffs["ratelimits"].Distinct()));
         Assert.Equal(now - TimeSpan.FromDays(30), Assert.Single(store.Cutoffs["scheduledposts"].Distinct()));
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("interactionruns 3 deleted, ratelimits 3 deleted, scheduledposts 3 deleted", body.RootElement.GetProperty("Logs")[0].GetString());
+        Assert.Contains(host.Logs.Entries, entry => entry.Id.Id == 5204);
+        Assert.Contains(host.Logs.Entries, entry => entry.Id.Id == 5202 && entry.Message.EndsWith("complete True", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Timer_ThroughTheFunction_WithAFailedSweep_FailsTheRunNamingIt()
+    {
+        var store = new ScriptedRetentionStore(_time) { FailingTable = "ratelimits" };
+        await using var host = await FunctionTestHost.StartAsync(configureServices: services => services.AddSingleton<IRetentionStore>(store));
+
+        var failure = await Assert.ThrowsAsync<FunctionRunFailedException>(() =>
+            host.RunAsync<HousekeepingFunction>(function => function.RunAsync(new TimerInfo(), CancellationToken.None)));
+
+        Assert.Equal(HousekeepingTimer.FunctionName, failure.FunctionName);
+        Assert.Contains("the ratelimits sweep failed", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Logs.Entries, entry => entry.Id.Id == 5204);
+        Assert.Equal(3, store.Cutoffs["scheduledposts"].Count);
     }
 
     [Fact]
@@ -51,7 +61,7 @@ public sealed class HousekeepingTimerTests
         Assert.Equal(2, store.Cutoffs["interactionruns"].Count);
         Assert.Equal(2, store.Cutoffs["ratelimits"].Count);
         Assert.Equal(2, store.Cutoffs["scheduledposts"].Count);
-        Assert.Equal("interactionruns 2 deleted (more left), ratelimits 2 deleted (more left), scheduledposts 2 deleted (more left)", Assert.Single(outcome.Logs));
+        Assert.Contains(_logs.Entries, entry => entry.Id.Id == 5202 && entry.Message.EndsWith("6 examined; complete False", StringComparison.Ordinal));
         Assert.Equal(["page-1"], store.ContinuationsSeen["interactionruns"].Skip(1));
     }
 
@@ -75,7 +85,8 @@ public sealed class HousekeepingTimerTests
         var outcome = await Timer(store).RunAsync(CancellationToken.None);
 
         Assert.Equal(QueueWorkResult.Retry, outcome.Result);
-        Assert.Equal("interactionruns 3 deleted, ratelimits 0 deleted (failed), scheduledposts 3 deleted", Assert.Single(outcome.Logs));
+        Assert.EndsWith("the ratelimits sweep failed", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains(_logs.Entries, entry => entry.Id.Id == 5202 && entry.Message.Contains("deleted 3 interactionruns, 0 ratelimits, 3 scheduledposts", StringComparison.Ordinal));
         Assert.Contains(_logs.Entries, entry => entry.Id.Id == 5203 && entry.Level == LogLevel.Error);
     }
 

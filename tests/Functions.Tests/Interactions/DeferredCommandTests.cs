@@ -16,7 +16,7 @@ public sealed class DeferredCommandTests
     public async Task DeferredCommand_IsQueuedBeforeAnsweringType5Ephemeral()
     {
         var queue = new RecordingDeferredQueue();
-        await using var host = await HandlerTestHost.StartAsync(configureServices: services => services.AddSingleton<IDeferredCommandQueue>(queue));
+        await using var host = await FunctionTestHost.StartAsync(configureServices: services => services.AddSingleton<IDeferredCommandQueue>(queue));
 
         using var response = await host.SendSignedAsync(StatusCommand);
 
@@ -37,7 +37,7 @@ public sealed class DeferredCommandTests
     public async Task DeferredCommand_WhenTheQueueFails_Answers503AndNeverDefers()
     {
         var queue = new RecordingDeferredQueue { FailWith = new InvalidOperationException("storage is down") };
-        await using var host = await HandlerTestHost.StartAsync(configureServices: services => services.AddSingleton<IDeferredCommandQueue>(queue));
+        await using var host = await FunctionTestHost.StartAsync(configureServices: services => services.AddSingleton<IDeferredCommandQueue>(queue));
 
         using var response = await host.SendSignedAsync(StatusCommand);
 

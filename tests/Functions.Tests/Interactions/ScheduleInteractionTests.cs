@@ -12,9 +12,9 @@ public sealed class ScheduleInteractionTests : IAsyncLifetime
 {
     private const string Target = "900000000000000003";
 
-    private HandlerTestHost _host = null!;
+    private FunctionTestHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await HandlerTestHost.StartAsync();
+    public async Task InitializeAsync() => _host = await FunctionTestHost.StartAsync();
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -73,7 +73,7 @@ public sealed class ScheduleInteractionTests : IAsyncLifetime
     public async Task ModalSubmit_WhenStorageIsTooSlowToAnswerInline_IsQueuedAndAnsweredDeferred()
     {
         var queue = new RecordingDeferredQueue();
-        await using var host = await HandlerTestHost.StartAsync(configureServices: services => services.AddSingleton<IDeferredCommandQueue>(queue));
+        await using var host = await FunctionTestHost.StartAsync(configureServices: services => services.AddSingleton<IDeferredCommandQueue>(queue));
         using (var opened = await host.SendSignedAsync(CreateCommand(permissions: "0", targetPermissions: "11264")))
         {
             var customId = (await ReadJsonAsync(opened)).GetProperty("data").GetProperty("custom_id").GetString()!;

@@ -151,8 +151,8 @@ public sealed class VoiceDeferralTests
         Assert.Empty(queue.Enqueued);
     }
 
-    private static Task<HandlerTestHost> StartAsync(RecordingDeferredQueue queue, IBotCommand? testCommand = null) =>
-        HandlerTestHost.StartAsync(configureServices: services =>
+    private static Task<FunctionTestHost> StartAsync(RecordingDeferredQueue queue, IBotCommand? testCommand = null) =>
+        FunctionTestHost.StartAsync(configureServices: services =>
         {
             services.AddSingleton<IDeferredCommandQueue>(queue);
             if (testCommand is not null)

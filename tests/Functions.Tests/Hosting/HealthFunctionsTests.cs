@@ -7,7 +7,7 @@ using Serverless.Functions.Tests.Support;
 
 namespace Serverless.Functions.Tests.Hosting;
 
-public sealed class HealthEndpointTests
+public sealed class HealthFunctionsTests
 {
     [Theory]
     [InlineData(DependencyState.Ok, DependencyState.Ok, HttpStatusCode.OK, "ok")]
@@ -165,20 +165,20 @@ public sealed class HealthEndpointTests
             StringComparison.Ordinal);
     }
 
-    private static Task<HandlerTestHost> StartAsync(
+    private static Task<FunctionTestHost> StartAsync(
         DependencyState storage = DependencyState.Ok,
         DependencyState discord = DependencyState.Ok,
         IDictionary<string, string?>? settings = null)
     {
         var probes = new FixedProbes(storage, discord);
-        return HandlerTestHost.StartAsync(settings, services =>
+        return FunctionTestHost.StartAsync(settings, services =>
         {
             services.AddSingleton<IStorageStatusProbe>(probes);
             services.AddSingleton<IDiscordStatusProbe>(probes);
         });
     }
 
-    private static async Task<(HttpStatusCode Code, JsonElement Body)> GetHealthAsync(HandlerTestHost host)
+    private static async Task<(HttpStatusCode Code, JsonElement Body)> GetHealthAsync(FunctionTestHost host)
     {
         using var response = await host.Client.GetAsync(new Uri("/api/healthz/detail", UriKind.Relative));
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

@@ -9,13 +9,13 @@ using Serverless.TestSupport;
 
 namespace Serverless.Functions.Tests.Interactions;
 
-public sealed class InteractionsEndpointTests : IAsyncLifetime
+public sealed class InteractionsFunctionTests : IAsyncLifetime
 {
     private const string Ping = """{"type":1,"id":"1312345678901234567","application_id":"100000000000000001","token":"dG9rZW4","version":1}""";
 
-    private HandlerTestHost _host = null!;
+    private FunctionTestHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await HandlerTestHost.StartAsync();
+    public async Task InitializeAsync() => _host = await FunctionTestHost.StartAsync();
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -27,14 +27,6 @@ public sealed class InteractionsEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("""{"type":1}""", await response.Content.ReadAsStringAsync());
-    }
-
-    [Fact]
-    public async Task ReadinessProbe_AnswersOk()
-    {
-        using var response = await _host.Client.GetAsync(new Uri("/", UriKind.Relative));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
@@ -126,7 +118,7 @@ public sealed class InteractionsEndpointTests : IAsyncLifetime
     [Fact]
     public async Task ReplayWindow_IsConfigurable()
     {
-        await using var strict = await HandlerTestHost.StartAsync(new Dictionary<string, string?> { ["Interactions:SignatureMaxAge"] = "00:01:00" });
+        await using var strict = await FunctionTestHost.StartAsync(new Dictionary<string, string?> { ["Interactions:SignatureMaxAge"] = "00:01:00" });
 
         using var stale = await strict.Client.SendAsync(strict.Signer.SignedRequest(Ping, strict.Time.GetUtcNow().AddMinutes(-2)));
         using var fresh = await strict.Client.SendAsync(strict.Signer.SignedRequest(Ping, strict.Time.GetUtcNow().AddSeconds(-30)));
@@ -279,7 +271,7 @@ public sealed class InteractionsEndpointTests : IAsyncLifetime
     [Fact]
     public async Task InlineReply_LongerThanDiscordAllows_IsShortenedWithAnEllipsis()
     {
-        await using var host = await HandlerTestHost.StartAsync(configureServices: services => services.AddSingleton<IBotCommand>(new VerboseCommand()));
+        await using var host = await FunctionTestHost.StartAsync(configureServices: services => services.AddSingleton<IBotCommand>(new VerboseCommand()));
 
         using var response = await host.SendSignedAsync(Command(VerboseCommand.Name));
 
@@ -297,7 +289,7 @@ public sealed class InteractionsEndpointTests : IAsyncLifetime
     [Fact]
     public async Task SignedPayloads_MutatedAtEveryLevel_NeverProduceA5xx()
     {
-        await using var host = await HandlerTestHost.StartAsync(configureServices: services => services.AddSingleton<IDeferredCommandQueue>(new RecordingDeferredQueue()));
+        await using var host = await FunctionTestHost.StartAsync(configureServices: services => services.AddSingleton<IDeferredCommandQueue>(new RecordingDeferredQueue()));
         var templates = SignedPayloadMutations.Templates(host.Time.GetUtcNow());
         var failures = new List<string>();
         foreach (var (name, template) in templates)
@@ -319,7 +311,7 @@ public sealed class InteractionsEndpointTests : IAsyncLifetime
         Assert.True(failures.Count == 0, $"{failures.Count} failures:\n" + string.Join('\n', failures.Take(40)));
     }
 
-    private static async Task CheckAnswerAsync(HandlerTestHost host, string body, string description, List<string> failures)
+    private static async Task CheckAnswerAsync(FunctionTestHost host, string body, string description, List<string> failures)
     {
         HttpResponseMessage response;
         try
