@@ -4,29 +4,23 @@ using Microsoft.Extensions.Logging;
 namespace Serverless.DevHost;
 
 /// <summary>
-/// The CLI: <c>--script-root DIR [--handler CMD [ARGS...]] [--port 7071] [--settings FILE] [-- MORE HANDLER ARGS]</c>.
-/// Runs until Ctrl+C or until the handler exits.
+/// The CLI: <c>--script-root DIR [--port 7071] [--settings FILE]</c>.
+/// Runs until Ctrl+C or until the worker has died too often to be restarted.
 /// </summary>
 internal static class DevHostCommand
 {
-    /// <summary>Exit code for a start-up error: bad metadata, a missing setting, a handler that would not start.</summary>
+    /// <summary>Exit code for a start-up error: bad metadata, a missing setting, a worker that would not start.</summary>
     public const int StartupError = 1;
 
-    /// <summary>Exit code when the handler exits on its own while the DevHost runs.</summary>
-    public const int HandlerExited = 3;
+    /// <summary>Exit code when the worker keeps dying and the restart limit is reached.</summary>
+    public const int WorkerFailed = 3;
 
     public static RootCommand Create()
     {
         var scriptRoot = new Option<DirectoryInfo>("--script-root")
         {
-            Description = "The function app folder: host.json plus one folder per function (e.g. src/Functions/bin/Debug/net10.0).",
+            Description = "The isolated-worker Functions app's build or publish output: host.json, worker.config.json, functions.metadata (e.g. src/Functions/bin/Release/net10.0).",
             Required = true,
-        };
-        var handler = new Option<string[]>("--handler")
-        {
-            Description = "The handler command and its arguments, e.g. --handler dotnet path/to/Serverless.Functions.dll. Default: host.json's customHandler.description.",
-            AllowMultipleArgumentsPerToken = true,
-            Arity = ArgumentArity.OneOrMore,
         };
         var port = new Option<int?>("--port")
         {
@@ -36,26 +30,16 @@ internal static class DevHostCommand
         {
             Description = "A local.settings.json whose Values become app settings; environment variables override them. Default: ./local.settings.json if present.",
         };
-        var moreArguments = new Argument<string[]>("handler-arguments")
+        var command = new RootCommand("Plays the Azure Functions host for an isolated-worker app: starts the worker, speaks the host's gRPC protocol, serves HTTP, queue and timer triggers.")
         {
-            Description = "Arguments after -- are added to the handler's arguments (for ones that start with a dash).",
-            Arity = ArgumentArity.ZeroOrMore,
-        };
-
-        var command = new RootCommand("Plays the Azure Functions host for a custom handler: HTTP forwarding, queue and timer triggers.")
-        {
-            scriptRoot, handler, port, settings, moreArguments,
+            scriptRoot, port, settings,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
-            var handlerCommand = parseResult.GetValue(handler) ?? [];
-            var extra = parseResult.GetValue(moreArguments) ?? [];
             return RunAsync(
                 loggerFactory => new DevHostOptions
                 {
                     ScriptRoot = parseResult.GetRequiredValue(scriptRoot).FullName,
-                    HandlerCommand = handlerCommand.Length > 0 ? handlerCommand[0] : null,
-                    HandlerArguments = handlerCommand.Length > 0 ? [.. handlerCommand.Skip(1).Concat(extra).Select(AbsoluteIfExisting)] : null,
                     Port = parseResult.GetValue(port),
                     SettingsPath = parseResult.GetValue(settings)?.FullName,
                     LoggerFactory = loggerFactory,
@@ -74,7 +58,8 @@ internal static class DevHostCommand
                 console.TimestampFormat = "HH:mm:ss ";
             })
             .SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Microsoft", LogLevel.Warning));
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Grpc", LogLevel.Warning));
 
         FunctionsDevHost host;
         try
@@ -103,23 +88,14 @@ internal static class DevHostCommand
 
             var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await using var registration = cancellationToken.Register(() => stopped.TrySetResult());
-            var finished = await Task.WhenAny(stopped.Task, host.HandlerExited);
-            if (finished == host.HandlerExited)
+            var finished = await Task.WhenAny(stopped.Task, host.WorkerFailed);
+            if (finished == host.WorkerFailed)
             {
-                await Console.Error.WriteLineAsync($"devhost: the handler exited with code {await host.HandlerExited}");
-                return HandlerExited;
+                await Console.Error.WriteLineAsync($"devhost: the worker kept dying (last: {Worker.WorkerProcess.DescribeExit(await host.WorkerFailed)}); giving up");
+                return WorkerFailed;
             }
         }
 
         return 0;
     }
-
-    /// <summary>
-    /// The handler runs in the script root, not here: an argument naming a file or folder that exists relative
-    /// to the current directory (say, a .dll) is made absolute so that it still points at the same thing.
-    /// </summary>
-    private static string AbsoluteIfExisting(string argument) =>
-        !argument.StartsWith('-') && !Path.IsPathRooted(argument) && (File.Exists(argument) || Directory.Exists(argument))
-            ? Path.GetFullPath(argument)
-            : argument;
 }

@@ -3,21 +3,11 @@ using Serverless.DevHost.Queues;
 
 namespace Serverless.DevHost;
 
-/// <summary>What <see cref="FunctionsDevHost.StartAsync"/> needs: the function app, the handler, and where to listen.</summary>
+/// <summary>What <see cref="FunctionsDevHost.StartAsync"/> needs: the function app and where to listen.</summary>
 public sealed class DevHostOptions
 {
-    /// <summary>The function app folder: host.json plus one sub-folder per function holding function.json.</summary>
+    /// <summary>The isolated-worker Functions app's build or publish output: host.json, worker.config.json, functions.metadata.</summary>
     public required string ScriptRoot { get; init; }
-
-    /// <summary>
-    /// The handler executable. Null: host.json's <c>customHandler.description.defaultExecutablePath</c>, looked up
-    /// in the script root and then on PATH, with its <c>arguments</c>. A relative path with a directory in it is
-    /// taken from the current directory.
-    /// </summary>
-    public string? HandlerCommand { get; init; }
-
-    /// <summary>Arguments for <see cref="HandlerCommand"/>, passed as they are; ignored when that is null.</summary>
-    public IReadOnlyList<string>? HandlerArguments { get; init; }
 
     /// <summary>Port to listen on at 127.0.0.1; 0 for any free port. Null: local.settings.json <c>Host.LocalHttpPort</c>, else 7071.</summary>
     public int? Port { get; init; }
@@ -29,12 +19,12 @@ public sealed class DevHostOptions
     public IReadOnlyDictionary<string, string?>? Settings { get; init; }
 
     /// <summary>
-    /// The clock for the triggers: timer schedules, queue polling and visibility, invocation timeouts. The handler
+    /// The clock for the triggers: timer schedules, queue polling and visibility, invocation timeouts. The worker
     /// process is always supervised on the system clock, since a real process does not wait for a fake one.
     /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>Where the DevHost and the handler's output are logged; nowhere if null.</summary>
+    /// <summary>Where the DevHost, the worker's output and the worker's logs are written; nowhere if null.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>
@@ -44,6 +34,9 @@ public sealed class DevHostOptions
     /// </summary>
     public Func<string, IQueueTransport>? QueueTransportFactory { get; init; }
 
-    /// <summary>How long the handler may take to answer <c>GET /</c> after it starts.</summary>
-    public TimeSpan HandlerStartupTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a worker may take from process start to connected, initialized and indexed (and again to load the
+    /// functions). The JIT-compiled worker starts in seconds; a loaded machine can take much longer.
+    /// </summary>
+    public TimeSpan WorkerStartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

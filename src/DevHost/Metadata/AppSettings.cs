@@ -25,8 +25,8 @@ public sealed class AppSettings
     /// <summary>The local.settings.json that was read, if any.</summary>
     public string? SourcePath { get; }
 
-    /// <summary>The settings that came from local.settings.json or from code, which the handler must get as environment variables.</summary>
-    internal IReadOnlyDictionary<string, string?> ForHandler { get; private init; } = new Dictionary<string, string?>();
+    /// <summary>The settings that came from local.settings.json or from code, which the worker must get as environment variables.</summary>
+    internal IReadOnlyDictionary<string, string?> ForWorker { get; private init; } = new Dictionary<string, string?>();
 
     /// <param name="settingsPath">An explicit local.settings.json, which must exist; null to use <paramref name="defaultPath"/> if present.</param>
     /// <param name="defaultPath">Where to look when no path is given (the current directory's local.settings.json).</param>
@@ -63,11 +63,11 @@ public sealed class AppSettings
             }
         }
 
-        // The handler inherits our environment anyway; it also needs what the file and the code add.
-        var forHandler = new Dictionary<string, string?>(StringComparer.Ordinal);
+        // The worker inherits our environment anyway; it also needs what the file and the code add.
+        var forWorker = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var key in fileValues.Keys)
         {
-            forHandler[key] = values[key];
+            forWorker[key] = values[key];
         }
 
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
@@ -81,10 +81,10 @@ public sealed class AppSettings
                 values[key] = value;
             }
 
-            forHandler[key] = value;
+            forWorker[key] = value;
         }
 
-        return new AppSettings(values, localHttpPort, source) { ForHandler = forHandler };
+        return new AppSettings(values, localHttpPort, source) { ForWorker = forWorker };
     }
 
     /// <summary>Settings given in code only, without a file or the environment; for tests.</summary>

@@ -6,32 +6,44 @@ using Serverless.DevHost.Timers;
 namespace Serverless.DevHost.Metadata;
 
 /// <summary>
-/// A function app folder as the host reads it: <c>host.json</c> and one sub-folder per function holding a
-/// <c>function.json</c>. Anything the DevHost cannot serve the way the host would is rejected here, at start,
-/// with one line that names the function and what to fix.
+/// A Functions app's build or publish output as the host reads it: <c>host.json</c>, <c>worker.config.json</c>, and
+/// the functions the worker declares when it indexes itself (or, failing that, <c>functions.metadata</c>). Anything
+/// the DevHost cannot serve the way the host would is rejected at start, with one line that names the function and
+/// what to fix.
 /// </summary>
 public sealed partial class FunctionAppMetadata
 {
     /// <summary>The setting the host uses when a storage binding names no connection.</summary>
     public const string DefaultStorageConnection = "AzureWebJobsStorage";
 
-    private FunctionAppMetadata(string scriptRoot, HostConfiguration host, IReadOnlyList<FunctionDefinition> functions)
+    /// <summary>The function metadata file the Functions SDK writes into the build output.</summary>
+    public const string FunctionsMetadataFileName = "functions.metadata";
+
+    private FunctionAppMetadata(string scriptRoot, HostConfiguration host, WorkerConfig worker, IReadOnlyList<FunctionDefinition> functions, IReadOnlyList<IndexedFunction> indexed)
     {
         ScriptRoot = scriptRoot;
         Host = host;
+        Worker = worker;
         Functions = functions;
+        Indexed = indexed;
     }
 
     public string ScriptRoot { get; }
 
     public HostConfiguration Host { get; }
 
+    public WorkerConfig Worker { get; }
+
+    /// <summary>The functions served, in the order the worker declared them; empty until the worker has been indexed.</summary>
     public IReadOnlyList<FunctionDefinition> Functions { get; }
 
-    /// <param name="scriptRoot">The function app folder.</param>
-    /// <param name="settings">App settings, for connection settings and <c>%name%</c> expressions.</param>
-    /// <param name="now">The current time, to tell sub-minute timer schedules (which the host does not monitor).</param>
-    public static FunctionAppMetadata Load(string scriptRoot, AppSettings settings, DateTimeOffset now)
+    /// <summary>The worker's metadata of <see cref="Functions"/>, as sent back in the load requests.</summary>
+    internal IReadOnlyList<IndexedFunction> Indexed { get; }
+
+    /// <summary>Reads host.json (with <c>AzureFunctionsJobHost__*</c> overrides) and worker.config.json; the functions come later, from the worker.</summary>
+    /// <param name="scriptRoot">The Functions app's build or publish output.</param>
+    /// <param name="settings">App settings, for host.json overrides.</param>
+    public static FunctionAppMetadata Load(string scriptRoot, AppSettings settings)
     {
         ArgumentNullException.ThrowIfNull(scriptRoot);
         ArgumentNullException.ThrowIfNull(settings);
@@ -42,140 +54,196 @@ public sealed partial class FunctionAppMetadata
 
         var root = Path.GetFullPath(scriptRoot);
         var host = HostConfiguration.Load(root, settings.Values);
+        var worker = WorkerConfig.Load(root);
+        return new FunctionAppMetadata(root, host, worker, [], []);
+    }
+
+    /// <summary>
+    /// The app with its functions: each indexed function's raw bindings parsed as the host parses function.json
+    /// bindings. Functions left out by host.json <c>functions</c> or disabled by <c>AzureWebJobs.{name}.Disabled</c> are dropped.
+    /// </summary>
+    /// <param name="now">The current time, to tell sub-minute timer schedules (which the host does not monitor).</param>
+    internal FunctionAppMetadata WithFunctions(IReadOnlyList<IndexedFunction> indexed, AppSettings settings, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(indexed);
+        ArgumentNullException.ThrowIfNull(settings);
         var functions = new List<FunctionDefinition>();
-        foreach (var directory in System.IO.Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+        var kept = new List<IndexedFunction>();
+        foreach (var function in indexed)
         {
-            var name = Path.GetFileName(directory);
-            var path = Path.Combine(directory, "function.json");
-            if (!File.Exists(path))
-            {
-                // bin/, runtimes/ and the like: the host also ignores folders without function.json.
-                continue;
-            }
-
-            if (host.Functions is { } allowed && !allowed.Contains(name, StringComparer.OrdinalIgnoreCase))
+            if (Host.Functions is { } allowed && !allowed.Contains(function.Name, StringComparer.OrdinalIgnoreCase))
             {
                 continue;
             }
 
-            if (!FunctionNamePattern().IsMatch(name))
+            if (!FunctionNamePattern().IsMatch(function.Name))
             {
-                throw new DevHostException($"Function '{name}': the folder name is not a valid function name (a letter, then letters, digits, '_' or '-').");
+                throw new DevHostException($"Function '{function.Name}': not a valid function name (a letter, then letters, digits, '_' or '-').");
             }
 
-            var function = LoadFunction(name, directory, path, host, settings, now);
-            if (function is not null)
+            if (IsDisabled(function.Name, settings))
             {
-                functions.Add(function);
+                continue;
             }
+
+            functions.Add(ParseFunction(function, Host, settings, now));
+            kept.Add(function);
         }
 
         if (functions.Count == 0)
         {
-            throw new DevHostException($"No functions in '{root}': no sub-folder holds a function.json (for a JIT run use the build output, e.g. src/Functions/bin/Debug/net10.0).");
+            throw new DevHostException($"No functions in '{ScriptRoot}': the worker declared none (is this the Functions app's build output, with [Function] methods?).");
         }
 
-        return new FunctionAppMetadata(root, host, functions);
+        var duplicate = functions.GroupBy(function => function.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(group => group.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new DevHostException($"Function '{duplicate.Key}' is declared more than once.");
+        }
+
+        return new FunctionAppMetadata(ScriptRoot, Host, Worker, functions, kept);
     }
 
-    private static FunctionDefinition? LoadFunction(string name, string directory, string path, HostConfiguration host, AppSettings settings, DateTimeOffset now)
+    /// <summary>Reads the script root's <c>functions.metadata</c>, the host's fallback when the worker does not index itself.</summary>
+    internal static IReadOnlyList<IndexedFunction> ReadFunctionsMetadataFile(string scriptRoot)
     {
-        JsonDocument document;
+        var path = Path.Combine(scriptRoot, FunctionsMetadataFileName);
+        if (!File.Exists(path))
+        {
+            throw new DevHostException($"No {FunctionsMetadataFileName} in '{scriptRoot}' and the worker did not declare its functions: pass the Functions app's build or publish output as --script-root.");
+        }
+
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), JsonReading.DocumentOptions);
-        }
-        catch (JsonException exception)
-        {
-            throw new DevHostException($"Function '{name}': function.json is not valid JSON ({exception.Message}).", exception);
-        }
-
-        using (document)
-        {
-            try
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path), JsonReading.DocumentOptions);
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
             {
-                var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
-                {
-                    throw new FormatException("function.json must be a JSON object");
-                }
-
-                if (IsDisabled(name, root, settings))
-                {
-                    return null;
-                }
-
-                var bindings = root.Find("bindings") is { ValueKind: JsonValueKind.Array } array
-                    ? array.EnumerateArray().ToList()
-                    : throw new FormatException("function.json has no \"bindings\" array");
-                if (bindings.Any(binding => binding.ValueKind != JsonValueKind.Object))
-                {
-                    throw new FormatException("every binding must be a JSON object");
-                }
-
-                var triggers = bindings.Where(IsTrigger).ToList();
-                if (triggers.Count != 1)
-                {
-                    throw new FormatException(triggers.Count == 0
-                        ? "no trigger binding (one binding whose type ends in 'Trigger', direction 'in')"
-                        : "more than one trigger binding");
-                }
-
-                var trigger = triggers[0];
-                var others = bindings.Where(binding => !IsTrigger(binding)).ToList();
-                var type = trigger.FindString("type")!;
-                var bindingName = trigger.FindString("name") is { Length: > 0 } given
-                    ? given
-                    : throw new FormatException($"the {type} binding has no \"name\"");
-                if (!string.Equals(trigger.FindString("direction"), "in", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new FormatException($"the {type} binding must have direction \"in\"");
-                }
-
-                FunctionTrigger parsed = type.ToUpperInvariant() switch
-                {
-                    "HTTPTRIGGER" => ParseHttp(name, trigger, bindingName, others, host),
-                    "QUEUETRIGGER" => ParseQueue(trigger, bindingName, others, settings),
-                    "TIMERTRIGGER" => ParseTimer(trigger, bindingName, others, settings, now),
-                    _ => throw new FormatException($"unknown trigger type '{type}' (the DevHost serves httpTrigger, queueTrigger and timerTrigger)"),
-                };
-                return new FunctionDefinition(name, directory, parsed);
+                throw new FormatException("it must be a JSON array of functions");
             }
-            catch (FormatException exception)
+
+            var functions = new List<IndexedFunction>();
+            foreach (var function in document.RootElement.EnumerateArray())
             {
-                throw new DevHostException($"Function '{name}': {exception.Message}.", exception);
+                var name = function.FindString("name") is { Length: > 0 } given ? given : throw new FormatException("a function has no \"name\"");
+                var bindings = function.Find("bindings") is { ValueKind: JsonValueKind.Array } array
+                    ? array.EnumerateArray().Select(binding => binding.GetRawText()).ToList()
+                    : throw new FormatException($"function '{name}' has no \"bindings\" array");
+                var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (function.Find("properties") is { ValueKind: JsonValueKind.Object } props)
+                {
+                    foreach (var property in props.EnumerateObject())
+                    {
+                        properties[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+                    }
+                }
+
+                functions.Add(new IndexedFunction(
+                    name,
+
+                    // The host gives a function read from metadata files an id of its own.
+                    Guid.NewGuid().ToString(),
+                    function.FindString("scriptFile") ?? string.Empty,
+                    function.FindString("entryPoint") ?? string.Empty,
+                    function.FindString("directory") ?? string.Empty,
+                    function.FindString("language") ?? string.Empty,
+                    bindings,
+                    properties));
+            }
+
+            return functions;
+        }
+        catch (Exception exception) when (exception is JsonException or FormatException)
+        {
+            throw new DevHostException($"{path}: {exception.Message}.", exception);
+        }
+    }
+
+    private static FunctionDefinition ParseFunction(IndexedFunction function, HostConfiguration host, AppSettings settings, DateTimeOffset now)
+    {
+        var name = function.Name;
+        var documents = new List<JsonDocument>();
+        try
+        {
+            foreach (var raw in function.RawBindings)
+            {
+                try
+                {
+                    documents.Add(JsonDocument.Parse(raw, JsonReading.DocumentOptions));
+                }
+                catch (JsonException exception)
+                {
+                    throw new FormatException($"a binding is not valid JSON ({exception.Message})", exception);
+                }
+            }
+
+            var bindings = documents.Select(document => document.RootElement).ToList();
+            if (bindings.Any(binding => binding.ValueKind != JsonValueKind.Object))
+            {
+                throw new FormatException("every binding must be a JSON object");
+            }
+
+            var triggers = bindings.Where(IsTrigger).ToList();
+            if (triggers.Count != 1)
+            {
+                throw new FormatException(triggers.Count == 0
+                    ? "no trigger binding (one binding whose type ends in 'Trigger', direction 'in')"
+                    : "more than one trigger binding");
+            }
+
+            var trigger = triggers[0];
+            var others = bindings.Where(binding => !IsTrigger(binding)).ToList();
+            var type = trigger.FindString("type")!;
+            var bindingName = trigger.FindString("name") is { Length: > 0 } given
+                ? given
+                : throw new FormatException($"the {type} binding has no \"name\"");
+            if (!string.Equals(trigger.FindString("direction"), "in", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new FormatException($"the {type} binding must have direction \"in\"");
+            }
+
+            FunctionTrigger parsed = type.ToUpperInvariant() switch
+            {
+                "HTTPTRIGGER" => ParseHttp(name, trigger, bindingName, others, host),
+                "QUEUETRIGGER" => ParseQueue(trigger, bindingName, others, settings),
+                "TIMERTRIGGER" => ParseTimer(trigger, bindingName, others, settings, now),
+                _ => throw new FormatException($"unknown trigger type '{type}' (the DevHost serves httpTrigger, queueTrigger and timerTrigger)"),
+            };
+            return new FunctionDefinition(name, function.FunctionId, parsed with { DataType = ParseDataType(trigger) });
+        }
+        catch (FormatException exception)
+        {
+            throw new DevHostException($"Function '{name}': {exception.Message}.", exception);
+        }
+        finally
+        {
+            foreach (var document in documents)
+            {
+                document.Dispose();
             }
         }
     }
+
+    /// <summary>A binding's <c>dataType</c>, as the host's BindingInfo carries it.</summary>
+    internal static BindingDataType ParseDataType(JsonElement binding) =>
+        binding.FindString("dataType") is { Length: > 0 } text
+            ? Enum.TryParse<BindingDataType>(text, ignoreCase: true, out var parsed) ? parsed : throw new FormatException($"dataType '{text}' is not one of string, binary, stream")
+            : BindingDataType.Undefined;
 
     private static bool IsTrigger(JsonElement binding) =>
         binding.FindString("type") is { } type && type.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsDisabled(string name, JsonElement function, AppSettings settings)
-    {
-        // Both switches the host honours: "disabled" in function.json and the AzureWebJobs.<name>.Disabled setting.
-        if (function.FindBoolean("disabled") == true)
-        {
-            return true;
-        }
-
-        return settings.Values.TryGetValue($"AzureWebJobs.{name}.Disabled", out var value)
+    private static bool IsDisabled(string name, AppSettings settings) =>
+        settings.Values.TryGetValue($"AzureWebJobs.{name}.Disabled", out var value)
             && (string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) || value == "1");
-    }
 
     private static HttpTrigger ParseHttp(string name, JsonElement trigger, string bindingName, List<JsonElement> others, HostConfiguration host)
     {
-        if (!host.ForwardHttpRequests)
-        {
-            throw new FormatException("an HTTP trigger needs customHandler.enableForwardingHttpRequest (or enableProxyingHttpRequest) set to true in host.json; the DevHost does not implement the non-forwarded HTTP payload");
-        }
-
-        // The host forwards only a function with exactly one httpTrigger in and one http out.
+        // The DevHost runs no output bindings: an HTTP function answers through its one http out.
         if (others.Count != 1
             || !string.Equals(others[0].FindString("type"), "http", StringComparison.OrdinalIgnoreCase)
             || !string.Equals(others[0].FindString("direction"), "out", StringComparison.OrdinalIgnoreCase))
         {
-            throw new FormatException("a forwarded HTTP function needs exactly one httpTrigger in and one http out binding; enqueue with the Queues SDK instead of output bindings");
+            throw new FormatException("an HTTP function needs exactly one httpTrigger in and one http out binding (the DevHost runs no other bindings; enqueue with the Queues SDK instead of output bindings)");
         }
 
         var route = (trigger.FindString("route") ?? name).Trim().Trim('/');
@@ -278,3 +346,14 @@ public sealed partial class FunctionAppMetadata
     [GeneratedRegex("%([^%]+)%")]
     private static partial Regex SettingExpression();
 }
+
+/// <summary>One function as the worker's indexing (or functions.metadata) declares it, kept to send back in its load request.</summary>
+internal sealed record IndexedFunction(
+    string Name,
+    string FunctionId,
+    string ScriptFile,
+    string EntryPoint,
+    string Directory,
+    string Language,
+    IReadOnlyList<string> RawBindings,
+    IReadOnlyDictionary<string, string> Properties);

@@ -3,8 +3,11 @@ using Serverless.DevHost.Timers;
 
 namespace Serverless.DevHost.Metadata;
 
-/// <summary>One function of the app: the name of its folder and its trigger, as function.json declares them.</summary>
-public sealed record FunctionDefinition(string Name, string Directory, FunctionTrigger Trigger)
+/// <summary>
+/// One function of the app, as the worker's indexing (or <c>functions.metadata</c>) declares it: its name, the id the
+/// worker and the DevHost use for it on the wire, and its trigger.
+/// </summary>
+public sealed record FunctionDefinition(string Name, string FunctionId, FunctionTrigger Trigger)
 {
     /// <summary>One line saying how the function is reached, e.g. <c>interactions: POST http://127.0.0.1:7071/api/interactions</c>.</summary>
     public string Describe(string baseUrl, string routePrefix) => Trigger switch
@@ -18,11 +21,24 @@ public sealed record FunctionDefinition(string Name, string Directory, FunctionT
     };
 }
 
-/// <summary>The trigger binding of a function; <see cref="BindingName"/> is its <c>name</c> in function.json.</summary>
-public abstract record FunctionTrigger(string BindingName);
+/// <summary>A binding's <c>dataType</c>: how the host hands the trigger value to the worker.</summary>
+public enum BindingDataType
+{
+    Undefined,
+    String,
+    Binary,
+    Stream,
+}
+
+/// <summary>The trigger binding of a function; <see cref="BindingName"/> is its <c>name</c>.</summary>
+public abstract record FunctionTrigger(string BindingName)
+{
+    /// <summary>The binding's <c>dataType</c>.</summary>
+    public BindingDataType DataType { get; init; }
+}
 
 /// <summary>
-/// An <c>httpTrigger</c> in with one <c>http</c> out, forwarded unchanged to the handler.
+/// An <c>httpTrigger</c> in with one <c>http</c> out, proxied to the worker's HTTP server.
 /// <see cref="Methods"/> are upper case; empty means every method.
 /// </summary>
 public sealed record HttpTrigger(string BindingName, string Route, IReadOnlyList<string> Methods, string AuthLevel)
@@ -40,7 +56,7 @@ public sealed record QueueTrigger(string BindingName, string QueueName, string C
 }
 
 /// <summary>
-/// A <c>timerTrigger</c>. <see cref="UseMonitor"/> decides whether the handler sees a <c>ScheduleStatus</c>; as in the
+/// A <c>timerTrigger</c>. <see cref="UseMonitor"/> decides whether the function sees a <c>ScheduleStatus</c>; as in the
 /// host it defaults to true unless the schedule fires more than once a minute.
 /// </summary>
 public sealed record TimerTrigger(string BindingName, TimerSchedule Schedule, bool RunOnStartup, bool UseMonitor)

@@ -41,24 +41,6 @@ public sealed record HostConfiguration
     /// <summary>Azure Storage returns at most 32 messages per receive, so the host caps batchSize there.</summary>
     internal const int MaxBatchSize = 32;
 
-    /// <summary><c>customHandler.description.defaultExecutablePath</c>, as written.</summary>
-    public string? DefaultExecutablePath { get; init; }
-
-    /// <summary><c>customHandler.description.workingDirectory</c>, as written (empty: the script root).</summary>
-    public string? WorkingDirectory { get; init; }
-
-    /// <summary><c>customHandler.description.arguments</c>.</summary>
-    public IReadOnlyList<string> Arguments { get; init; } = [];
-
-    /// <summary><c>customHandler.description.defaultWorkerPath</c>: passed after the arguments, as the host does.</summary>
-    public string? DefaultWorkerPath { get; init; }
-
-    /// <summary><c>customHandler.description.workerArguments</c>: passed after the worker path.</summary>
-    public IReadOnlyList<string> WorkerArguments { get; init; } = [];
-
-    /// <summary><c>enableForwardingHttpRequest</c> or <c>enableProxyingHttpRequest</c> is true.</summary>
-    public bool ForwardHttpRequests { get; init; }
-
     /// <summary><c>extensions.http.routePrefix</c>; <c>api</c> unless set (an empty string means no prefix).</summary>
     public string RoutePrefix { get; init; } = "api";
 
@@ -85,7 +67,7 @@ public sealed record HostConfiguration
         var path = Path.Combine(scriptRoot, "host.json");
         if (!File.Exists(path))
         {
-            throw new DevHostException($"No host.json in script root '{scriptRoot}': point --script-root at a function app folder (host.json plus one folder per function).");
+            throw new DevHostException($"No host.json in script root '{scriptRoot}': point --script-root at the Functions app's build or publish output (host.json, worker.config.json, functions.metadata).");
         }
 
         JsonDocument document;
@@ -155,20 +137,11 @@ public sealed record HostConfiguration
             throw new FormatException("the root must be a JSON object");
         }
 
-        var customHandler = root.Find("customHandler");
-        var description = root.Find("customHandler", "description");
         var http = root.Find("extensions", "http");
         var queues = root.Find("extensions", "queues");
 
         return new HostConfiguration
         {
-            DefaultExecutablePath = NullIfEmpty(description?.FindString("defaultExecutablePath")),
-            WorkingDirectory = NullIfEmpty(description?.FindString("workingDirectory")),
-            Arguments = description?.FindStringArray("arguments") ?? [],
-            DefaultWorkerPath = NullIfEmpty(description?.FindString("defaultWorkerPath")),
-            WorkerArguments = description?.FindStringArray("workerArguments") ?? [],
-            ForwardHttpRequests = (customHandler?.FindBoolean("enableForwardingHttpRequest") ?? false)
-                || (customHandler?.FindBoolean("enableProxyingHttpRequest") ?? false),
             RoutePrefix = (http?.FindString("routePrefix") ?? "api").Trim('/'),
             Queues = queues is { } section ? ParseQueues(section) : new QueueTriggerOptions(),
             FunctionTimeout = ParseFunctionTimeout(root.FindString("functionTimeout")),
@@ -244,6 +217,4 @@ public sealed record HostConfiguration
             ? timeout
             : throw new FormatException($"functionTimeout must be a positive duration such as \"00:05:00\" or -1 (was \"{text}\")");
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -1,14 +1,13 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Serverless.DevHost.Handler;
+using Serverless.DevHost.Invocation;
 using Serverless.DevHost.Metadata;
-using Serverless.DevHost.Payloads;
 
 namespace Serverless.DevHost.Queues;
 
 /// <summary>
 /// One queue trigger, with the host's rules: poll in batches, back off while the queue is empty, invoke the
-/// handler for each message in parallel, delete on success, and on failure either hide the message for
+/// function for each message in parallel, delete on success, and on failure either hide the message for
 /// <c>visibilityTimeout</c> or, once it has been tried <c>maxDequeueCount</c> times, move it to
 /// <c>&lt;queue&gt;-poison</c>. All waiting goes through the <see cref="TimeProvider"/>.
 /// </summary>
@@ -137,18 +136,16 @@ internal sealed partial class QueueListener
             }
 
             InvocationResult result;
-            if (Decode(message.MessageText) is { } text)
+            if (Decode(message.MessageText) is { } body)
             {
-                var payload = InvocationPayloads.BuildQueuePayload(
-                    _function.Name,
-                    _trigger.BindingName,
-                    text,
+                var input = TriggerInputs.Queue(
+                    _trigger,
+                    body,
                     message,
                     _timeProvider.GetUtcNow(),
-                    Guid.NewGuid(),
                     field => Log.MetadataField(_logger, _function.Name, message.MessageId, field));
                 Log.Invoking(_logger, _function.Name, message.MessageId, message.DequeueCount);
-                result = await _invoker.InvokeAsync(_function.Name, payload, cancellationToken);
+                result = await _invoker.InvokeAsync(_function.Name, input, cancellationToken);
             }
             else
             {
@@ -183,17 +180,16 @@ internal sealed partial class QueueListener
         }
     }
 
-    private string? Decode(string messageText)
+    /// <summary>The message body as the queue extension reads it: base64-decoded unless <c>messageEncoding</c> is none.</summary>
+    private byte[]? Decode(string messageText)
     {
         if (_options.MessageEncoding == QueueMessageEncoding.None)
         {
-            return messageText;
+            return Encoding.UTF8.GetBytes(messageText);
         }
 
         var bytes = new byte[messageText.Length];
-        return Convert.TryFromBase64String(messageText, bytes, out var written)
-            ? Encoding.UTF8.GetString(bytes, 0, written)
-            : null;
+        return Convert.TryFromBase64String(messageText, bytes, out var written) ? bytes[..written] : null;
     }
 
     private async Task MoveToPoisonAsync(ReceivedQueueMessage message, CancellationToken cancellationToken)
@@ -317,7 +313,7 @@ internal sealed partial class QueueListener
         [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "{FunctionName}: could not settle message {MessageId}; it comes back when its lease ends: {Error}")]
         public static partial void SettleFailed(ILogger logger, string functionName, string messageId, string error);
 
-        [LoggerMessage(EventId = 506, Level = LogLevel.Warning, Message = "{FunctionName}: message {MessageId} has a field '{Field}' named like trigger metadata; as with the host, the handler sees the field's value there (or, for sys, not at all)")]
+        [LoggerMessage(EventId = 506, Level = LogLevel.Warning, Message = "{FunctionName}: message {MessageId} has a field '{Field}' named like trigger metadata; as with the host, the function sees the field's value there (or, for sys, not at all)")]
         public static partial void MetadataField(ILogger logger, string functionName, string messageId, string field);
     }
 }

@@ -1,13 +1,12 @@
 using Microsoft.Extensions.Logging;
-using Serverless.DevHost.Handler;
+using Serverless.DevHost.Invocation;
 using Serverless.DevHost.Metadata;
-using Serverless.DevHost.Payloads;
 
 namespace Serverless.DevHost.Timers;
 
 /// <summary>
 /// One timer trigger: waits for each occurrence of its schedule on the <see cref="TimeProvider"/> and invokes the
-/// handler, one invocation at a time. A failed invocation is not retried, and occurrences that come due while an
+/// function, one invocation at a time. A failed invocation is not retried, and occurrences that come due while an
 /// invocation is still running are skipped. Schedule status is kept in memory only, so after a restart the first
 /// invocation sees <c>Last</c> as "never" and <c>IsPastDue</c> is always false.
 /// </summary>
@@ -49,7 +48,7 @@ internal sealed partial class TimerListener
             if (_trigger.RunOnStartup)
             {
                 var startedAt = _timeProvider.GetUtcNow();
-                await InvokeAsync(status, startedAt, cancellationToken);
+                await InvokeAsync(status, cancellationToken);
                 status = NextStatus(startedAt, startedAt);
             }
 
@@ -57,7 +56,7 @@ internal sealed partial class TimerListener
             {
                 await DelayUntilAsync(status.Next, cancellationToken);
                 var firedAt = _timeProvider.GetUtcNow();
-                await InvokeAsync(status, firedAt, cancellationToken);
+                await InvokeAsync(status, cancellationToken);
 
                 // As the host does, count the run as the scheduled occurrence even if the clock fired a little early.
                 var ranFor = firedAt > status.Next ? firedAt : status.Next;
@@ -86,21 +85,14 @@ internal sealed partial class TimerListener
         return next is { } value ? new TimerScheduleStatus(last, value, lastUpdated) : null;
     }
 
-    private async Task InvokeAsync(TimerScheduleStatus status, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task InvokeAsync(TimerScheduleStatus status, CancellationToken cancellationToken)
     {
-        var payload = InvocationPayloads.BuildTimerPayload(
-            _function.Name,
-            _trigger.BindingName,
-            _trigger.Schedule,
-            _trigger.UseMonitor ? status : null,
-            isPastDue: false,
-            now,
-            Guid.NewGuid());
+        var input = TriggerInputs.Timer(_trigger, _trigger.UseMonitor ? status : null, isPastDue: false);
 
         // Timers are not retried: a failure is logged by the invoker, and the schedule goes on.
         try
         {
-            await _invoker.InvokeAsync(_function.Name, payload, cancellationToken);
+            await _invoker.InvokeAsync(_function.Name, input, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
