@@ -1,0 +1,91 @@
+using System.Net.Http;
+using Serverless.Bench;
+using Serverless.DevHost;
+
+namespace Serverless.ColdStart;
+
+internal sealed record RunResult(bool Answered, double Milliseconds, ProcessMemory Memory, int Attempts, string? Failure)
+{
+    public static RunResult Failed(string failure, int attempts) => new(false, 0, default, attempts, failure);
+}
+
+/// <summary>
+/// One cold start: a DevHost (in this process) starts the app's worker; signed PINGs go to the DevHost's
+/// <c>/api/interactions</c> until one is answered 200 <c>{"type":1}</c>. The figure runs from the moment the
+/// DevHost started the worker process (<see cref="FunctionsDevHost.WorkerStartedAt"/>, taken as the process
+/// starts) to that answer; the DevHost's own start-up before it (its gRPC server) is not counted.
+/// </summary>
+internal sealed class ColdStartProbe(SignedPing ping, PingClient client, OutputTail tail)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(2);
+
+    public async Task<RunResult> RunAsync(BenchApp app)
+    {
+        tail.Clear();
+        ping.Sign();
+        using var loggerFactory = tail.CreateFactory();
+        using var deadline = new CancellationTokenSource(Timeout);
+        var attempts = 0;
+        FunctionsDevHost? host = null;
+        try
+        {
+            host = await app.StartDevHostAsync(loggerFactory, deadline.Token);
+            var uri = BenchApp.InteractionsUri(host);
+            string? lastAnswer = null;
+            while (true)
+            {
+                attempts++;
+                try
+                {
+                    var (pong, answer) = await client.SendAsync(uri, deadline.Token);
+                    var answeredAt = TimeProvider.System.GetUtcNow();
+                    if (pong)
+                    {
+                        if (host is not { WorkerProcessId: { } workerId, WorkerStartedAt: { } workerStartedAt })
+                        {
+                            return RunResult.Failed($"answered, but the DevHost has no worker process{tail.Describe()}", attempts);
+                        }
+
+                        var memory = ProcessMemory.Read(workerId);
+                        return new RunResult(true, (answeredAt - workerStartedAt).TotalMilliseconds, memory, attempts, null);
+                    }
+
+                    // The DevHost answers 503 while the worker is not ready yet; anything else is a wrong answer.
+                    if (!answer.StartsWith("503", StringComparison.Ordinal))
+                    {
+                        return RunResult.Failed($"answered {answer} instead of 200 {SignedPing.Pong}{tail.Describe()}", attempts);
+                    }
+
+                    lastAnswer = answer;
+                }
+                catch (HttpRequestException exception)
+                {
+                    lastAnswer = exception.Message;
+                }
+
+                // Not Task.Delay: its timer fires every ~4 ms here, which would blur the figures by as much.
+                Thread.Sleep(PollInterval);
+                if (deadline.IsCancellationRequested)
+                {
+                    return RunResult.Failed($"no PONG within {Timeout.TotalSeconds:0} s (last: {lastAnswer ?? "none"}){tail.Describe()}", attempts);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return RunResult.Failed($"no PONG within {Timeout.TotalSeconds:0} s{tail.Describe()}", attempts);
+        }
+        catch (DevHostException exception)
+        {
+            return RunResult.Failed($"the DevHost did not start: {exception.Message}{tail.Describe()}", attempts);
+        }
+        finally
+        {
+            if (host is not null)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+}
