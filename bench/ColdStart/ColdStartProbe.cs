@@ -4,9 +4,11 @@ using Serverless.DevHost;
 
 namespace Serverless.ColdStart;
 
-internal sealed record RunResult(bool Answered, double Milliseconds, ProcessMemory Memory, int Attempts, string? Failure)
+/// <summary>One run: milliseconds from the worker's start to its init response, to its functions loaded (NaN when
+/// the DevHost did not log them) and to the first PONG; the worker's memory at the PONG.</summary>
+internal sealed record RunResult(bool Answered, double InitializedMs, double LoadedMs, double Milliseconds, ProcessMemory Memory, int Attempts, string? Failure)
 {
-    public static RunResult Failed(string failure, int attempts) => new(false, 0, default, attempts, failure);
+    public static RunResult Failed(string failure, int attempts) => new(false, double.NaN, double.NaN, 0, default, attempts, failure);
 }
 
 /// <summary>
@@ -15,7 +17,7 @@ internal sealed record RunResult(bool Answered, double Milliseconds, ProcessMemo
 /// DevHost started the worker process (<see cref="FunctionsDevHost.WorkerStartedAt"/>, taken as the process
 /// starts) to that answer; the DevHost's own start-up before it (its gRPC server) is not counted.
 /// </summary>
-internal sealed class ColdStartProbe(SignedPing ping, PingClient client, OutputTail tail)
+internal sealed class ColdStartProbe(SignedPing ping, PingClient client, OutputTail tail, StartupMilestones milestones)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(2);
@@ -23,8 +25,9 @@ internal sealed class ColdStartProbe(SignedPing ping, PingClient client, OutputT
     public async Task<RunResult> RunAsync(BenchApp app)
     {
         tail.Clear();
+        milestones.Clear();
         ping.Sign();
-        using var loggerFactory = tail.CreateFactory();
+        using var loggerFactory = tail.CreateFactory(milestones);
         using var deadline = new CancellationTokenSource(Timeout);
         var attempts = 0;
         FunctionsDevHost? host = null;
@@ -48,7 +51,7 @@ internal sealed class ColdStartProbe(SignedPing ping, PingClient client, OutputT
                         }
 
                         var memory = ProcessMemory.Read(workerId);
-                        return new RunResult(true, (answeredAt - workerStartedAt).TotalMilliseconds, memory, attempts, null);
+                        return new RunResult(true, milestones.InitializedMs, milestones.LoadedMs, (answeredAt - workerStartedAt).TotalMilliseconds, memory, attempts, null);
                     }
 
                     // The DevHost answers 503 while the worker is not ready yet; anything else is a wrong answer.

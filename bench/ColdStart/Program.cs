@@ -63,7 +63,7 @@ foreach (var problem in new[] { BenchApp.Problem(ours), BenchApp.Problem(templat
 using var ping = new SignedPing();
 using var client = new PingClient(ping, maxConnections: 1);
 var tail = new OutputTail(Microsoft.Extensions.Logging.LogLevel.Information);
-var probe = new ColdStartProbe(ping, client, tail);
+var probe = new ColdStartProbe(ping, client, tail, new StartupMilestones());
 BenchApp[] apps = [BenchApp.Ours(ours, ping), BenchApp.Template(template)];
 foreach (var app in apps)
 {
@@ -114,26 +114,23 @@ for (var run = 1; run <= runs; run++)
 
         results[app.Name].Add(result);
         Console.WriteLine(
-            $"{app.Name,-8} run {run,2}: {result.Milliseconds,6:0} ms  VmRSS {result.Memory.RssMiB,6:0.0} MiB  VmHWM {result.Memory.PeakMiB,6:0.0} MiB  ({result.Attempts} attempts)");
+            $"{app.Name,-8} run {run,2}: PONG {result.Milliseconds,5:0} ms (initialized {result.InitializedMs,5:0}, loaded {result.LoadedMs,5:0})  " +
+            $"VmRSS {result.Memory.RssMiB,5:0.0} MiB  VmHWM {result.Memory.PeakMiB,5:0.0} MiB  ({result.Attempts} attempts)");
     }
 }
 
-var summaries = apps.Select(app => (
-    app.Name,
-    Ms: Summary.Of(results[app.Name].Select(r => r.Milliseconds)),
-    Rss: Summary.Of(results[app.Name].Select(r => r.Memory.RssMiB)),
-    Hwm: Summary.Of(results[app.Name].Select(r => r.Memory.PeakMiB)))).ToArray();
-
 Console.WriteLine();
-Console.WriteLine($"{runs} runs each, median / p90 / min / max");
-Console.WriteLine($"{"",-22}{string.Concat(summaries.Select(s => $"{s.Name,-30}"))}");
-Console.WriteLine($"{"worker start to PONG",-22}{string.Concat(summaries.Select(s => Row(s.Ms, "ms")))}");
-Console.WriteLine($"{"VmRSS",-22}{string.Concat(summaries.Select(s => Row(s.Rss, "MiB")))}");
-Console.WriteLine($"{"VmHWM",-22}{string.Concat(summaries.Select(s => Row(s.Hwm, "MiB")))}");
+Console.WriteLine($"{runs} runs each; milliseconds from the worker process's start, and the worker's memory at the first PONG");
+Console.WriteLine($"{"",-24}{string.Concat(apps.Select(app => $"|{app.Name,-8}  median    p90    min    max "))}");
+Row("initialized (init resp.)", r => r.InitializedMs, "0");
+Row("functions loaded", r => r.LoadedMs, "0");
+Row("first PONG", r => r.Milliseconds, "0");
+Row("VmRSS MiB", r => r.Memory.RssMiB, "0.0");
+Row("VmHWM MiB", r => r.Memory.PeakMiB, "0.0");
 Console.WriteLine();
 
-var oursMedian = summaries[0].Ms.Median;
-var templateMedian = summaries[1].Ms.Median;
+var oursMedian = Summary.Of(results[apps[0].Name].Select(r => r.Milliseconds)).Median;
+var templateMedian = Summary.Of(results[apps[1].Name].Select(r => r.Milliseconds)).Median;
 Console.WriteLine(
     $"goal, ours reaches its first PONG no later than the template (medians): {(oursMedian <= templateMedian ? "met" : "NOT met")} " +
     $"({oursMedian:0} ms vs {templateMedian:0} ms, {oursMedian - templateMedian:+0;-0;0} ms)");
@@ -141,5 +138,19 @@ Console.WriteLine(
 // Missing the goal is a finding, not a failure of the measurement.
 return 0;
 
-static string Row(Summary summary, string unit) =>
-    $"{$"{summary.Median:0.#} / {summary.P90:0.#} / {summary.Min:0.#} / {summary.Max:0.#} {unit}",-30}";
+void Row(string label, Func<RunResult, double> value, string format)
+{
+    var cells = apps.Select(app =>
+    {
+        var values = results[app.Name].Select(value).Where(v => !double.IsNaN(v)).ToArray();
+        if (values.Length == 0)
+        {
+            return $"|{"",-8}  {"n/a",6} {"",6} {"",6} {"",6} ";
+        }
+
+        var summary = Summary.Of(values);
+        return $"|{"",-8}  {summary.Median.ToString(format, CultureInfo.InvariantCulture),6} {summary.P90.ToString(format, CultureInfo.InvariantCulture),6} " +
+            $"{summary.Min.ToString(format, CultureInfo.InvariantCulture),6} {summary.Max.ToString(format, CultureInfo.InvariantCulture),6} ";
+    });
+    Console.WriteLine($"{label,-24}{string.Concat(cells)}");
+}

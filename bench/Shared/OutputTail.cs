@@ -18,8 +18,16 @@ internal sealed class OutputTail : ILoggerProvider
         _minimum = minimum;
     }
 
-    public ILoggerFactory CreateFactory() =>
-        LoggerFactory.Create(logging => logging.SetMinimumLevel(_minimum).AddProvider(this));
+    /// <summary>A logger factory writing to this tail and to <paramref name="others"/>, from the tail's level up.</summary>
+    public ILoggerFactory CreateFactory(params ILoggerProvider[] others) =>
+        LoggerFactory.Create(logging =>
+        {
+            logging.SetMinimumLevel(_minimum).AddProvider(this);
+            foreach (var provider in others)
+            {
+                logging.AddProvider(provider);
+            }
+        });
 
     public void Clear()
     {
