@@ -4,11 +4,14 @@ using Serverless.DevHost;
 
 namespace Serverless.ColdStart;
 
-/// <summary>One run: milliseconds from the worker's start to its init response, to its functions loaded (NaN when
-/// the DevHost did not log them) and to the first PONG; the worker's memory at the PONG.</summary>
-internal sealed record RunResult(bool Answered, double InitializedMs, double LoadedMs, double Milliseconds, ProcessMemory Memory, int Attempts, string? Failure)
+/// <summary>
+/// One run, in milliseconds from the worker's start: its init response, its functions loaded (both NaN when the
+/// DevHost did not log them) and the first PONG; the first request's time inside the DevHost; the worker's memory
+/// at the PONG.
+/// </summary>
+internal sealed record RunResult(bool Answered, double InitializedMs, double LoadedMs, double Milliseconds, double FirstRequestMs, ProcessMemory Memory, int Attempts, string? Failure)
 {
-    public static RunResult Failed(string failure, int attempts) => new(false, double.NaN, double.NaN, 0, default, attempts, failure);
+    public static RunResult Failed(string failure, int attempts) => new(false, double.NaN, double.NaN, 0, double.NaN, default, attempts, failure);
 }
 
 /// <summary>
@@ -29,65 +32,76 @@ internal sealed class ColdStartProbe(SignedPing ping, PingClient client, OutputT
         ping.Sign();
         using var loggerFactory = tail.CreateFactory(milestones);
         using var deadline = new CancellationTokenSource(Timeout);
-        var attempts = 0;
+        RunResult result;
         FunctionsDevHost? host = null;
         try
         {
             host = await app.StartDevHostAsync(loggerFactory, deadline.Token);
-            var uri = BenchApp.InteractionsUri(host);
-            string? lastAnswer = null;
-            while (true)
-            {
-                attempts++;
-                try
-                {
-                    var (pong, answer) = await client.SendAsync(uri, deadline.Token);
-                    var answeredAt = TimeProvider.System.GetUtcNow();
-                    if (pong)
-                    {
-                        if (host is not { WorkerProcessId: { } workerId, WorkerStartedAt: { } workerStartedAt })
-                        {
-                            return RunResult.Failed($"answered, but the DevHost has no worker process{tail.Describe()}", attempts);
-                        }
-
-                        var memory = ProcessMemory.Read(workerId);
-                        return new RunResult(true, milestones.InitializedMs, milestones.LoadedMs, (answeredAt - workerStartedAt).TotalMilliseconds, memory, attempts, null);
-                    }
-
-                    // The DevHost answers 503 while the worker is not ready yet; anything else is a wrong answer.
-                    if (!answer.StartsWith("503", StringComparison.Ordinal))
-                    {
-                        return RunResult.Failed($"answered {answer} instead of 200 {SignedPing.Pong}{tail.Describe()}", attempts);
-                    }
-
-                    lastAnswer = answer;
-                }
-                catch (HttpRequestException exception)
-                {
-                    lastAnswer = exception.Message;
-                }
-
-                // Not Task.Delay: its timer fires every ~4 ms here, which would blur the figures by as much.
-                Thread.Sleep(PollInterval);
-                if (deadline.IsCancellationRequested)
-                {
-                    return RunResult.Failed($"no PONG within {Timeout.TotalSeconds:0} s (last: {lastAnswer ?? "none"}){tail.Describe()}", attempts);
-                }
-            }
+            result = await PingUntilPongAsync(host, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return RunResult.Failed($"no PONG within {Timeout.TotalSeconds:0} s{tail.Describe()}", attempts);
+            result = RunResult.Failed($"no PONG within {Timeout.TotalSeconds:0} s{tail.Describe()}", 0);
         }
         catch (DevHostException exception)
         {
-            return RunResult.Failed($"the DevHost did not start: {exception.Message}{tail.Describe()}", attempts);
+            result = RunResult.Failed($"the DevHost did not start: {exception.Message}{tail.Describe()}", 0);
         }
         finally
         {
             if (host is not null)
             {
                 await host.DisposeAsync();
+            }
+        }
+
+        // Read once the DevHost has stopped: it logs a request's time after the answer has gone out.
+        return result.Answered
+            ? result with { InitializedMs = milestones.InitializedMs, LoadedMs = milestones.LoadedMs, FirstRequestMs = milestones.FirstRequestMs }
+            : result;
+    }
+
+    private async Task<RunResult> PingUntilPongAsync(FunctionsDevHost host, CancellationToken cancellationToken)
+    {
+        var uri = BenchApp.InteractionsUri(host);
+        var attempts = 0;
+        string? lastAnswer = null;
+        while (true)
+        {
+            attempts++;
+            try
+            {
+                var (pong, answer) = await client.SendAsync(uri, cancellationToken);
+                var answeredAt = TimeProvider.System.GetUtcNow();
+                if (pong)
+                {
+                    if (host is not { WorkerProcessId: { } workerId, WorkerStartedAt: { } workerStartedAt })
+                    {
+                        return RunResult.Failed($"answered, but the DevHost has no worker process{tail.Describe()}", attempts);
+                    }
+
+                    var memory = ProcessMemory.Read(workerId);
+                    return new RunResult(true, double.NaN, double.NaN, (answeredAt - workerStartedAt).TotalMilliseconds, double.NaN, memory, attempts, null);
+                }
+
+                // The DevHost answers 503 while no worker is ready; anything else is a wrong answer.
+                if (!answer.StartsWith("503", StringComparison.Ordinal))
+                {
+                    return RunResult.Failed($"answered {answer} instead of 200 {SignedPing.Pong}{tail.Describe()}", attempts);
+                }
+
+                lastAnswer = answer;
+            }
+            catch (HttpRequestException exception)
+            {
+                lastAnswer = exception.Message;
+            }
+
+            // Not Task.Delay: its timer fires every ~4 ms here, which would blur the figures by as much.
+            Thread.Sleep(PollInterval);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return RunResult.Failed($"no PONG within {Timeout.TotalSeconds:0} s (last: {lastAnswer ?? "none"}){tail.Describe()}", attempts);
             }
         }
     }

@@ -114,7 +114,7 @@ for (var run = 1; run <= runs; run++)
 
         results[app.Name].Add(result);
         Console.WriteLine(
-            $"{app.Name,-8} run {run,2}: PONG {result.Milliseconds,5:0} ms (initialized {result.InitializedMs,5:0}, loaded {result.LoadedMs,5:0})  " +
+            $"{app.Name,-8} run {run,2}: PONG {result.Milliseconds,5:0} ms (initialized {result.InitializedMs,5:0}, loaded {result.LoadedMs,5:0}, first request {result.FirstRequestMs,4:0})  " +
             $"VmRSS {result.Memory.RssMiB,5:0.0} MiB  VmHWM {result.Memory.PeakMiB,5:0.0} MiB  ({result.Attempts} attempts)");
     }
 }
@@ -125,6 +125,7 @@ Console.WriteLine($"{"",-24}{string.Concat(apps.Select(app => $"|{app.Name,-8}  
 Row("initialized (init resp.)", r => r.InitializedMs, "0");
 Row("functions loaded", r => r.LoadedMs, "0");
 Row("first PONG", r => r.Milliseconds, "0");
+Row("1st request in DevHost", r => r.FirstRequestMs, "0");
 Row("VmRSS MiB", r => r.Memory.RssMiB, "0.0");
 Row("VmHWM MiB", r => r.Memory.PeakMiB, "0.0");
 Console.WriteLine();
