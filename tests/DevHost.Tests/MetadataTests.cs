@@ -12,6 +12,10 @@ public sealed class MetadataTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The app with the functions its functions.metadata declares, as after indexing.</summary>
+    private static FunctionAppMetadata Load(string root, AppSettings settings, DateTimeOffset now) =>
+        FunctionAppMetadata.Load(root, settings).WithFunctions(FunctionAppMetadata.ReadFunctionsMetadataFile(root), settings, now);
+
     private static readonly AppSettings Storage = AppSettings.FromValues(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
 
     [Fact]
@@ -20,18 +24,25 @@ public sealed class MetadataTests
         var repository = TestPaths.RepositoryRoot;
         using var app = Create();
         app.WriteFile("host.json", File.ReadAllText(Path.Combine(repository, "host.json")));
-        app.WriteFile("interactions/function.json", File.ReadAllText(Path.Combine(repository, "src/Functions/FunctionMetadata/interactions/function.json")));
 
-        var metadata = FunctionAppMetadata.Load(app.Root, Storage, Now);
+        // As the SDK declares an anonymous POST function: capitalized direction and authLevel.
+        app.WithFunctionJson("interactions", """
+            { "bindings": [
+                { "name": "request", "direction": "In", "type": "httpTrigger", "authLevel": "Anonymous", "methods": [ "post" ], "route": "interactions", "properties": {} },
+                { "name": "$return", "type": "http", "direction": "Out" } ] }
+            """);
+
+        var metadata = Load(app.Root, Storage, Now);
 
         var function = Assert.Single(metadata.Functions);
         Assert.Equal("interactions", function.Name);
         var http = Assert.IsType<HttpTrigger>(function.Trigger);
         Assert.Equal("interactions", http.Route);
         Assert.Equal(["POST"], http.Methods);
-        Assert.True(metadata.Host.ForwardHttpRequests);
         Assert.Equal("api", metadata.Host.RoutePrefix);
-        Assert.Equal("Serverless.Functions", metadata.Host.DefaultExecutablePath);
+        Assert.Equal("dotnet", metadata.Worker.ExecutablePath);
+        Assert.Equal(Path.Combine(app.Root, "App.dll"), metadata.Worker.WorkerPath);
+        Assert.True(metadata.Worker.WorkerIndexing);
         Assert.Equal(new QueueTriggerOptions
         {
             BatchSize = 16,
@@ -52,23 +63,22 @@ public sealed class MetadataTests
             .WithFunction("interaction-worker", QueueIn("interactions"))
             .WithFunction("due-posts", TimerIn("0 */1 * * * *"))
             .WithFunction("healthz", HttpIn(), HttpOut());
-        app.WriteFile("runtimes/linux-x64/native/readme.txt", "folders without function.json are not functions");
 
-        var metadata = FunctionAppMetadata.Load(app.Root, Storage, Now);
+        var metadata = Load(app.Root, Storage, Now);
 
-        Assert.Equal(["due-posts", "healthz", "interaction-worker"], metadata.Functions.Select(function => function.Name));
-        var timer = Assert.IsType<TimerTrigger>(metadata.Functions[0].Trigger);
+        Assert.Equal(["interaction-worker", "due-posts", "healthz"], metadata.Functions.Select(function => function.Name));
+        var timer = Assert.IsType<TimerTrigger>(metadata.Functions[1].Trigger);
         Assert.IsType<CronTimerSchedule>(timer.Schedule);
         Assert.True(timer.UseMonitor);
         Assert.False(timer.RunOnStartup);
-        var http = Assert.IsType<HttpTrigger>(metadata.Functions[1].Trigger);
+        var http = Assert.IsType<HttpTrigger>(metadata.Functions[2].Trigger);
         Assert.Equal("healthz", http.Route);
         Assert.Empty(http.Methods);
-        var queue = Assert.IsType<QueueTrigger>(metadata.Functions[2].Trigger);
+        var queue = Assert.IsType<QueueTrigger>(metadata.Functions[0].Trigger);
         Assert.Equal(new QueueTrigger("message", "interactions", "AzureWebJobsStorage"), queue);
         Assert.Equal("interactions-poison", queue.PoisonQueueName);
         Assert.Equal(
-            ["due-posts: timer 0 */1 * * * *", "healthz: ANY http://127.0.0.1:7071/api/healthz", "interaction-worker: queue interactions"],
+            ["interaction-worker: queue interactions", "due-posts: timer 0 */1 * * * *", "healthz: ANY http://127.0.0.1:7071/api/healthz"],
             metadata.Functions.Select(function => function.Describe("http://127.0.0.1:7071", "api")));
     }
 
@@ -77,7 +87,7 @@ public sealed class MetadataTests
     {
         using var app = Create(new JsonObject { ["version"] = "2.0" }).WithFunction("worker", QueueIn("work"));
 
-        var host = FunctionAppMetadata.Load(app.Root, Storage, Now).Host;
+        var host = Load(app.Root, Storage, Now).Host;
 
         Assert.Equal(new QueueTriggerOptions(), host.Queues);
         Assert.Equal(TimeSpan.FromMinutes(1), host.Queues.MaxPollingInterval);
@@ -101,7 +111,7 @@ public sealed class MetadataTests
             ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.500",
         });
 
-        var queues = FunctionAppMetadata.Load(app.Root, settings, Now).Host.Queues;
+        var queues = Load(app.Root, settings, Now).Host.Queues;
 
         Assert.Equal(TimeSpan.FromMilliseconds(200), queues.VisibilityTimeout);
         Assert.Equal(3, queues.MaxDequeueCount);
@@ -113,8 +123,7 @@ public sealed class MetadataTests
     {
         using var app = Create(HostJson())
             .WithFunction("worker", QueueIn("%WorkQueue%", connection: "MyStorage"))
-            .WithFunction("off", TimerIn("00:05:00"))
-            .WithFunctionJson("legacy", """{ "disabled": true, "bindings": [ { "type": "blobTrigger", "direction": "in", "name": "b" } ] }""");
+            .WithFunction("off", TimerIn("00:05:00"));
         var settings = AppSettings.FromValues(new Dictionary<string, string?>
         {
             ["WorkQueue"] = "posts",
@@ -122,7 +131,7 @@ public sealed class MetadataTests
             ["AzureWebJobs.off.Disabled"] = "true",
         });
 
-        var function = Assert.Single(FunctionAppMetadata.Load(app.Root, settings, Now).Functions);
+        var function = Assert.Single(Load(app.Root, settings, Now).Functions);
 
         Assert.Equal(new QueueTrigger("message", "posts", "MyStorage"), function.Trigger);
     }
@@ -135,7 +144,7 @@ public sealed class MetadataTests
             .WithFunction("every-30-seconds", TimerIn("*/30 * * * * *"))
             .WithFunction("hourly", TimerIn("01:00:00", runOnStartup: true));
 
-        var timers = FunctionAppMetadata.Load(app.Root, Storage, Now).Functions.ToDictionary(function => function.Name, function => (TimerTrigger)function.Trigger);
+        var timers = Load(app.Root, Storage, Now).Functions.ToDictionary(function => function.Name, function => (TimerTrigger)function.Trigger);
 
         Assert.False(timers["fast"].UseMonitor);
         Assert.False(timers["fast"].Schedule.AdjustForDst);
@@ -149,40 +158,50 @@ public sealed class MetadataTests
     {
         using var app = Create().WithFunction("worker", QueueIn("work"));
 
-        var error = Assert.Throws<DevHostException>(() => FunctionAppMetadata.Load(app.Root, Storage, Now));
+        var error = Assert.Throws<DevHostException>(() => Load(app.Root, Storage, Now));
 
         Assert.StartsWith("No host.json in script root", error.Message, StringComparison.Ordinal);
         Assert.Contains(app.Root, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Load_NoFunctionFolders_FailsWithAHintAboutTheBuildOutput()
+    public void Load_NoWorkerConfig_FailsNamingTheFileAndTheBuildOutput()
+    {
+        using var app = Create(HostJson()).WithFunction("worker", QueueIn("work"));
+        File.Delete(Path.Combine(app.Root, "worker.config.json"));
+
+        var error = Assert.Throws<DevHostException>(() => FunctionAppMetadata.Load(app.Root, Storage));
+
+        Assert.StartsWith($"No worker.config.json in '{app.Root}': pass the isolated-worker Functions app's build or publish output", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NoFunctionsDeclared_FailsWithAHintAboutTheBuildOutput()
     {
         using var app = Create(HostJson());
 
-        var error = Assert.Throws<DevHostException>(() => FunctionAppMetadata.Load(app.Root, Storage, Now));
+        var error = Assert.Throws<DevHostException>(() => FunctionAppMetadata.Load(app.Root, Storage).WithFunctions([], Storage, Now));
 
-        Assert.Contains("no sub-folder holds a function.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the worker declared none", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("{ not json", "Function 'broken': function.json is not valid JSON")]
-    [InlineData("""{ "bindings": {} }""", "Function 'broken': function.json has no \"bindings\" array.")]
+    [InlineData("""{ "bindings": {} }""", "function 'broken' has no \"bindings\" array.")]
     [InlineData("""{ "bindings": [ { "type": "queue", "direction": "out", "name": "o", "queueName": "x" } ] }""", "Function 'broken': no trigger binding")]
     [InlineData("""{ "bindings": [ { "type": "blobTrigger", "direction": "in", "name": "b", "path": "x/{name}" } ] }""", "Function 'broken': unknown trigger type 'blobTrigger'")]
     [InlineData("""{ "bindings": [ { "type": "queueTrigger", "direction": "in", "name": "m", "queueName": "a" }, { "type": "timerTrigger", "direction": "in", "name": "t", "schedule": "0 * * * * *" } ] }""", "Function 'broken': more than one trigger binding.")]
     [InlineData("""{ "bindings": [ { "type": "queueTrigger", "direction": "in", "name": "m", "queueName": "work" }, { "type": "queue", "direction": "out", "name": "o", "queueName": "x" } ] }""", "Function 'broken': binding 'o' of type 'queue' is not supported")]
     [InlineData("""{ "bindings": [ { "type": "queueTrigger", "direction": "in", "name": "m", "queueName": "Bad_Name" } ] }""", "Function 'broken': queue name 'Bad_Name' is invalid")]
     [InlineData("""{ "bindings": [ { "type": "timerTrigger", "direction": "in", "name": "t", "schedule": "every minute please" } ] }""", "Function 'broken': timer schedule 'every minute please' is neither")]
-    [InlineData("""{ "bindings": [ { "type": "httpTrigger", "direction": "in", "name": "req" } ] }""", "Function 'broken': a forwarded HTTP function needs exactly one httpTrigger in and one http out binding")]
+    [InlineData("""{ "bindings": [ { "type": "httpTrigger", "direction": "in", "name": "req" } ] }""", "Function 'broken': an HTTP function needs exactly one httpTrigger in and one http out binding")]
     [InlineData("""{ "bindings": [ { "type": "queueTrigger", "direction": "in", "name": "m", "queueName": "%Missing%" } ] }""", "Function 'broken': queueName uses %Missing% but setting 'Missing' is missing.")]
     public void Load_BadFunctionJson_FailsWithOneLineNamingTheFunction(string functionJson, string expected)
     {
         using var app = Create(HostJson()).WithFunctionJson("broken", functionJson);
 
-        var error = Assert.Throws<DevHostException>(() => FunctionAppMetadata.Load(app.Root, Storage, Now));
+        var error = Assert.Throws<DevHostException>(() => Load(app.Root, Storage, Now));
 
-        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
     }
 
@@ -191,7 +210,7 @@ public sealed class MetadataTests
     {
         using var app = Create(HostJson()).WithFunction("worker", QueueIn("work", connection: "OrdersStorage"));
 
-        var error = Assert.Throws<DevHostException>(() => FunctionAppMetadata.Load(app.Root, AppSettings.FromValues(new Dictionary<string, string?>()), Now));
+        var error = Assert.Throws<DevHostException>(() => Load(app.Root, AppSettings.FromValues(new Dictionary<string, string?>()), Now));
 
         Assert.Equal(
             "Function 'worker': queue trigger connection setting 'OrdersStorage' is missing; set it in local.settings.json Values or the environment (UseDevelopmentStorage=true for Azurite).",
@@ -203,32 +222,9 @@ public sealed class MetadataTests
     {
         using var app = Create(HostJson()).WithFunction("worker", QueueIn("work", connection: null));
 
-        var error = Assert.Throws<DevHostException>(() => FunctionAppMetadata.Load(app.Root, AppSettings.FromValues(new Dictionary<string, string?>()), Now));
+        var error = Assert.Throws<DevHostException>(() => Load(app.Root, AppSettings.FromValues(new Dictionary<string, string?>()), Now));
 
         Assert.Contains("setting 'AzureWebJobsStorage' is missing", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Load_HttpTriggerWithoutForwarding_FailsSayingWhichHostJsonSwitch()
-    {
-        var host = HostJson();
-        host["customHandler"]!["enableForwardingHttpRequest"] = false;
-        using var app = Create(host).WithFunction("interactions", HttpIn("interactions", "post"), HttpOut());
-
-        var error = Assert.Throws<DevHostException>(() => FunctionAppMetadata.Load(app.Root, Storage, Now));
-
-        Assert.Contains("enableForwardingHttpRequest", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Load_ProxyingSwitchInsteadOfForwarding_IsAccepted()
-    {
-        var host = HostJson();
-        host["customHandler"]!.AsObject().Remove("enableForwardingHttpRequest");
-        host["customHandler"]!["enableProxyingHttpRequest"] = true;
-        using var app = Create(host).WithFunction("interactions", HttpIn("interactions", "post"), HttpOut());
-
-        Assert.Single(FunctionAppMetadata.Load(app.Root, Storage, Now).Functions);
     }
 
     [Theory]
@@ -241,7 +237,7 @@ public sealed class MetadataTests
         var host = HostJson(JsonNode.Parse($$"""{ "{{name}}": {{value}} }""")!.AsObject());
         using var app = Create(host).WithFunction("worker", QueueIn("work"));
 
-        var error = Assert.Throws<DevHostException>(() => FunctionAppMetadata.Load(app.Root, Storage, Now));
+        var error = Assert.Throws<DevHostException>(() => Load(app.Root, Storage, Now));
 
         Assert.Equal(expected, error.Message);
     }
@@ -271,8 +267,8 @@ public sealed class MetadataTests
         Assert.False(settings.Values.ContainsKey("D"));
         Assert.Equal("7", settings.Values["port"]);
         Assert.Equal(7072, settings.LocalHttpPort);
-        Assert.Equal("env", settings.ForHandler["B"]);
-        Assert.Null(settings.ForHandler["D"]);
+        Assert.Equal("env", settings.ForWorker["B"]);
+        Assert.Null(settings.ForWorker["D"]);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using Serverless.DevHost.Handler;
+using Serverless.DevHost.Invocation;
 using Serverless.DevHost.Metadata;
 using Serverless.DevHost.Queues;
 using Serverless.DevHost.Tests.Support;
@@ -26,10 +26,12 @@ public sealed class QueueListenerTests
 
         var call = Assert.Single(harness.Invoker.Calls);
         Assert.Equal("worker", call.FunctionName);
-        var payload = call.Json;
-        Assert.Equal("""{"v":1,"kind":"ping"}""", JsonSerializer.Deserialize<string>(payload.GetProperty("Data").GetProperty("message").GetString()!));
-        Assert.Equal("1", payload.GetProperty("Metadata").GetProperty("DequeueCount").GetString());
-        Assert.Equal("\"ping\"", payload.GetProperty("Metadata").GetProperty("kind").GetString());
+        Assert.Equal("message", call.Input.InputData[0].Name);
+        Assert.Equal("""{"v":1,"kind":"ping"}""", call.Trigger.String);
+        Assert.Equal("""{"v":1,"kind":"ping"}""", call.Metadata("QueueTrigger").String);
+        Assert.Equal("1", call.Metadata("DequeueCount").Json);
+        Assert.Equal("ping", call.Metadata("kind").String);
+        Assert.False(call.Input.TriggerMetadata.ContainsKey("sys"));
         Assert.False(harness.Transport.QueueExists(Poison));
     }
 
@@ -54,7 +56,7 @@ public sealed class QueueListenerTests
         Assert.Equal(Start, tries[0]);
         Assert.InRange(tries[1] - tries[0], TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(32));
         Assert.InRange(tries[2] - tries[1], TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(32));
-        Assert.Equal(["1", "2", "3"], harness.Invoker.Calls.Select(call => call.Json.GetProperty("Metadata").GetProperty("DequeueCount").GetString()));
+        Assert.Equal(["1", "2", "3"], harness.Invoker.Calls.Select(call => call.Metadata("DequeueCount").Json));
 
         // Then it sits in the poison queue with the same stored (encoded) text, and is not tried again.
         Assert.Empty(harness.Transport.GetMessages(Queue));
@@ -127,7 +129,7 @@ public sealed class QueueListenerTests
 
         await harness.Invoker.WaitForCallsAsync(1);
 
-        Assert.Equal("\"héllo\"", harness.Invoker.Calls[0].Json.GetProperty("Data").GetProperty("message").GetString());
+        Assert.Equal("héllo", harness.Invoker.Calls[0].Trigger.String);
     }
 
     [Fact]
@@ -142,9 +144,9 @@ public sealed class QueueListenerTests
             FakeInvoker.Succeeding(), new QueueTriggerOptions { MessageEncoding = QueueMessageEncoding.None }, clock: clock, transport: transport);
         await harness.Invoker.WaitForCallsAsync(1);
 
-        var payload = harness.Invoker.Calls[0].Json;
-        Assert.Equal("\"{\\\"plain\\\":true}\"", payload.GetProperty("Data").GetProperty("message").GetString());
-        Assert.Equal("true", payload.GetProperty("Metadata").GetProperty("plain").GetString());
+        var call = harness.Invoker.Calls[0];
+        Assert.Equal("""{"plain":true}""", call.Trigger.String);
+        Assert.Equal("True", call.Metadata("plain").String);
     }
 
     [Fact]
@@ -247,7 +249,7 @@ public sealed class QueueListenerTests
                 await transport.SendMessageAsync(Queue, Base64(message), CancellationToken.None);
             }
 
-            var function = new FunctionDefinition("worker", "/app/worker", new QueueTrigger("message", Queue, "AzureWebJobsStorage"));
+            var function = new FunctionDefinition("worker", "worker-id", new QueueTrigger("message", Queue, "AzureWebJobsStorage"));
             var listener = new QueueListener(function, options, transport, invoker, TimeSpan.FromMinutes(5), clock, NullLogger.Instance);
             var harness = new Harness(clock, transport, invoker, listener, options.MaxPollingInterval);
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using Serverless.DevHost.Handler;
+using Serverless.DevHost.Invocation;
 using Serverless.DevHost.Metadata;
 using Serverless.DevHost.Tests.Support;
 using Serverless.DevHost.Timers;
@@ -43,17 +43,17 @@ public sealed class TimerListenerTests
         await harness.FireNextAsync(expectedCalls: 1);
         await harness.FireNextAsync(expectedCalls: 2);
 
-        var first = harness.Invoker.Calls[0].Json;
-        Assert.Equal("timers", harness.Invoker.Calls[0].FunctionName);
-        var timer = first.GetProperty("Data").GetProperty("timer");
+        var first = harness.Invoker.Calls[0];
+        Assert.Equal("timers", first.FunctionName);
+        Assert.Equal("timer", first.Input.InputData[0].Name);
+        Assert.Empty(first.Input.TriggerMetadata);
+        var timer = first.TriggerJson;
         Assert.True(timer.GetProperty("Schedule").GetProperty("AdjustForDST").GetBoolean());
         Assert.False(timer.GetProperty("IsPastDue").GetBoolean());
         Assert.Equal("0001-01-01T00:00:00", timer.GetProperty("ScheduleStatus").GetProperty("Last").GetString());
         Assert.Equal("2026-11-23T08:01:00+00:00", timer.GetProperty("ScheduleStatus").GetProperty("Next").GetString());
-        Assert.Equal("timers", first.GetProperty("Metadata").GetProperty("sys").GetProperty("MethodName").GetString());
-        Assert.Equal("2026-11-23T08:01:00Z", first.GetProperty("Metadata").GetProperty("sys").GetProperty("UtcNow").GetString());
 
-        var second = harness.Invoker.Calls[1].Json.GetProperty("Data").GetProperty("timer").GetProperty("ScheduleStatus");
+        var second = harness.Invoker.Calls[1].TriggerJson.GetProperty("ScheduleStatus");
         Assert.Equal("2026-11-23T08:01:00+00:00", second.GetProperty("Last").GetString());
         Assert.Equal("2026-11-23T08:02:00+00:00", second.GetProperty("Next").GetString());
         Assert.Equal("2026-11-23T08:01:00+00:00", second.GetProperty("LastUpdated").GetString());
@@ -90,7 +90,7 @@ public sealed class TimerListenerTests
         await harness.FireNextAsync(expectedCalls: 2);
 
         Assert.Equal([Start.AddMinutes(5), Start.AddMinutes(10)], harness.Invoker.Calls.Select(call => call.At!.Value));
-        Assert.False(harness.Invoker.Calls[0].Json.GetProperty("Data").GetProperty("timer").GetProperty("Schedule").GetProperty("AdjustForDST").GetBoolean());
+        Assert.False(harness.Invoker.Calls[0].TriggerJson.GetProperty("Schedule").GetProperty("AdjustForDST").GetBoolean());
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class TimerListenerTests
 
         await harness.FireNextAsync(expectedCalls: 1);
 
-        Assert.Equal(JsonValueKind.Null, harness.Invoker.Calls[0].Json.GetProperty("Data").GetProperty("timer").GetProperty("ScheduleStatus").ValueKind);
+        Assert.Equal(JsonValueKind.Null, harness.Invoker.Calls[0].TriggerJson.GetProperty("ScheduleStatus").ValueKind);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class TimerListenerTests
             invoker.Clock = clock;
             Assert.True(TimerSchedule.TryParse(schedule, out var parsed, out var error), error);
             var trigger = new TimerTrigger("timer", parsed, runOnStartup, parsed.MonitorByDefault(clock.GetUtcNow()));
-            var listener = new TimerListener(new FunctionDefinition("timers", "/app/timers", trigger), invoker, clock, NullLogger.Instance);
+            var listener = new TimerListener(new FunctionDefinition("timers", "timers-id", trigger), invoker, clock, NullLogger.Instance);
             var harness = new Harness(clock, invoker);
             harness._run = listener.RunAsync(harness._stop.Token);
             return harness;

@@ -2,9 +2,14 @@ using System.Text.Json.Nodes;
 
 namespace Serverless.DevHost.Tests.Support;
 
-/// <summary>A function app folder in the temp directory: host.json plus one folder per function; deleted on dispose.</summary>
+/// <summary>
+/// An isolated-worker app's output folder in the temp directory: host.json, worker.config.json and functions.metadata
+/// (what the Functions SDK writes); deleted on dispose.
+/// </summary>
 internal sealed class TempFunctionApp : IDisposable
 {
+    private readonly JsonArray _functions = [];
+
     private TempFunctionApp(string root)
     {
         Root = root;
@@ -12,20 +17,10 @@ internal sealed class TempFunctionApp : IDisposable
 
     public string Root { get; }
 
-    /// <summary>A host.json for a forwarding custom handler, with optional queue settings and extra handler arguments.</summary>
-    public static JsonObject HostJson(JsonObject? queues = null, string executable = "handler", params string[] arguments) => new()
+    /// <summary>A host.json with optional queue settings.</summary>
+    public static JsonObject HostJson(JsonObject? queues = null) => new()
     {
         ["version"] = "2.0",
-        ["customHandler"] = new JsonObject
-        {
-            ["description"] = new JsonObject
-            {
-                ["defaultExecutablePath"] = executable,
-                ["workingDirectory"] = string.Empty,
-                ["arguments"] = new JsonArray([.. arguments.Select(argument => JsonValue.Create(argument))]),
-            },
-            ["enableForwardingHttpRequest"] = true,
-        },
         ["extensions"] = new JsonObject
         {
             ["http"] = new JsonObject { ["routePrefix"] = "api" },
@@ -43,15 +38,26 @@ internal sealed class TempFunctionApp : IDisposable
             app.WriteFile("host.json", hostJson.ToJsonString());
         }
 
+        app.WriteFile("worker.config.json", """
+            { "description": { "language": "dotnet-isolated", "extensions": [ ".dll" ], "defaultExecutablePath": "dotnet", "defaultWorkerPath": "App.dll", "workerIndexing": "true" } }
+            """);
         return app;
     }
 
+    /// <summary>Adds a function to functions.metadata, as the SDK declares one.</summary>
     public TempFunctionApp WithFunction(string name, params JsonObject[] bindings) =>
         WithFunctionJson(name, new JsonObject { ["bindings"] = new JsonArray([.. bindings]) }.ToJsonString());
 
+    /// <summary>Adds a function to functions.metadata from its JSON (name, scriptFile and entryPoint are filled in).</summary>
     public TempFunctionApp WithFunctionJson(string name, string functionJson)
     {
-        WriteFile(Path.Combine(name, "function.json"), functionJson);
+        var function = JsonNode.Parse(functionJson)!.AsObject();
+        function["name"] = name;
+        function["scriptFile"] = "App.dll";
+        function["entryPoint"] = "App.Functions." + name;
+        function["language"] = "dotnet-isolated";
+        _functions.Add(function);
+        WriteFile("functions.metadata", _functions.ToJsonString());
         return this;
     }
 

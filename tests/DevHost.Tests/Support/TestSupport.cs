@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Serverless.DevHost.Handler;
+using Serverless.DevHost.Invocation;
+using Serverless.DevHost.Rpc;
 using Xunit.Abstractions;
 
 namespace Serverless.DevHost.Tests.Support;
@@ -68,7 +69,7 @@ internal sealed class FakeInvoker(Func<int, Task<InvocationResult>> answer) : IF
     private readonly List<RecordedCall> _calls = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static FakeInvoker Succeeding() => new(_ => Task.FromResult(InvocationResult.Success([])));
+    public static FakeInvoker Succeeding() => new(_ => Task.FromResult(InvocationResult.Success()));
 
     public static FakeInvoker Failing() => new(_ => Task.FromResult(InvocationResult.Failure("scripted failure")));
 
@@ -86,14 +87,14 @@ internal sealed class FakeInvoker(Func<int, Task<InvocationResult>> answer) : IF
         }
     }
 
-    public Task<InvocationResult> InvokeAsync(string functionName, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public Task<InvocationResult> InvokeAsync(string functionName, InvocationInput input, CancellationToken cancellationToken)
     {
         int index;
         TaskCompletionSource changed;
         lock (_gate)
         {
             index = _calls.Count;
-            _calls.Add(new RecordedCall(functionName, Encoding.UTF8.GetString(payload.Span), Clock?.GetUtcNow()));
+            _calls.Add(new RecordedCall(functionName, input, Clock?.GetUtcNow()));
             changed = _changed;
             _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -123,9 +124,15 @@ internal sealed class FakeInvoker(Func<int, Task<InvocationResult>> answer) : IF
     }
 }
 
-internal sealed record RecordedCall(string FunctionName, string Payload, DateTimeOffset? At)
+internal sealed record RecordedCall(string FunctionName, InvocationInput Input, DateTimeOffset? At)
 {
-    public JsonElement Json => JsonDocument.Parse(Payload).RootElement.Clone();
+    /// <summary>The trigger parameter's value (the first input binding).</summary>
+    public TypedData Trigger => Input.InputData[0].Data;
+
+    /// <summary>The trigger's value as JSON, for a <c>json</c> TypedData.</summary>
+    public JsonElement TriggerJson => JsonDocument.Parse(Trigger.Json).RootElement.Clone();
+
+    public TypedData Metadata(string name) => Input.TriggerMetadata[name];
 }
 
 internal static class TestTimeouts
@@ -136,11 +143,9 @@ internal static class TestTimeouts
 
 internal static class TestPaths
 {
-    /// <summary>The fake handler's dll, built with the tests (see the project file).</summary>
-    public static string FakeHandler =>
-        typeof(TestPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == "FakeHandlerPath").Value!;
-
-    public static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "Samples", name);
+    /// <summary>The test worker app's build output (its script root), built with the tests (see the project file).</summary>
+    public static string TestWorker =>
+        typeof(TestPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == "TestWorkerPath").Value!;
 
     /// <summary>The repository root: the folder above the test output that holds Serverless.sln.</summary>
     public static string RepositoryRoot
@@ -160,7 +165,7 @@ internal static class TestPaths
     }
 }
 
-/// <summary>Sends the DevHost's and the handler's log lines to the test output, for diagnosing failures.</summary>
+/// <summary>Sends the DevHost's and the worker's log lines to the test output, for diagnosing failures.</summary>
 internal sealed class XunitLoggerProvider(ITestOutputHelper output) : ILoggerProvider
 {
     public ILogger CreateLogger(string categoryName) => new XunitLogger(output, categoryName);
