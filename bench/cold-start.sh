@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Publishes the Native AOT custom handler and measures its cold start with bench/ColdStart.
-# Usage: bench/cold-start.sh            (RUNS=20 by default; RUNS=5 bench/cold-start.sh for a quick look)
-# Extra arguments go to ColdStart, e.g. bench/cold-start.sh --once for the CI smoke check.
+# Publishes our Functions app and bench/TemplateApp (ReadyToRun, linux-x64) and compares their cold starts under
+# the DevHost with bench/ColdStart: worker process start to the first signed PING answered, and the worker's memory.
+# Usage: bench/cold-start.sh [--runs N] [--once]     (10 runs per app by default; see bench/README.md)
 set -euo pipefail
 
 repo="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
-publish="$repo/artifacts/publish/functions"
+ours="$repo/artifacts/publish/functions"
+template="$repo/artifacts/publish/template"
 
-dotnet publish "$repo/src/Functions/Serverless.Functions.csproj" -c Release -r linux-x64 -o "$publish"
+# A fresh folder each time: files left by an older publish (say, another design's) must not be measured.
+rm -rf "$ours" "$template"
+dotnet publish "$repo/src/Functions/Serverless.Functions.csproj" -c Release -r linux-x64 -o "$ours"
+dotnet publish "$repo/bench/TemplateApp/TemplateApp.csproj" -c Release -r linux-x64 -o "$template"
 
-dotnet run -c Release --project "$repo/bench/ColdStart" -- \
-  --handler "$publish/Serverless.Functions" --runs "${RUNS:-20}" "$@"
+dotnet run -c Release --project "$repo/bench/ColdStart" -- --ours "$ours" --template "$template" "$@"

@@ -11,7 +11,7 @@ namespace Serverless.Benchmarks;
 /// <summary>
 /// The interactions endpoint from raw request to response bytes, in-process and without ASP.NET Core:
 /// header checks, body read, signature verification, JSON parse, dispatch and (for /ping) serialization.
-/// The services are the handler's own, built by <see cref="FunctionAppServices.AddFunctionApp"/>.
+/// The services are the Functions app's own, built by <see cref="FunctionAppServices.AddFunctionApp"/>.
 /// </summary>
 [MemoryDiagnoser]
 [SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: [GlobalCleanup] disposes the streams and services.")]
