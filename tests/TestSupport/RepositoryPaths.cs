@@ -5,8 +5,6 @@ public static class RepositoryPaths
     /// <summary>The repository root: the nearest folder above the test binaries holding Serverless.sln.</summary>
     public static string Root { get; } = FindRoot();
 
-    public static string FunctionMetadata => Path.Combine(Root, "src", "Functions", "FunctionMetadata");
-
     /// <summary>The Functions project's JIT build output: a complete function app, as the DevHost serves it locally.</summary>
     public static string FunctionsBuildOutput => Path.Combine(Root, "src", "Functions", "bin", Configuration, "net10.0");
 
