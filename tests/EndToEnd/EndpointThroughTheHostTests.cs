@@ -28,14 +28,15 @@ public sealed class EndpointThroughTheHostTests(BotEnvironment bot) : IClassFixt
     }
 
     [Fact]
-    public async Task SignedBody_ThatIsNotUtf8_PassesTheSignatureAndIs400()
+    public async Task SignedBody_WithBytesInvalidAsUtf8_PassesTheSignatureCheck()
     {
-        // Bytes invalid as UTF-8 survive forwarding too: the signature holds (not 401) and only the parse fails.
-        byte[] body = [.. Encoding.UTF8.GetBytes("{\"type\":1,\"x\":\""), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes("\"}")];
+        // Bytes no text decoding would keep: a host that re-encoded the body as text would break the signature (401).
+        byte[] body = [.. Encoding.UTF8.GetBytes(Ping[..^1] + ",\"x\":\""), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes("\"}")];
 
         using var response = await SendAsync(body, bot.Discord.Interactions.CurrentTimestamp());
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.True((int)response.StatusCode < 500, $"got {(int)response.StatusCode}");
     }
 
     [Theory]
