@@ -18,7 +18,7 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static long s_nextChannel = 710000000000000000;
 
-    /// <summary>A moderator's permissions: the Sandbox's default member lacks Manage Messages, which the handler re-checks.</summary>
+    /// <summary>A moderator's permissions: the Sandbox's default member lacks Manage Messages, which the form submit re-checks.</summary>
     private static readonly string Moderator = (ulong.Parse(SandboxDefaults.MemberPermissions, System.Globalization.CultureInfo.InvariantCulture) | 8192)
         .ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Serverless.DevHost.Metadata;
 
 /// <summary>
-/// Reads host.json and function.json the way the Functions host does: property names without regard to case,
+/// Reads host.json and function metadata the way the Functions host does: property names without regard to case,
 /// comments and trailing commas allowed, numbers and booleans also accepted as strings.
 /// </summary>
 internal static class JsonReading

@@ -7,7 +7,7 @@ namespace Serverless.DevHost.Timers;
 /// <summary>A timer trigger's schedule: an NCRONTAB expression or a constant interval, always in UTC.</summary>
 public abstract class TimerSchedule
 {
-    /// <summary>The schedule as written in function.json.</summary>
+    /// <summary>The schedule as the function's metadata declares it.</summary>
     public abstract string Expression { get; }
 
     /// <summary>What the host serializes as <c>Schedule.AdjustForDST</c>: true for cron, false for a constant interval.</summary>
