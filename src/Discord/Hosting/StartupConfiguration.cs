@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Serverless.Discord.Hosting;
 
-/// <summary>Start-up validation for both hosts (the Functions handler and the companion).</summary>
+/// <summary>Start-up validation for both hosts (the Functions worker and the companion).</summary>
 public static class StartupConfiguration
 {
     /// <summary>
