@@ -69,6 +69,11 @@ public class BotEnvironment : IAsyncLifetime
                 ["ScheduledPosts__RetryMaxDelay"] = "00:00:01",
             }),
         });
+
+        // The worker's first request compiles its HTTP pipeline; on a busy CI machine that alone can pass the
+        // 3 seconds the Sandbox holds the bot to. Discord's own endpoint check sends a PING first too.
+        var warmUp = await Discord.Interactions.SendPingAsync(InteractionsUrl);
+        Assert.Equal(200, warmUp.StatusCode);
     }
 
     private Dictionary<string, string?> WithExtras(Dictionary<string, string?> settings)

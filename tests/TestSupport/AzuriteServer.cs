@@ -18,6 +18,9 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     private const int StartAttempts = 5;
 
+    /// <summary>Node starts Azurite in a second or two; a machine busy with parallel test projects can take far longer.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
     private Process? _process;
 
     private AzuriteServer()
@@ -116,7 +119,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         var deadline = Stopwatch.StartNew();
         while (!await IsListeningAsync(QueuePort) || !await IsListeningAsync(TablePort))
         {
-            if (_process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(30))
+            if (_process.HasExited || deadline.Elapsed > StartTimeout)
             {
                 throw new InvalidOperationException(
                     $"Azurite did not start on ports {BlobPort}/{QueuePort}/{TablePort} " +
