@@ -93,7 +93,7 @@ if [ -z "$(setting Discord__BotToken)" ] || [ -z "$(setting Discord__PublicKey)"
     fi
     lavalink_double=1
   fi
-  dotnet run --no-build --project src/Sandbox -- serve --port "$SANDBOX_PORT" \
+  dotnet run --no-build --project dev/Sandbox -- serve --port "$SANDBOX_PORT" \
     --bot-url "http://127.0.0.1:$PORT/api/interactions" --key-file "$tools/sandbox/signing.key" \
     --lavalink-port "$SANDBOX_LAVALINK_PORT" &
   pids+=($!)
@@ -117,7 +117,7 @@ fi
 # 4. The DevHost plays the Functions host: it starts the isolated worker named by the build output's
 #    worker.config.json and talks to it over the host's gRPC protocol.
 functions_out="$root/src/Functions/bin/Debug/net10.0"
-dotnet run --no-build --project src/DevHost -- --script-root "$functions_out" --port "$PORT" \
+dotnet run --no-build --project dev/DevHost -- --script-root "$functions_out" --port "$PORT" \
   --settings "$root/local.settings.json" &
 pids+=($!)
 
@@ -142,12 +142,12 @@ if [ -z "$(setting Lavalink__Url)" ]; then
 fi
 if [ -n "${sandbox:-}" ]; then
   echo "Send it a command from another terminal:"
-  echo "  dotnet run --project src/Sandbox -- send /ping"
-  echo "  dotnet run --project src/Sandbox -- send /status"
+  echo "  dotnet run --project dev/Sandbox -- send /ping"
+  echo "  dotnet run --project dev/Sandbox -- send /status"
   echo "Try music: put the Sandbox's user in its voice channel, then ask for a track:"
   echo "  node -e 'fetch(process.argv[1],{method:\"POST\",headers:{\"content-type\":\"application/json\"},body:process.argv[2]}).then(r=>r.text()).then(console.log)' \\"
   echo "    http://127.0.0.1:$SANDBOX_PORT/_sandbox/voice-states '{\"channelId\":\"$voice_channel\"}'"
-  echo "  dotnet run --project src/Sandbox -- send /music play -o query=lofi --wait 10"
+  echo "  dotnet run --project dev/Sandbox -- send /music play -o query=lofi --wait 10"
 else
   echo "Expose the port with your tunnel of choice and set it as the Interactions Endpoint URL."
 fi

@@ -22,7 +22,6 @@ namespace Serverless.Sandbox.Json;
 [JsonSerializable(typeof(HelloWire))]
 [JsonSerializable(typeof(ReadyWire))]
 [JsonSerializable(typeof(ResumedWire))]
-[JsonSerializable(typeof(GuildCreateWire))]
 [JsonSerializable(typeof(VoiceServerUpdateWire))]
 internal sealed partial class SandboxJsonContext : JsonSerializerContext
 {

@@ -315,7 +315,10 @@ internal sealed class OverwriteWire
     public required string Deny { get; init; }
 }
 
-/// <summary><c>GET /guilds/{id}</c>: the guild object, roles included, trimmed to plausible defaults.</summary>
+/// <summary>
+/// The guild object, roles included, trimmed to plausible defaults: <c>GET /guilds/{id}</c> and, with the fields only
+/// GUILD_CREATE carries (channels, members, voice states…; null and left out elsewhere), the gateway's GUILD_CREATE.
+/// </summary>
 internal sealed class GuildWire
 {
     [JsonPropertyName("id")]
@@ -337,17 +340,76 @@ internal sealed class GuildWire
     [JsonPropertyName("emojis")]
     public JsonElement Emojis { get; init; } = MessageJson.EmptyArray;
 
+    [JsonPropertyName("stickers")]
+    public JsonElement? Stickers { get; init; }
+
     [JsonPropertyName("features")]
     public JsonElement Features { get; init; } = MessageJson.EmptyArray;
 
     [JsonPropertyName("preferred_locale")]
     public string PreferredLocale { get; init; } = SandboxDefaults.Locale;
 
+    [JsonPropertyName("joined_at")]
+    public string? JoinedAt { get; init; }
+
+    [JsonPropertyName("large")]
+    public bool? Large { get; init; }
+
+    [JsonPropertyName("unavailable")]
+    public bool? Unavailable { get; init; }
+
+    [JsonPropertyName("member_count")]
+    public int? MemberCount { get; init; }
+
+    [JsonPropertyName("channels")]
+    public List<ChannelWire>? Channels { get; init; }
+
+    [JsonPropertyName("threads")]
+    public JsonElement? Threads { get; init; }
+
+    [JsonPropertyName("members")]
+    public List<MemberWire>? Members { get; init; }
+
+    [JsonPropertyName("voice_states")]
+    public List<VoiceStateWire>? VoiceStates { get; init; }
+
+    [JsonPropertyName("presences")]
+    public JsonElement? Presences { get; init; }
+
+    [JsonPropertyName("stage_instances")]
+    public JsonElement? StageInstances { get; init; }
+
+    [JsonPropertyName("guild_scheduled_events")]
+    public JsonElement? GuildScheduledEvents { get; init; }
+
     public static GuildWire From(SandboxGuild guild) => new()
     {
         Id = WireText.Snowflake(guild.Id),
         OwnerId = WireText.Snowflake(guild.OwnerId),
         Roles = RolesOf(guild),
+    };
+
+    /// <summary>
+    /// GUILD_CREATE's guild: the REST fields plus its members, channels and voice states, and empty lists where the
+    /// sandbox keeps nothing (stickers, threads, presences…).
+    /// </summary>
+    public static GuildWire ForGuildCreate(SandboxGuild guild, string joinedAt, List<ChannelWire> channels, List<MemberWire> members, List<VoiceStateWire> voiceStates) => new()
+    {
+        Id = WireText.Snowflake(guild.Id),
+        OwnerId = WireText.Snowflake(guild.OwnerId),
+        Roles = RolesOf(guild),
+        Stickers = MessageJson.EmptyArray,
+        JoinedAt = joinedAt,
+        Large = false,
+        Unavailable = false,
+        MemberCount = members.Count,
+        Channels = channels,
+        Threads = MessageJson.EmptyArray,
+        Members = members,
+        VoiceStates = voiceStates,
+        Presences = MessageJson.EmptyArray,
+        StageInstances = MessageJson.EmptyArray,
+        GuildScheduledEvents = MessageJson.EmptyArray,
     };
 
     public static List<RoleWire> RolesOf(SandboxGuild guild) =>

@@ -102,7 +102,7 @@ internal static class SendCommand
         }
         catch (Exception exception) when (exception is HttpRequestException or JsonException || exception is TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            await error.WriteLineAsync($"Sandbox not reachable at {baseUri}: {exception.Message} (start it with: dotnet run --project src/Sandbox -- serve)");
+            await error.WriteLineAsync($"Sandbox not reachable at {baseUri}: {exception.Message} (start it with: dotnet run --project dev/Sandbox -- serve)");
             return SandboxCli.UsageOrUnreachable;
         }
 
