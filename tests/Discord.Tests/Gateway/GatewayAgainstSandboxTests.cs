@@ -95,7 +95,10 @@ public sealed class GatewayAgainstSandboxTests : IAsyncLifetime
         Assert.NotEqual(ready.ConnectionId, resumed.ConnectionId);
         Assert.Equal(1, Gateway.IdentifyCount);
         Assert.Equal(1, Gateway.ResumeCount);
-        var ended = Assert.Single(Gateway.ConnectionsEnded);
+
+        // The dropped connection's end is recorded by its own receive loop, which may finish after the resume.
+        var ended = await Gateway.WaitForConnectionEndedAsync(null, Timeout);
+        Assert.Single(Gateway.ConnectionsEnded);
         Assert.Equal(GatewayCloseInitiator.ServerDropped, ended.InitiatedBy);
 
         await ExpectCustomDispatchAsync(client);
