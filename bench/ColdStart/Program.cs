@@ -7,17 +7,20 @@ using Serverless.ColdStart;
 // See bench/README.md.
 
 const string Usage = """
-    Usage: ColdStart --ours <publish dir> --template <publish dir> [--runs <n>] [--once]
+    Usage: ColdStart --ours <publish dir> --template <publish dir> [--runs <n>] [--once] [--setting KEY=VALUE]...
 
       --ours <dir>      our app's publish output (dotnet publish src/Functions -c Release -r linux-x64)
       --template <dir>  the template app's publish output (bench/TemplateApp, published the same way)
       --runs <n>        measured runs per app, after one warm-up run each that is not counted (default 10)
       --once            one run per app that only checks that a signed PING is answered (smoke check)
+      --setting K=V     an app setting for both apps, which the worker gets as an environment variable, for
+                        experiments such as DOTNET_ReadyToRun=0 or DOTNET_TieredPGO=0 (repeatable)
     """;
 
 string? ours = null, template = null;
 var runs = 10;
 var once = false;
+var extraSettings = new Dictionary<string, string?>(StringComparer.Ordinal);
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -38,6 +41,11 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--once":
             once = true;
+            break;
+        case "--setting" when i + 1 < args.Length && args[i + 1].IndexOf('=', StringComparison.Ordinal) > 0:
+            var setting = args[++i];
+            var equals = setting.IndexOf('=', StringComparison.Ordinal);
+            extraSettings[setting[..equals]] = setting[(equals + 1)..];
             break;
         case "-h" or "--help":
             Console.WriteLine(Usage);
@@ -64,10 +72,15 @@ using var ping = new SignedPing();
 using var client = new PingClient(ping, maxConnections: 1);
 var tail = new OutputTail(Microsoft.Extensions.Logging.LogLevel.Information);
 var probe = new ColdStartProbe(ping, client, tail, new StartupMilestones());
-BenchApp[] apps = [BenchApp.Ours(ours, ping), BenchApp.Template(template)];
+BenchApp[] apps = [BenchApp.Ours(ours, ping).With(extraSettings), BenchApp.Template(template).With(extraSettings)];
 foreach (var app in apps)
 {
     Console.WriteLine($"{app.Name,-8}: {app.ScriptRoot}");
+}
+
+if (extraSettings.Count > 0)
+{
+    Console.WriteLine($"extra settings for both: {string.Join(", ", extraSettings.Select(pair => $"{pair.Key}={pair.Value}"))}");
 }
 
 if (once)

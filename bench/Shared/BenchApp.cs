@@ -25,6 +25,10 @@ internal sealed record BenchApp(string Name, string ScriptRoot, IReadOnlyDiction
         ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
     });
 
+    /// <summary>This app with <paramref name="extra"/> added to its settings (the worker gets them as environment variables).</summary>
+    public BenchApp With(IReadOnlyDictionary<string, string?> extra) =>
+        extra.Count == 0 ? this : this with { Settings = Settings.Concat(extra).GroupBy(pair => pair.Key).ToDictionary(group => group.Key, group => group.Last().Value) };
+
     public static Uri InteractionsUri(FunctionsDevHost host) => new($"{host.BaseUrl}/api/interactions");
 
     /// <summary>
