@@ -5,7 +5,6 @@ using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.Ping;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
-using Serverless.TestSupport;
 
 namespace Serverless.Domain.Tests;
 
@@ -13,25 +12,26 @@ public sealed class CommandRoutingTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
 
-    private CommandRouter Router() => new(
-        new PingCommand(_time),
-        new HelpCommand(),
-        new StatusCommand(new FixedProbes(), new FixedProbes(), new FixedProbes()),
-        new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), new ScriptedMemberPermissions(), ScheduleLimits.Default, _time),
-        new MusicCommand(),
-        []);
+    private static FeatureCatalog Catalog => CommandCatalog.Current;
 
     [Fact]
-    public void Find_EveryCatalogCommand_RoutesToTheClassDeclaringIt()
+    public void Find_EveryCatalogCommand_RoutesToTheFeatureDeclaringIt()
     {
-        var router = Router();
+        string[] expected = [PingCommand.Name, HelpCommand.Name, StatusCommand.Name, ScheduleCommand.Name, MusicCommand.Name];
 
+        Assert.Equal(expected, CommandCatalog.Definitions.Select(definition => definition.Name));
         foreach (var definition in CommandCatalog.Definitions)
         {
-            var command = router.Find(definition.Name);
-            Assert.NotNull(command);
-            Assert.Same(definition, command.Definition);
+            var route = Catalog.Find(RouteKind.Command, definition.Name);
+            Assert.NotNull(route);
+            Assert.Same(definition, route.Definition);
+            Assert.Equal(definition.Name, route.Feature);
+            Assert.Equal(definition.ResponseMode, route.Execution);
         }
+
+        Assert.Equal(typeof(PingCommand), Catalog.Find(RouteKind.Command, PingCommand.Name)!.Handler);
+        Assert.Equal(typeof(StatusCommand), Catalog.Find(RouteKind.Command, StatusCommand.Name)!.Handler);
+        Assert.Null(Catalog.Find(RouteKind.Command, MusicCommand.Name)!.Handler);
     }
 
     [Theory]
@@ -40,18 +40,19 @@ public sealed class CommandRoutingTests
     [InlineData("")]
     public void Find_UnknownName_ReturnsNull(string name)
     {
-        Assert.Null(Router().Find(name));
+        Assert.Null(Catalog.Find(RouteKind.Command, name));
     }
 
     [Theory]
     [InlineData("schedule:create:1:2:none", true)]
     [InlineData("schedule:edit:1", false)]
     [InlineData("other", false)]
-    public void FindModalHandler_RoutesByCustomIdPrefix(string customId, bool toSchedule)
+    [InlineData("music:pause", false)]
+    public void FindForm_RoutesByCustomIdPrefix(string customId, bool toSchedule)
     {
-        var handler = Router().FindModalHandler(customId);
+        var route = Catalog.Find(RouteKind.Form, customId);
 
-        Assert.Equal(toSchedule, handler is ScheduleCommand);
+        Assert.Equal(toSchedule, route is { Feature: ScheduleCommand.Name, Handler: var handler } && handler == typeof(ScheduleCommand));
     }
 
     [Theory]
@@ -63,34 +64,50 @@ public sealed class CommandRoutingTests
     [InlineData("Music:pause", false)]
     [InlineData("schedule:create:1:2:none", false)]
     [InlineData("", false)]
-    public void FindComponentRoute_SendsMusicButtonsToTheCompanion(string customId, bool toMusic)
+    public void FindComponent_SendsMusicButtonsToTheCompanion(string customId, bool toMusic)
     {
-        var route = Router().FindComponentRoute(customId);
+        var route = Catalog.Find(RouteKind.Component, customId);
 
         Assert.Equal(toMusic, route is not null);
         if (route is not null)
         {
-            Assert.Equal("music", route.CommandName);
-            Assert.Equal(ComponentResponseMode.DeferredUpdateToVoice, route.ResponseMode);
+            Assert.Equal("music", route.Feature);
+            Assert.Equal(CommandResponseMode.DeferredToVoice, route.Execution);
+            Assert.Null(route.Handler);
         }
     }
 
     [Fact]
-    public void Find_AnAdditionalCommand_IsFoundAfterTheCatalog_WhichAlwaysWins()
+    public void FindQueued_ReadsAForm_AClick_OrACommand_FromTheQueuedWork()
     {
-        var extra = new NamedCommand("jukebox");
-        var impostor = new NamedCommand(PingCommand.Name);
-        var router = new CommandRouter(
-            new PingCommand(_time),
-            new HelpCommand(),
-            new StatusCommand(new FixedProbes(), new FixedProbes(), new FixedProbes()),
-            new ScheduleCommand(new InMemoryScheduledPostStore(), new ScriptedChannelPostingCheck(), new ScriptedMemberPermissions(), ScheduleLimits.Default, _time),
-            new MusicCommand(),
-            [extra, impostor]);
+        Assert.Equal(RouteKind.Form, Catalog.FindQueued(Queued("schedule", (ModalSubmission.CustomIdOption, "schedule:create:1:2:none")))!.Kind);
+        Assert.Equal(RouteKind.Component, Catalog.FindQueued(Queued("music", (InteractionRoute.ComponentOption, MusicCommand.Buttons.Skip)))!.Kind);
+        Assert.Equal(RouteKind.Command, Catalog.FindQueued(Queued("music", ("subcommand", "skip")))!.Kind);
+        Assert.Null(Catalog.FindQueued(Queued("music", (InteractionRoute.ComponentOption, "jukebox:skip"))));
+        Assert.Null(Catalog.FindQueued(Queued("gone")));
+    }
 
-        Assert.Same(extra, router.Find("jukebox"));
-        Assert.IsType<PingCommand>(router.Find(PingCommand.Name));
-        Assert.Null(router.Find("juke"));
+    [Fact]
+    public void Catalog_RefusesTwoFeaturesClaimingOneName_OrOverlappingPrefixes()
+    {
+        Assert.Throws<InvalidOperationException>(() => FeatureCatalog.From([.. CommandCatalog.Features, new TestFeature("impostor", feature => feature.AddCompanionCommand(new CommandDefinition { Name = PingCommand.Name, Description = "x", ResponseMode = CommandResponseMode.DeferredToVoice }))]));
+        Assert.Throws<InvalidOperationException>(() => FeatureCatalog.From([.. CommandCatalog.Features, new TestFeature("juke", feature => feature.AddCompanionComponent("music:sk"))]));
+        Assert.Throws<InvalidOperationException>(() => FeatureCatalog.From([.. CommandCatalog.Features, new TestFeature("m", feature => feature.AddCompanionComponent("m"))]));
+        Assert.Throws<InvalidOperationException>(() => FeatureCatalog.From([.. CommandCatalog.Features, new PingFeature()]));
+
+        var extra = FeatureCatalog.From([.. CommandCatalog.Features, new TestFeature("juke", feature => feature.AddCompanionComponent("juke:"))]);
+        Assert.Equal("juke", extra.Find(RouteKind.Component, "juke:skip")!.Feature);
+        Assert.Equal("music", extra.Find(RouteKind.Component, "music:skip")!.Feature);
+    }
+
+    [Fact]
+    public void Builder_RefusesAVoiceCommandWithAFunctionsHandler_AndAFunctionsCommandWithoutOne()
+    {
+        var voice = new CommandDefinition { Name = "juke", Description = "x", ResponseMode = CommandResponseMode.DeferredToVoice };
+        var inline = new CommandDefinition { Name = "juke", Description = "x" };
+
+        Assert.Throws<ArgumentException>(() => FeatureCatalog.From([new TestFeature("juke", feature => feature.AddCommand<PingCommand>(voice))]));
+        Assert.Throws<ArgumentException>(() => FeatureCatalog.From([new TestFeature("juke", feature => feature.AddCompanionCommand(inline))]));
     }
 
     [Fact]
@@ -121,7 +138,7 @@ public sealed class CommandRoutingTests
     [Fact]
     public async Task Help_ListsEveryCommandInTheCatalog()
     {
-        var reply = await new HelpCommand().ExecuteAsync(Invocation("help", 0), CancellationToken.None);
+        var reply = await new HelpCommand(CommandCatalog.Current).ExecuteAsync(Invocation("help", 0), CancellationToken.None);
 
         foreach (var definition in CommandCatalog.Definitions)
         {
@@ -136,23 +153,17 @@ public sealed class CommandRoutingTests
         ReceivedTimestamp = receivedAt,
     };
 
-    private sealed class NamedCommand(string name) : IBotCommand
+    private static CommandInvocation Queued(string name, params (string Name, string Value)[] options) => new()
     {
-        public CommandDefinition Definition { get; } = new() { Name = name, Description = "test", ResponseMode = CommandResponseMode.DeferredToVoice };
+        CommandName = name,
+        CorrelationId = "test",
+        Options = options.ToDictionary(option => option.Name, option => option.Value, StringComparer.Ordinal),
+    };
 
-        public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(new CommandReply("", Ephemeral: true));
-    }
-
-    private sealed class FixedProbes : IStorageStatusProbe, IDiscordStatusProbe, ICompanionStatusProbe
+    private sealed class TestFeature(string name, Action<FeatureBuilder> register) : IFeatureModule
     {
-        Task<CompanionStatus> ICompanionStatusProbe.CheckAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(CompanionStatus.Evaluate(null, DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(90)));
+        public string Name => name;
 
-        Task<StorageStatus> IStorageStatusProbe.CheckAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(new StorageStatus(DependencyState.Ok, TimeSpan.Zero, []));
-
-        Task<DiscordStatus> IDiscordStatusProbe.CheckAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(new DiscordStatus(DependencyState.Ok, "bot"));
+        public void Register(FeatureBuilder feature) => register(feature);
     }
 }

@@ -9,6 +9,7 @@ using Serverless.Discord;
 using Serverless.Discord.Gateway;
 using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
+using Serverless.Domain.Commands;
 using Serverless.Storage;
 
 namespace Serverless.Companion.Hosting;
@@ -66,7 +67,9 @@ public static class CompanionApp
             provider.GetRequiredService<ILogger<LavalinkSessionRecorder>>()));
         services.AddLavalink(configuration);
         services.AddMusic(configuration);
-        services.TryAddSingleton<IVoiceCommandRunner, MusicVoiceCommandRunner>();
+        // The voice queue's work goes to the feature whose route owns it; music registers its handler in AddMusic.
+        services.AddFeatureCatalog(CommandCatalog.Features);
+        services.TryAddSingleton<IVoiceCommandRunner, VoiceWorkRouter>();
         services.AddHostedService<VoiceEventsToMusic>();
 
         services.AddOptions<VoiceQueueOptions>().Bind(configuration.GetSection(VoiceQueueOptions.Section)).ValidateOnStart();
@@ -107,13 +110,6 @@ internal sealed class SelfValidating<TOptions> : IValidateOptions<TOptions>
         var failures = options.Validate();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-}
-
-/// <summary>Commands from the <c>voice</c> queue go to the music feature, the only one that uses it so far.</summary>
-public sealed class MusicVoiceCommandRunner(MusicCommandHandler music) : IVoiceCommandRunner
-{
-    public Task RunAsync(Domain.Commands.DeferredCommand command, CancellationToken cancellationToken) =>
-        music.HandleAsync(command, cancellationToken);
 }
 
 /// <summary>

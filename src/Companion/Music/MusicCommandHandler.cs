@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Serverless.Companion.Lavalink;
 using Serverless.Companion.Voice;
+using Serverless.Companion.VoiceQueue;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Permissions;
@@ -23,7 +24,7 @@ public sealed partial class MusicCommandHandler(
     TrackLinkPolicy links,
     IOptions<MusicOptions> options,
     TimeProvider timeProvider,
-    ILogger<MusicCommandHandler> logger)
+    ILogger<MusicCommandHandler> logger) : IVoiceWorkHandler
 {
     private readonly string _searchPrefix = options.Value.SearchPrefix;
 
@@ -35,7 +36,7 @@ public sealed partial class MusicCommandHandler(
         ArgumentNullException.ThrowIfNull(command);
         var invocation = command.Invocation;
         // Expired and redelivered commands were already dropped by the voice queue consumer (its ledger is durable).
-        var fromButton = invocation.Options.ContainsKey(MusicCommand.ButtonOption);
+        var fromButton = invocation.Options.ContainsKey(InteractionRoute.ComponentOption);
         string? reply;
         if (invocation.GuildId is not { } guildId)
         {

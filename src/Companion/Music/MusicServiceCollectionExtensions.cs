@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Companion.Lavalink;
+using Serverless.Companion.VoiceQueue;
 using Serverless.Discord.Permissions;
 using Serverless.Discord.Rest;
+using Serverless.Domain.Features.Music;
 using Serverless.Domain.Permissions;
 
 namespace Serverless.Companion.Music;
@@ -27,6 +29,7 @@ public static class MusicServiceCollectionExtensions
         services.TryAddSingleton<IHostAddressResolver, DnsHostAddressResolver>();
         services.TryAddSingleton<TrackLinkPolicy>();
         services.TryAddSingleton<MusicCommandHandler>();
+        services.AddVoiceWork<MusicCommandHandler>(MusicCommand.Name);
         services.TryAddSingleton<MusicPlaybackCoordinator>();
         services.TryAddSingleton<ILavalinkEventHandler>(provider => provider.GetRequiredService<MusicPlaybackCoordinator>());
         services.TryAddSingleton<IInteractionResponder>(provider => new DiscordInteractionResponder(provider.GetRequiredService<DiscordRestClient>));

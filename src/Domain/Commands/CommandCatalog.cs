@@ -6,15 +6,25 @@ using Serverless.Domain.Features.Status;
 
 namespace Serverless.Domain.Commands;
 
-/// <summary>Every command the bot offers, in the order <c>/help</c> lists them and the manifest declares them.</summary>
+/// <summary>
+/// The bot's features: the one list the Functions app, the companion and the ops CLI's manifest read. Adding a feature
+/// is one line here (see the README, "Adding a feature").
+/// </summary>
 public static class CommandCatalog
 {
-    public static IReadOnlyList<CommandDefinition> Definitions { get; } =
+    /// <summary>In the order <c>/help</c> lists their commands and the manifest declares them.</summary>
+    public static IReadOnlyList<IFeatureModule> Features { get; } =
     [
-        PingCommand.Definition,
-        HelpCommand.Definition,
-        StatusCommand.Definition,
-        ScheduleCommand.Definition,
-        MusicCommand.Definition,
+        new PingFeature(),
+        new HelpFeature(),
+        new StatusFeature(),
+        new ScheduleFeature(),
+        new MusicFeature(),
     ];
+
+    /// <summary>The routes of <see cref="Features"/>, without their services.</summary>
+    public static FeatureCatalog Current { get; } = FeatureCatalog.From(Features);
+
+    /// <summary>Every slash command, as the manifest declares it.</summary>
+    public static IReadOnlyList<CommandDefinition> Definitions => Current.Commands;
 }

@@ -4,9 +4,6 @@ using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
 using Serverless.Discord.Interactions;
 using Serverless.Domain.Commands;
-using Serverless.Domain.Features.Help;
-using Serverless.Domain.Features.Music;
-using Serverless.Domain.Features.Ping;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
 using Serverless.Functions.Features.Health;
@@ -46,16 +43,11 @@ public static class FunctionAppServices
         services.AddStorage(configuration);
         services.AddDiscordRest();
 
-        services.TryAddSingleton<PingCommand>();
-        services.TryAddSingleton<HelpCommand>();
-        services.TryAddSingleton<StatusCommand>();
+        // Every feature's commands, buttons and forms, and the one router built from them.
+        services.AddFeatures(CommandCatalog.Features);
 
-        // Deferred to the companion over the voice queue; registered so the router knows it.
-        services.TryAddSingleton<MusicCommand>();
-
-        // Its IScheduledPostStore comes from AddStorage, its limits from ScheduledPosts__* (bound below).
+        // /schedule's IScheduledPostStore comes from AddStorage, its limits from ScheduledPosts__* (bound below).
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<ScheduledPostOptions>>().Value.Limits);
-        services.TryAddSingleton<ScheduleCommand>();
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
         services.TryAddSingleton<IDiscordStatusProbe>(provider => new DiscordStatusProbe(
@@ -64,7 +56,6 @@ public static class FunctionAppServices
             provider.GetRequiredService<DiscordTokenState>(),
             provider.GetRequiredService<IOptions<HealthOptions>>(),
             provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<CommandRouter>();
 
         // The companion's heartbeat (its ICompanionHeartbeatStore comes from AddStorage) for /status and /api/healthz.
         services.AddOptions<CompanionStatusOptions>().Bind(configuration.GetSection(CompanionStatusOptions.SectionName)).ValidateOnStart();

@@ -16,7 +16,7 @@ namespace Serverless.Functions.Interactions;
 /// </summary>
 public sealed partial class InteractionProcessor(
     InteractionSignatureVerifier verifier,
-    CommandRouter router,
+    InteractionRouter router,
     IDeferredCommandQueue deferredQueue,
     IOptions<InteractionOptions> options,
     TimeProvider timeProvider,
@@ -188,8 +188,8 @@ public sealed partial class InteractionProcessor(
         }
 
         var invocation = InvocationMapper.ToInvocation(interaction, name, receivedAt);
-        var command = router.Find(name);
-        if (command is null)
+        var route = router.Find(RouteKind.Command, name);
+        if (route is null)
         {
             Log.UnknownCommand(logger, name, invocation.CorrelationId, invocation.GuildId);
             return Reply(new CommandReply(
@@ -197,8 +197,8 @@ public sealed partial class InteractionProcessor(
                 Ephemeral: true));
         }
 
-        var definition = command.Definition;
-        switch (definition.ResponseMode)
+        var definition = route.Definition!;
+        switch (route.Execution)
         {
             case CommandResponseMode.Deferred:
                 return await DeferAsync(interaction, invocation, DeferredWorkQueue.Interactions, Acknowledgement(definition), _enqueueTimeout, cancellationToken);
@@ -208,7 +208,7 @@ public sealed partial class InteractionProcessor(
 
         try
         {
-            var reply = await command.ExecuteAsync(invocation, cancellationToken);
+            var reply = await router.CommandHandler(route)!.ExecuteAsync(invocation, cancellationToken);
             var elapsedMs = timeProvider.GetElapsedTime(receivedAt).TotalMilliseconds;
             Log.CommandAnswered(logger, name, invocation.CorrelationId, invocation.GuildId, elapsedMs);
             return Reply(reply);
@@ -224,14 +224,14 @@ public sealed partial class InteractionProcessor(
     }
 
     /// <summary>
-    /// A clicked button (or chosen select-menu value) goes to the feature whose <see cref="ComponentRoute"/> owns its
+    /// A clicked button (or chosen select-menu value) goes to the feature whose <see cref="InteractionRoute"/> owns its
     /// custom_id: acknowledged with type 6 once queued, the message left as it is for the worker to edit. A component
     /// no feature owns (an old message's) gets a clear answer, not a failure.
     /// </summary>
     private async ValueTask<InteractionHttpResponse> UseComponentAsync(InteractionPayload interaction, long receivedAt, CancellationToken cancellationToken)
     {
         var customId = interaction.Data?.CustomId;
-        var route = string.IsNullOrEmpty(customId) ? null : router.FindComponentRoute(customId);
+        var route = string.IsNullOrEmpty(customId) ? null : router.Find(RouteKind.Component, customId);
         if (route is null)
         {
             Log.UnknownComponent(logger, customId ?? "(none)", interaction.GuildId);
@@ -239,7 +239,7 @@ public sealed partial class InteractionProcessor(
         }
 
         var invocation = InvocationMapper.ToComponentInvocation(interaction, route, customId!, receivedAt);
-        var queue = route.ResponseMode == ComponentResponseMode.DeferredUpdateToVoice ? DeferredWorkQueue.Voice : DeferredWorkQueue.Interactions;
+        var queue = route.Execution == CommandResponseMode.DeferredToVoice ? DeferredWorkQueue.Voice : DeferredWorkQueue.Interactions;
         return await DeferAsync(interaction, invocation, queue, DeferredUpdate, _enqueueTimeout, cancellationToken);
     }
 
@@ -253,8 +253,8 @@ public sealed partial class InteractionProcessor(
             return InteractionHttpResponse.InvalidJson;
         }
 
-        var handler = router.FindModalHandler(customId);
-        if (handler is null)
+        var route = router.Find(RouteKind.Form, customId);
+        if (route is null)
         {
             Log.UnknownModal(logger, customId, interaction.GuildId);
             return Reply(NoLongerInUse);
@@ -262,13 +262,13 @@ public sealed partial class InteractionProcessor(
 
         var submission = InvocationMapper.ToSubmission(interaction, customId, receivedAt);
         using var inline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var work = SubmitAsync(handler, submission, inline.Token);
+        var work = SubmitAsync(router.ModalHandler(route)!, route.Key, submission, inline.Token);
         var remaining = _formInlineTimeout - timeProvider.GetElapsedTime(receivedAt);
         try
         {
             var reply = await work.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, timeProvider, cancellationToken);
             var elapsedMs = timeProvider.GetElapsedTime(receivedAt).TotalMilliseconds;
-            Log.ModalAnswered(logger, handler.CustomIdPrefix, submission.CorrelationId, submission.GuildId, elapsedMs);
+            Log.ModalAnswered(logger, route.Key, submission.CorrelationId, submission.GuildId, elapsedMs);
             return Reply(reply);
         }
         catch (TimeoutException)
@@ -276,7 +276,7 @@ public sealed partial class InteractionProcessor(
             // Too slow to answer inline (storage retrying, say): stop, and let the worker run the same submission,
             // which the handler makes safe to repeat, then edit "thinking…" with its answer.
             await inline.CancelAsync();
-            Log.ModalDeferred(logger, handler.CustomIdPrefix, submission.CorrelationId, submission.GuildId, _formInlineTimeout.TotalMilliseconds);
+            Log.ModalDeferred(logger, route.Key, submission.CorrelationId, submission.GuildId, _formInlineTimeout.TotalMilliseconds);
             var left = AnswerBudget - timeProvider.GetElapsedTime(receivedAt);
             return await DeferAsync(
                 interaction,
@@ -289,7 +289,7 @@ public sealed partial class InteractionProcessor(
     }
 
     /// <summary>A failing handler still gets an answer, so the user sees more than "interaction failed".</summary>
-    private async Task<CommandReply> SubmitAsync(IModalHandler handler, ModalSubmission submission, CancellationToken cancellationToken)
+    private async Task<CommandReply> SubmitAsync(IModalHandler handler, string form, ModalSubmission submission, CancellationToken cancellationToken)
     {
         try
         {
@@ -297,7 +297,7 @@ public sealed partial class InteractionProcessor(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            Log.ModalFailed(logger, exception, handler.CustomIdPrefix, submission.CorrelationId, submission.GuildId);
+            Log.ModalFailed(logger, exception, form, submission.CorrelationId, submission.GuildId);
             return new CommandReply(
                 $"Something went wrong saving the form. It has been logged (reference `{submission.CorrelationId}`).",
                 Ephemeral: true);

@@ -13,7 +13,7 @@ namespace Serverless.Functions.Interactions;
 /// answer with its reply. Safe to run twice for one message: a finished interaction is skipped.
 /// </summary>
 public sealed partial class InteractionWorker(
-    CommandRouter router,
+    InteractionRouter router,
     IInteractionLedger ledger,
     DiscordRestClient discord,
     IOptions<InteractionOptions> options,
@@ -71,19 +71,36 @@ public sealed partial class InteractionWorker(
         return QueueWorkOutcome.Completed;
     }
 
-    /// <summary>A failing command still ends the "thinking…" state with an answer the user can report.</summary>
+    /// <summary>What the worker answers work the companion should have run: only if it was queued to the wrong process.</summary>
+    public const string NotHandledHere = "This is done by the bot's voice service, which didn't get it. Please try again in a moment.";
+
+    /// <summary>
+    /// Runs the work through the route that owns it, as the endpoint found it: a form, a click or a command. A failing
+    /// command still ends the "thinking…" state with an answer the user can report.
+    /// </summary>
     private async Task<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken)
     {
-        // A form the endpoint could not finish in time goes back to the handler that opened it.
+        var route = router.FindQueued(invocation);
+
+        // A form the endpoint could not finish in time goes back to the handler that opened it. Its failure (storage
+        // still down, say) is retried through the queue rather than answered: what was typed is only in the message,
+        // and the handler stores it once however often it runs.
         if (ModalSubmission.FromInvocation(invocation) is { } submission)
         {
-            return await SubmitAsync(submission, cancellationToken);
+            return route is not null && router.ModalHandler(route) is { } handler
+                ? await handler.SubmitAsync(submission, cancellationToken)
+                : new CommandReply("This form is no longer in use.", Ephemeral: true);
         }
 
-        var command = router.Find(invocation.CommandName);
-        if (command is null)
+        if (route is null)
         {
             return new CommandReply($"The command `/{invocation.CommandName}` no longer exists. `/help` lists the ones I have.", Ephemeral: true);
+        }
+
+        // The companion's work has no handler here; an inline answer may be ephemeral, and this concerns only the user.
+        if (router.CommandHandler(route) is not { } command)
+        {
+            return new CommandReply(NotHandledHere, Ephemeral: true);
         }
 
         try
@@ -96,15 +113,6 @@ public sealed partial class InteractionWorker(
             return new CommandReply($"Something went wrong running `/{invocation.CommandName}`. It has been logged (reference `{invocation.CorrelationId}`).", Ephemeral: true);
         }
     }
-
-    /// <summary>
-    /// A form's failure (storage still down, say) is retried through the queue rather than answered: what was typed
-    /// is only in the message, and the handler stores it once however often it runs.
-    /// </summary>
-    private async Task<CommandReply> SubmitAsync(ModalSubmission submission, CancellationToken cancellationToken) =>
-        router.FindModalHandler(submission.CustomId) is { } handler
-            ? await handler.SubmitAsync(submission, cancellationToken)
-            : new CommandReply("This form is no longer in use.", Ephemeral: true);
 
     private static partial class Log
     {

@@ -26,19 +26,19 @@ internal static class InvocationMapper
     };
 
     /// <summary>
-    /// A clicked component as the command <see cref="ComponentRoute.CommandName"/>, its custom_id under
-    /// <see cref="ComponentRoute.CustomIdOption"/>; who clicked, where, and with which permissions travel as for a command.
+    /// A clicked component as a command named after the owning <see cref="InteractionRoute.Feature"/>, its custom_id under
+    /// <see cref="InteractionRoute.ComponentOption"/>; who clicked, where, and with which permissions travel as for a command.
     /// </summary>
-    public static CommandInvocation ToComponentInvocation(InteractionPayload interaction, ComponentRoute route, string customId, long receivedAt) => new()
+    public static CommandInvocation ToComponentInvocation(InteractionPayload interaction, InteractionRoute route, string customId, long receivedAt) => new()
     {
-        CommandName = route.CommandName,
+        CommandName = route.Feature,
         CorrelationId = Guid.CreateVersion7().ToString("N"),
         GuildId = interaction.GuildId,
         ChannelId = interaction.ChannelId,
         UserId = interaction.Invoker?.Id ?? 0,
         MemberPermissions = Permissions(interaction.Member),
         Locale = interaction.Locale,
-        Options = new Dictionary<string, string>(StringComparer.Ordinal) { [ComponentRoute.CustomIdOption] = customId },
+        Options = new Dictionary<string, string>(StringComparer.Ordinal) { [InteractionRoute.ComponentOption] = customId },
         ReceivedTimestamp = receivedAt,
     };
 

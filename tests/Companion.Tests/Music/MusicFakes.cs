@@ -70,7 +70,7 @@ internal sealed class MusicHarness : IDisposable
     }
 
     public async Task<string?> ClickAsync(string customId) =>
-        await SendAsync(new Dictionary<string, string> { [MusicCommand.ButtonOption] = customId });
+        await SendAsync(new Dictionary<string, string> { [InteractionRoute.ComponentOption] = customId });
 
     public Task<string?> PlayAsync(string query) => RunAsync("play", ("query", query));
 

@@ -30,7 +30,7 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
             {
                 services.AddSingleton<IInteractionLedger>(_ledger);
                 services.AddSingleton<IStorageStatusProbe>(new HealthyStorage());
-                services.AddSingleton<IBotCommand>(new VerboseDeferredCommand());
+                services.AddFeature(new SingleCommandFeature<VerboseDeferredCommand>(VerboseDeferredCommand.Definition, new VerboseDeferredCommand()));
                 services.AddHttpClient("discord").ConfigurePrimaryHttpMessageHandler(() => _discord);
 
                 // The client's own retries back off on the host's fake clock, which these tests do not move;
@@ -132,6 +132,16 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
         Assert.Single(_ledger.Completed);
     }
 
+    [Fact]
+    public async Task CompanionWork_ReachingTheFunctionsWorker_IsAnsweredWithAClearFallback()
+    {
+        await RunAsync(Message(interactionAge: TimeSpan.FromSeconds(5), command: "music"));
+
+        var edit = Assert.Single(_discord.Requests, r => r.Method == HttpMethod.Patch);
+        using var body = JsonDocument.Parse(edit.Body!);
+        Assert.Equal(InteractionWorker.NotHandledHere, body.RootElement.GetProperty("content").GetString());
+    }
+
     private string Message(TimeSpan interactionAge, string command = "status")
     {
         var created = _host.Time.GetUtcNow() - interactionAge;
@@ -151,11 +161,11 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
         _host.RunAsync<InteractionWorkerFunction>(function => function.RunAsync(message, CancellationToken.None));
 
     /// <summary>A deferred command whose answer is longer than Discord accepts.</summary>
-    private sealed class VerboseDeferredCommand : IBotCommand
+    private sealed class VerboseDeferredCommand : ICommandHandler
     {
         public const string Name = "verbose";
 
-        public CommandDefinition Definition { get; } = new() { Name = Name, Description = "Test-only: answers too much", ResponseMode = CommandResponseMode.Deferred };
+        public static CommandDefinition Definition { get; } = new() { Name = Name, Description = "Test-only: answers too much", ResponseMode = CommandResponseMode.Deferred };
 
         public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken) =>
             ValueTask.FromResult(new CommandReply(new string('w', 3000), Ephemeral: false));

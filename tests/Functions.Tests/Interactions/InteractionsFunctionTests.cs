@@ -271,7 +271,7 @@ public sealed class InteractionsFunctionTests : IAsyncLifetime
     [Fact]
     public async Task InlineReply_LongerThanDiscordAllows_IsShortenedWithAnEllipsis()
     {
-        await using var host = await FunctionTestHost.StartAsync(configureServices: services => services.AddSingleton<IBotCommand>(new VerboseCommand()));
+        await using var host = await FunctionTestHost.StartAsync(configureServices: services => services.AddFeature(new SingleCommandFeature<VerboseCommand>(VerboseCommand.Definition, new VerboseCommand())));
 
         using var response = await host.SendSignedAsync(Command(VerboseCommand.Name));
 
@@ -363,11 +363,11 @@ public sealed class InteractionsFunctionTests : IAsyncLifetime
     }
 
     /// <summary>A command whose answer is longer than Discord accepts.</summary>
-    private sealed class VerboseCommand : IBotCommand
+    private sealed class VerboseCommand : ICommandHandler
     {
         public const string Name = "verbose";
 
-        public CommandDefinition Definition { get; } = new() { Name = Name, Description = "Test-only: answers too much" };
+        public static CommandDefinition Definition { get; } = new() { Name = Name, Description = "Test-only: answers too much" };
 
         public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken) =>
             ValueTask.FromResult(new CommandReply(new string('w', 5000), Ephemeral: true));

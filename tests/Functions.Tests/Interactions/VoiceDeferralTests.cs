@@ -95,10 +95,10 @@ public sealed class VoiceDeferralTests
     }
 
     [Theory]
-    [InlineData(MusicButtons.Pause)]
-    [InlineData(MusicButtons.Resume)]
-    [InlineData(MusicButtons.Skip)]
-    [InlineData(MusicButtons.Stop)]
+    [InlineData(MusicCommand.Buttons.Pause)]
+    [InlineData(MusicCommand.Buttons.Resume)]
+    [InlineData(MusicCommand.Buttons.Skip)]
+    [InlineData(MusicCommand.Buttons.Stop)]
     public async Task MusicButton_IsQueuedOnVoiceAsTheMusicCommand_ThenAnsweredType6(string customId)
     {
         var queue = new RecordingDeferredQueue();
@@ -128,7 +128,7 @@ public sealed class VoiceDeferralTests
         var queue = new RecordingDeferredQueue { FailWith = new InvalidOperationException("storage is down") };
         await using var host = await StartAsync(queue);
 
-        using var response = await host.SendSignedAsync(Button(MusicButtons.Skip));
+        using var response = await host.SendSignedAsync(Button(MusicCommand.Buttons.Skip));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
     }
@@ -151,14 +151,14 @@ public sealed class VoiceDeferralTests
         Assert.Empty(queue.Enqueued);
     }
 
-    private static Task<FunctionTestHost> StartAsync(RecordingDeferredQueue queue, IBotCommand? testCommand = null) =>
+    private static Task<FunctionTestHost> StartAsync(RecordingDeferredQueue queue, VoiceCommand? testCommand = null) =>
         FunctionTestHost.StartAsync(configureServices: services =>
         {
             services.AddSingleton<IDeferredCommandQueue>(queue);
             if (testCommand is not null)
             {
-                // No music command exists in the catalog yet: a test-only one, routed like any other.
-                services.AddSingleton(testCommand);
+                // A test-only voice feature, registered like music; its handler instance is there to prove it never runs.
+                services.AddFeature(new SingleCommandFeature<VoiceCommand>(testCommand.Definition, testCommand));
             }
         });
 
@@ -168,8 +168,8 @@ public sealed class VoiceDeferralTests
     private static string Button(string customId) =>
         $$$"""{"type":3,"id":"{{{InteractionId}}}","application_id":"100000000000000001","guild_id":"900000000000000001","channel_id":"900000000000000002","token":"{{{Token}}}","version":1,"locale":"en-GB","member":{"user":{"id":"80351110224678912","username":"nelly"},"permissions":"1048576"},"message":{"id":"900000000000000099"},"data":{"custom_id":"{{{customId}}}","component_type":2}}""";
 
-    /// <summary>Stands in for the colleague's <c>/music</c> until it lands: deferred to the companion.</summary>
-    private sealed class VoiceCommand(bool ephemeral) : IBotCommand
+    /// <summary>A voice command like <c>/music</c>: deferred to the companion.</summary>
+    private sealed class VoiceCommand(bool ephemeral) : ICommandHandler
     {
         public const string Name = "jukebox";
 

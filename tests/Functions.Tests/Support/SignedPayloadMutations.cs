@@ -44,7 +44,7 @@ public static class SignedPayloadMutations
             ("autocomplete", InGuild(4, """{"id":"1","name":"music","type":1,"options":[{"type":1,"name":"play","options":[{"type":3,"name":"query","value":"lo","focused":true}]}]}""")),
             ("music button", InGuild(
                 3,
-                $$"""{"custom_id":"{{MusicButtons.Pause}}","component_type":2}""",
+                $$"""{"custom_id":"{{MusicCommand.Buttons.Pause}}","component_type":2}""",
                 message: """{"id":"900000000000000099","components":[{"type":1,"components":[{"type":2,"style":2,"label":"Pause","custom_id":"music:pause"}]}]}""")),
             ("schedule form", InGuild(5, $$"""{"custom_id":"{{draft}}","components":[{"type":1,"components":[{"type":4,"custom_id":"content","value":"Standup at 10"}]}]}""")),
         ];

@@ -3,8 +3,8 @@ using Serverless.Domain.Commands;
 
 namespace Serverless.Domain.Features.Help;
 
-/// <summary><c>/help</c>: lists the commands that exist, straight from <see cref="CommandCatalog"/>.</summary>
-public sealed class HelpCommand : IBotCommand
+/// <summary><c>/help</c>: lists the commands that exist, straight from the <see cref="FeatureCatalog"/>.</summary>
+public sealed class HelpCommand(FeatureCatalog catalog) : ICommandHandler
 {
     public const string Name = "help";
 
@@ -16,10 +16,8 @@ public sealed class HelpCommand : IBotCommand
         Ephemeral = true,
     };
 
-    CommandDefinition IBotCommand.Definition => Definition;
-
     public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new CommandReply(Render(CommandCatalog.Definitions), Definition.Ephemeral));
+        ValueTask.FromResult(new CommandReply(Render(catalog.Commands), Definition.Ephemeral));
 
     internal static string Render(IEnumerable<CommandDefinition> commands)
     {

@@ -4,27 +4,21 @@ using Serverless.Domain.Commands;
 namespace Serverless.Domain.Features.Music;
 
 /// <summary>
-/// <c>/music</c>: one command whose subcommands drive the guild's player. The Functions app defers it to the
-/// <c>voice</c> queue (<see cref="CommandResponseMode.DeferredToVoice"/>); the companion, which holds the gateway and
-/// Lavalink, runs it. The same queue carries the now-playing message's buttons: the button's custom_id (one of
-/// <see cref="Buttons"/>) arrives as option <see cref="ButtonOption"/> with command name <see cref="Name"/>.
+/// <c>/music</c>: one command whose subcommands drive the guild's player. <see cref="MusicFeature"/> defers it to the
+/// companion, which holds the gateway and Lavalink, over the <c>voice</c> queue; the same queue carries the now-playing
+/// message's buttons: the button's custom_id (one of <see cref="Buttons"/>) arrives as option
+/// <see cref="InteractionRoute.ComponentOption"/> with command name <see cref="Name"/>.
 /// </summary>
 /// <remarks>
 /// Not ephemeral: a deferred answer's visibility is fixed when deferring, for every subcommand of the one definition,
 /// and what plays in a shared voice channel ("Queued X", "Now playing", "Skipped", "Volume 50 %") is news for everyone
 /// in it. The few errors meant for one person ("Join a voice channel first.") are short and harmless in public.
 /// </remarks>
-public sealed class MusicCommand : IBotCommand
+public static class MusicCommand
 {
     public const string Name = "music";
 
-    /// <summary>The option a button click's custom_id travels in (see the class summary).</summary>
-    public const string ButtonOption = "button";
-
     public const int MaxQueryLength = 500;
-
-    /// <summary>What <see cref="ExecuteAsync"/> answers: only if the command was routed to the wrong process.</summary>
-    public const string NotHandledHere = "Music is played by the bot's voice service, which didn't get this command. Please try again in a moment.";
 
     public static CommandDefinition Definition { get; } = new()
     {
@@ -73,25 +67,20 @@ public sealed class MusicCommand : IBotCommand
         ],
     };
 
-    /// <summary>The now-playing message's buttons' custom_ids.</summary>
+    /// <summary>
+    /// The buttons on the companion's "now playing" messages. A click is acknowledged at once (type 6) and queued on the
+    /// <c>voice</c> queue; the companion acts on it and then edits the message or sends a follow-up.
+    /// </summary>
     public static class Buttons
     {
-        public const string Pause = "music:pause";
-        public const string Resume = "music:resume";
-        public const string Skip = "music:skip";
-        public const string Stop = "music:stop";
+        /// <summary>Starts every music button's custom_id: the prefix <see cref="MusicFeature"/> registers.</summary>
+        public const string Prefix = Name + ":";
+
+        public const string Pause = Prefix + "pause";
+        public const string Resume = Prefix + "resume";
+        public const string Skip = Prefix + "skip";
+        public const string Stop = Prefix + "stop";
     }
-
-    CommandDefinition IBotCommand.Definition => Definition;
-
-    /// <summary>
-    /// The Functions app never runs <c>/music</c>: it defers it to the companion. If this is reached the command was
-    /// routed to the wrong process (e.g. a handler that predates <see cref="CommandResponseMode.DeferredToVoice"/>), so
-    /// the user is told to retry rather than shown "interaction failed". An inline answer may be ephemeral whatever the
-    /// definition says, and this one concerns only the user.
-    /// </summary>
-    public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new CommandReply(NotHandledHere, Ephemeral: true));
 
     /// <summary>
     /// What a <c>/music</c> invocation or a button click asks for. Values Discord already bounds (volume, page) are
@@ -102,7 +91,7 @@ public sealed class MusicCommand : IBotCommand
         ArgumentNullException.ThrowIfNull(options);
         request = new MusicRequest(MusicAction.NowPlaying);
         error = null;
-        if (options.TryGetValue(ButtonOption, out var button))
+        if (options.TryGetValue(InteractionRoute.ComponentOption, out var button))
         {
             MusicAction? clicked = button switch
             {

@@ -4,7 +4,7 @@ using Serverless.Domain.Commands;
 namespace Serverless.Domain.Features.Ping;
 
 /// <summary><c>/ping</c>: proves the bot is alive and reports how long it took to handle the request.</summary>
-public sealed class PingCommand(TimeProvider timeProvider) : IBotCommand
+public sealed class PingCommand(TimeProvider timeProvider) : ICommandHandler
 {
     public const string Name = "ping";
 
@@ -15,8 +15,6 @@ public sealed class PingCommand(TimeProvider timeProvider) : IBotCommand
         Contexts = [CommandContext.Guild, CommandContext.BotDm, CommandContext.PrivateChannel],
         Ephemeral = true,
     };
-
-    CommandDefinition IBotCommand.Definition => Definition;
 
     public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken)
     {

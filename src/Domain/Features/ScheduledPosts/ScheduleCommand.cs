@@ -24,7 +24,7 @@ public sealed class ScheduleCommand(
     IChannelPostingCheck channels,
     IMemberPermissionLookup members,
     ScheduleLimits limits,
-    TimeProvider timeProvider) : IBotCommand, IModalHandler
+    TimeProvider timeProvider) : ICommandHandler, IModalHandler
 {
     public const string Name = "schedule";
 
@@ -128,10 +128,6 @@ public sealed class ScheduleCommand(
             },
         ],
     };
-
-    CommandDefinition IBotCommand.Definition => Definition;
-
-    public string CustomIdPrefix => ScheduleDraft.Prefix;
 
     public static string MissingChannelPermission(ulong channelId) => string.Create(
         CultureInfo.InvariantCulture,

@@ -5,7 +5,7 @@ using Serverless.Domain.Commands;
 namespace Serverless.Domain.Features.Status;
 
 /// <summary><c>/status</c>: the bot's own view of its dependencies. Deferred because it makes network calls.</summary>
-public sealed class StatusCommand(IStorageStatusProbe storage, IDiscordStatusProbe discord, ICompanionStatusProbe companion) : IBotCommand
+public sealed class StatusCommand(IStorageStatusProbe storage, IDiscordStatusProbe discord, ICompanionStatusProbe companion) : ICommandHandler
 {
     public const string Name = "status";
 
@@ -18,8 +18,6 @@ public sealed class StatusCommand(IStorageStatusProbe storage, IDiscordStatusPro
         ResponseMode = CommandResponseMode.Deferred,
         Ephemeral = true,
     };
-
-    CommandDefinition IBotCommand.Definition => Definition;
 
     public async ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken)
     {

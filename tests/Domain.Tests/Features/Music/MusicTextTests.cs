@@ -101,12 +101,4 @@ public sealed class MusicTextTests
         Assert.Equal(new MusicRequest(MusicAction.Skip) { FromButton = true }, request);
         Assert.False(MusicCommand.TryParse(new Dictionary<string, string> { ["button"] = "music:explode" }, out _, out _));
     }
-
-    [Fact]
-    public async Task Execute_OutsideTheCompanion_AnswersAClearFallback()
-    {
-        var reply = await new MusicCommand().ExecuteAsync(new CommandInvocation { CommandName = "music", CorrelationId = "c" }, CancellationToken.None);
-
-        Assert.Equal(MusicCommand.NotHandledHere, reply.Content);
-    }
 }

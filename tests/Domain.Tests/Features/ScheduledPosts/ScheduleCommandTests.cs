@@ -50,7 +50,7 @@ public sealed class ScheduleCommandTests
         Assert.True(input.Required);
         Assert.Equal(2000, input.MaxLength);
         Assert.InRange(modal.CustomId.Length, 1, ModalPrompt.MaxCustomIdLength);
-        Assert.StartsWith(_command.CustomIdPrefix, modal.CustomId, StringComparison.Ordinal);
+        Assert.StartsWith(ScheduleDraft.Prefix, modal.CustomId, StringComparison.Ordinal);
 
         Assert.True(ScheduleDraft.TryDecode(modal.CustomId, ScheduleLimits.Default.MinRepeatInterval, out var draft));
         Assert.Equal(Target, draft.ChannelId);

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Domain.Commands;
+
+namespace Serverless.Companion.VoiceQueue;
+
+/// <summary>
+/// One feature's work from the <c>voice</c> queue: registered as a keyed service under the feature's
+/// <see cref="IFeatureModule.Name"/> (see <see cref="VoiceWorkServiceCollectionExtensions.AddVoiceWork{THandler}"/>).
+/// </summary>
+public interface IVoiceWorkHandler
+{
+    /// <summary>Throws only when the work should be retried; work that failed for the user's reasons answers and returns.</summary>
+    Task HandleAsync(DeferredCommand command, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Sends each command or click taken from the <c>voice</c> queue to the feature whose route owns it in the
+/// <see cref="FeatureCatalog"/>, the table the Functions endpoint queued it by.
+/// </summary>
+public sealed class VoiceWorkRouter(FeatureCatalog catalog, IServiceProvider services) : IVoiceCommandRunner
+{
+    public Task RunAsync(DeferredCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var route = catalog.FindQueued(command.Invocation);
+        var handler = route is { Execution: CommandResponseMode.DeferredToVoice }
+            ? services.GetKeyedService<IVoiceWorkHandler>(route.Feature)
+            : null;
+
+        // A deployment mismatch (the endpoint knows a feature this companion does not): retried, then parked in
+        // voice-poison where operators see it, rather than dropped.
+        return handler is null
+            ? throw new InvalidOperationException($"No feature of this companion runs /{command.Invocation.CommandName} from the voice queue.")
+            : handler.HandleAsync(command, cancellationToken);
+    }
+}
+
+public static class VoiceWorkServiceCollectionExtensions
+{
+    /// <summary>
+    /// Lets <typeparamref name="THandler"/> (registered separately) run the voice work of the feature named
+    /// <paramref name="feature"/>.
+    /// </summary>
+    public static IServiceCollection AddVoiceWork<THandler>(this IServiceCollection services, string feature)
+        where THandler : class, IVoiceWorkHandler
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(feature);
+        services.AddKeyedSingleton<IVoiceWorkHandler>(feature, (provider, _) => provider.GetRequiredService<THandler>());
+        return services;
+    }
+}

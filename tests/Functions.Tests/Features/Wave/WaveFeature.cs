@@ -1,0 +1,55 @@
+using Serverless.Domain.Commands;
+
+namespace Serverless.Functions.Tests.Features.Wave;
+
+/// <summary>
+/// A feature added the way the README's "Adding a feature" says, outside the app: <c>/wave</c>, whose work is
+/// deferred to the Functions worker, and a "wave again" button the worker handles too.
+/// </summary>
+public sealed class WaveFeature : IFeatureModule
+{
+    public string Name => WaveCommand.Name;
+
+    public void Register(FeatureBuilder feature)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        feature
+            .AddCommand<WaveCommand>(WaveCommand.Definition)
+            .AddComponent<WaveAgainButton>(WaveAgainButton.Prefix);
+    }
+}
+
+/// <summary><c>/wave</c>: answered "thinking…" at once, then edited by the worker.</summary>
+public sealed class WaveCommand : ICommandHandler
+{
+    public const string Name = "wave";
+
+    public static CommandDefinition Definition { get; } = new()
+    {
+        Name = Name,
+        Description = "Wave at the channel",
+        ResponseMode = CommandResponseMode.Deferred,
+        Ephemeral = true,
+    };
+
+    public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        return ValueTask.FromResult(new CommandReply($"<@{invocation.UserId}> waves.", Definition.Ephemeral));
+    }
+}
+
+/// <summary>The button under a wave: its click is queued for the worker, which runs this.</summary>
+public sealed class WaveAgainButton : ICommandHandler
+{
+    public const string Prefix = "wave:";
+
+    public const string Again = Prefix + "again";
+
+    public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        var clicked = invocation.Options[InteractionRoute.ComponentOption];
+        return ValueTask.FromResult(new CommandReply($"<@{invocation.UserId}> waves again ({clicked}).", Ephemeral: false));
+    }
+}
