@@ -4,6 +4,7 @@ using Serverless.Companion.Lavalink;
 using Serverless.Discord.Permissions;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Permissions;
+using Serverless.Discord.Hosting;
 
 namespace Serverless.Companion.Music;
 
@@ -17,8 +18,7 @@ public static class MusicServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMusic(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MusicOptions>().Bind(configuration.GetSection(MusicOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MusicOptions>, MusicOptionsValidator>());
+        services.AddOptions<MusicOptions>().Bind(configuration.GetSection(MusicOptions.SectionName)).ValidateOnStartWith<MusicOptions, MusicOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GuildWorkQueue>();
         services.TryAddSingleton<MusicSessionRepository>();
@@ -29,9 +29,9 @@ public static class MusicServiceCollectionExtensions
         services.TryAddSingleton<MusicCommandHandler>();
         services.TryAddSingleton<MusicPlaybackCoordinator>();
         services.TryAddSingleton<ILavalinkEventHandler>(provider => provider.GetRequiredService<MusicPlaybackCoordinator>());
-        services.TryAddSingleton<IInteractionResponder>(provider => new DiscordInteractionResponder(provider.GetRequiredService<DiscordRestClient>));
-        services.TryAddSingleton<IMusicTextChannel>(provider => new DiscordMusicTextChannel(provider.GetRequiredService<DiscordRestClient>));
-        services.TryAddSingleton(provider => new BotChannelPermissions(provider.GetRequiredService<DiscordRestClient>, provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IInteractionResponder, DiscordInteractionResponder>();
+        services.TryAddSingleton<IMusicTextChannel, DiscordMusicTextChannel>();
+        services.TryAddSingleton<BotChannelPermissions>();
         services.TryAddSingleton<IVoicePermissionCheck>(provider => provider.GetRequiredService<BotChannelPermissions>());
         return services;
     }
