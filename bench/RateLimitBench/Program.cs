@@ -72,7 +72,7 @@ async Task RunAsync(int clientCount)
             options.BotToken = sandbox.BotToken;
         });
         services.Configure<DiscordRateLimitOptions>(options => options.MaxWait = TimeSpan.FromMinutes(10));
-        services.AddDiscordRest().ConfigurePrimaryHttpMessageHandler(() => new CountingHandler(inFlight) { InnerHandler = new SocketsHttpHandler() });
+        services.AddDiscordRest(new ConfigurationBuilder().Build()).ConfigurePrimaryHttpMessageHandler(() => new CountingHandler(inFlight) { InnerHandler = new SocketsHttpHandler() });
         return services.BuildServiceProvider();
     }).ToList();
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Serverless.Discord.Interactions;
 
@@ -28,45 +29,93 @@ public sealed class DiscordOptions
     public string? GatewayUrl { get; set; }
 }
 
-/// <summary>Fails start-up with the environment variable's name when a required setting is missing or malformed.</summary>
-public sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
+/// <summary>
+/// The checks of <see cref="DiscordOptions"/>, each returning the failure line that names its environment variable, or
+/// null. The validators combine the ones their host needs, so every host words a failure the same way.
+/// </summary>
+public static class DiscordOptionsChecks
 {
-    public ValidateOptionsResult Validate(string? name, DiscordOptions options)
+    public static string? ApplicationId(DiscordOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-
         if (string.IsNullOrWhiteSpace(options.ApplicationId))
         {
-            failures.Add("Discord__ApplicationId is missing: set it to the application id from the Developer Portal.");
-        }
-        else if (!ulong.TryParse(options.ApplicationId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
-        {
-            failures.Add("Discord__ApplicationId is malformed: it must be a numeric snowflake.");
+            return "Discord__ApplicationId is missing: set it to the application id from the Developer Portal.";
         }
 
-        if (string.IsNullOrWhiteSpace(options.PublicKey))
-        {
-            failures.Add("Discord__PublicKey is missing: set it to the application's public key from the Developer Portal.");
-        }
-        else if (!InteractionSignatureVerifier.IsValidPublicKey(options.PublicKey))
-        {
-            failures.Add($"Discord__PublicKey is malformed: it must be {InteractionSignatureVerifier.PublicKeyHexLength} hexadecimal characters.");
-        }
-
-        if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
-        {
-            failures.Add("Discord__ApiBaseUrl is malformed: it must be an absolute http(s) URL.");
-        }
-
-        if (!string.IsNullOrWhiteSpace(options.GatewayUrl) && !IsWebSocketUrl(options.GatewayUrl))
-        {
-            failures.Add("Discord__GatewayUrl is malformed: it must be an absolute ws:// or wss:// URL, or unset.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return ulong.TryParse(options.ApplicationId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id != 0
+            ? null
+            : "Discord__ApplicationId is malformed: it must be a numeric snowflake.";
     }
 
-    internal static bool IsWebSocketUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeWss || url.Scheme == Uri.UriSchemeWs);
+    public static string? PublicKey(DiscordOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.PublicKey))
+        {
+            return "Discord__PublicKey is missing: set it to the application's public key from the Developer Portal.";
+        }
+
+        return InteractionSignatureVerifier.IsValidPublicKey(options.PublicKey)
+            ? null
+            : $"Discord__PublicKey is malformed: it must be {InteractionSignatureVerifier.PublicKeyHexLength} hexadecimal characters.";
+    }
+
+    /// <param name="why">Ends the line: what the token is needed for, or where to find it.</param>
+    public static string? BotToken(DiscordOptions options, string why)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return string.IsNullOrWhiteSpace(options.BotToken) ? $"Discord__BotToken is missing: {why}" : null;
+    }
+
+    public static string? ApiBaseUrl(DiscordOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api) && (api.Scheme == Uri.UriSchemeHttps || api.Scheme == Uri.UriSchemeHttp)
+            ? null
+            : "Discord__ApiBaseUrl is malformed: it must be an absolute http(s) URL.";
+    }
+
+    public static string? GatewayUrl(DiscordOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return string.IsNullOrWhiteSpace(options.GatewayUrl)
+            || (Uri.TryCreate(options.GatewayUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeWss || url.Scheme == Uri.UriSchemeWs))
+            ? null
+            : "Discord__GatewayUrl is malformed: it must be an absolute ws:// or wss:// URL, or unset.";
+    }
+
+    /// <summary>The result of a validator: success when every check passed.</summary>
+    public static ValidateOptionsResult Result(params string?[] failures)
+    {
+        List<string> failed = [.. failures.OfType<string>()];
+        return failed.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failed);
+    }
+}
+
+/// <summary>The settings the interactions endpoint needs (the Functions app): the application id and public key.</summary>
+public sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DiscordOptions options) => DiscordOptionsChecks.Result(
+        DiscordOptionsChecks.ApplicationId(options),
+        DiscordOptionsChecks.PublicKey(options),
+        DiscordOptionsChecks.ApiBaseUrl(options),
+        DiscordOptionsChecks.GatewayUrl(options));
+}
+
+/// <summary>The settings the gateway client needs (the companion): the bot token, and a well-formed URL override.</summary>
+public sealed class DiscordGatewayCredentialsValidator : IValidateOptions<DiscordOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DiscordOptions options) => DiscordOptionsChecks.Result(
+        DiscordOptionsChecks.BotToken(options, "the gateway identifies with the bot token."),
+        DiscordOptionsChecks.GatewayUrl(options));
+}
+
+/// <summary>The settings a command-line run that calls Discord as the bot needs (the ops CLI).</summary>
+public sealed class DiscordBotCallerValidator : IValidateOptions<DiscordOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DiscordOptions options) => DiscordOptionsChecks.Result(
+        DiscordOptionsChecks.ApplicationId(options),
+        DiscordOptionsChecks.BotToken(options, "set it to the bot token from the Developer Portal."),
+        DiscordOptionsChecks.ApiBaseUrl(options));
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Serverless.Discord;
 using Serverless.Discord.Rest;
 using Serverless.Storage;
@@ -15,21 +16,17 @@ namespace Serverless.Ops;
 /// </summary>
 internal sealed class OpsSettings
 {
-    public const string ApplicationIdKey = "Discord__ApplicationId";
-    public const string BotTokenKey = "Discord__BotToken";
-    public const string ApiBaseUrlKey = "Discord__ApiBaseUrl";
-
-    private OpsSettings(DiscordOptions discord, DiscordRateLimitOptions rateLimits, ulong applicationId)
+    private OpsSettings(IConfiguration configuration, ulong applicationId)
     {
-        Discord = discord;
-        RateLimits = rateLimits;
+        Configuration = configuration;
         ApplicationId = applicationId;
     }
 
-    public DiscordOptions Discord { get; }
-
-    /// <summary>The same limits as the bot's, so that a run spends the fleet's budget by the same rules.</summary>
-    public DiscordRateLimitOptions RateLimits { get; }
+    /// <summary>
+    /// The <c>Discord</c> section, for <c>AddDiscordRest</c> to bind as the bot does; the rate limits are the bot's, so
+    /// that a run spends the fleet's budget by the same rules.
+    /// </summary>
+    public IConfiguration Configuration { get; }
 
     public ulong ApplicationId { get; }
 
@@ -41,52 +38,50 @@ internal sealed class OpsSettings
             settingsFile,
             key => key.StartsWith(DiscordOptions.SectionName + "__", StringComparison.OrdinalIgnoreCase),
             cancellationToken);
-        var section = configuration.GetSection(DiscordOptions.SectionName);
 
-        var discord = new DiscordOptions
+        // A blank API URL means the default here, as it always has for the CLI.
+        var apiBaseUrlKey = ConfigurationPath.Combine(DiscordOptions.SectionName, nameof(DiscordOptions.ApiBaseUrl));
+        if (string.IsNullOrWhiteSpace(configuration[apiBaseUrlKey]))
         {
-            ApplicationId = section["ApplicationId"],
-            BotToken = section["BotToken"],
-            ApiBaseUrl = string.IsNullOrWhiteSpace(section["ApiBaseUrl"]) ? DiscordOptions.DefaultApiBaseUrl : section["ApiBaseUrl"]!,
-        };
-
-        if (string.IsNullOrWhiteSpace(discord.ApplicationId))
-        {
-            throw new OpsUsageException($"{ApplicationIdKey} is missing: set it to the application id from the Developer Portal.");
+            configuration[apiBaseUrlKey] = null;
         }
 
-        if (!ulong.TryParse(discord.ApplicationId, NumberStyles.None, CultureInfo.InvariantCulture, out var applicationId) || applicationId == 0)
+        // The bot's validators, so that a setting is named and worded as at the bot's start-up.
+        var discord = Bind<DiscordOptions>(configuration, DiscordOptions.SectionName, "A Discord__ setting");
+        var discordCheck = new DiscordBotCallerValidator().Validate(null, discord);
+        if (discordCheck.Failed)
         {
-            throw new OpsUsageException($"{ApplicationIdKey} is malformed: it must be a numeric snowflake.");
+            // The first missing setting is the one to fix first.
+            throw new OpsUsageException(discordCheck.Failures?.FirstOrDefault() ?? discordCheck.FailureMessage);
         }
 
-        if (string.IsNullOrWhiteSpace(discord.BotToken))
-        {
-            throw new OpsUsageException($"{BotTokenKey} is missing: set it to the bot token from the Developer Portal.");
-        }
-
-        if (!Uri.TryCreate(discord.ApiBaseUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
-        {
-            throw new OpsUsageException($"{ApiBaseUrlKey} is malformed: it must be an absolute http(s) URL.");
-        }
-
-        return new OpsSettings(discord, BindRateLimits(configuration), applicationId);
+        ThrowIfInvalid(new DiscordRateLimitOptionsValidator().Validate(
+            null,
+            Bind<DiscordRateLimitOptions>(configuration, DiscordRateLimitOptions.SectionName, "A Discord__RateLimits__ setting")));
+        return new OpsSettings(configuration, ulong.Parse(discord.ApplicationId!, NumberStyles.None, CultureInfo.InvariantCulture));
     }
 
-    private static DiscordRateLimitOptions BindRateLimits(IConfiguration configuration)
+    private static TOptions Bind<TOptions>(IConfiguration configuration, string sectionName, string what)
+        where TOptions : new()
     {
-        var rateLimits = new DiscordRateLimitOptions();
+        var options = new TOptions();
         try
         {
-            configuration.GetSection(DiscordRateLimitOptions.SectionName).Bind(rateLimits);
+            configuration.GetSection(sectionName).Bind(options);
+            return options;
         }
         catch (InvalidOperationException exception)
         {
-            throw new OpsUsageException($"A Discord__RateLimits__ setting is malformed: {exception.Message}");
+            throw new OpsUsageException($"{what} is malformed: {exception.Message}");
         }
+    }
 
-        var check = new DiscordRateLimitOptionsValidator().Validate(null, rateLimits);
-        return check.Failed ? throw new OpsUsageException(string.Join(" ", check.Failures ?? [])) : rateLimits;
+    private static void ThrowIfInvalid(ValidateOptionsResult result)
+    {
+        if (result.Failed)
+        {
+            throw new OpsUsageException(string.Join(" ", result.Failures ?? [result.FailureMessage]));
+        }
     }
 
     /// <summary>

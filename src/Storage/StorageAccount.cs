@@ -98,10 +98,15 @@ public sealed class StorageAccount
 
     /// <summary>Reads the setting; throws <see cref="StorageConfigurationException"/> naming it when it is missing or malformed.</summary>
     /// <param name="requestObserver">Sees every storage request (each retry too); benchmarks count operations with it.</param>
-    public static StorageAccount FromConfiguration(IConfiguration configuration, HttpPipelinePolicy? requestObserver = null)
+    public static StorageAccount FromConfiguration(IConfiguration configuration, HttpPipelinePolicy? requestObserver = null) =>
+        FromOptions(StorageOptions.From(configuration), requestObserver);
+
+    /// <summary>The account the options name; throws <see cref="StorageConfigurationException"/> naming the setting when it is missing or malformed.</summary>
+    /// <param name="requestObserver">Sees every storage request (each retry too); benchmarks count operations with it.</param>
+    public static StorageAccount FromOptions(StorageOptions options, HttpPipelinePolicy? requestObserver = null)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var connectionString = configuration[SettingName];
+        ArgumentNullException.ThrowIfNull(options);
+        var connectionString = options.ConnectionString;
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
             if (!LooksLikeConnectionString(connectionString))
@@ -111,31 +116,30 @@ public sealed class StorageAccount
             }
 
             return new StorageAccount(
-                options => new QueueServiceClient(connectionString, options),
+                queueOptions => new QueueServiceClient(connectionString, queueOptions),
                 () => new TableServiceClient(connectionString, TableOptions(requestObserver)),
                 requestObserver);
         }
 
-        var section = configuration.GetSection(SettingName);
-        var accountName = section["accountName"];
+        var accountName = options.AccountName;
         if (string.IsNullOrWhiteSpace(accountName))
         {
             throw new StorageConfigurationException($"{SettingName} is missing: set it to a connection string, or set {SettingName}__accountName to use a managed identity.");
         }
 
-        var clientId = section["clientId"];
+        var clientId = options.ClientId;
         TokenCredential credential = string.IsNullOrWhiteSpace(clientId)
             ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
-        var queueUri = section["queueServiceUri"] ?? $"https://{accountName}.queue.core.windows.net";
-        var tableUri = section["tableServiceUri"] ?? $"https://{accountName}.table.core.windows.net";
+        var queueUri = options.QueueServiceUri ?? $"https://{accountName}.queue.core.windows.net";
+        var tableUri = options.TableServiceUri ?? $"https://{accountName}.table.core.windows.net";
         if (!Uri.TryCreate(queueUri, UriKind.Absolute, out var queues) || !Uri.TryCreate(tableUri, UriKind.Absolute, out var tables))
         {
             throw new StorageConfigurationException($"{SettingName}__accountName is malformed: it must be a storage account name.");
         }
 
         return new StorageAccount(
-            options => new QueueServiceClient(queues, credential, options),
+            queueOptions => new QueueServiceClient(queues, credential, queueOptions),
             () => new TableServiceClient(tables, credential, TableOptions(requestObserver)),
             requestObserver);
     }

@@ -25,12 +25,13 @@ public static class StorageServiceCollectionExtensions
     /// <summary>Registers the Azure Queues and Tables adapters for the ports that Domain declares.</summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddSingleton(_ => StorageAccount.FromConfiguration(configuration));
+        ArgumentNullException.ThrowIfNull(configuration);
 
-        // Resolve the account at start-up so a missing or malformed setting stops the app with its name,
-        // not the first deferred command. Creating the clients makes no network call.
-        services.AddOptions<StorageStartupCheck>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageStartupCheck>, StorageStartupValidator>());
+        // Validated at start-up so a missing or malformed setting stops the app with its name, not the first
+        // deferred command.
+        services.AddOptions<StorageOptions>().Configure(options => options.ReadFrom(configuration)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.TryAddSingleton(provider => StorageAccount.FromOptions(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<IDeferredCommandQueue, AzureDeferredCommandQueue>();
         services.TryAddSingleton<IInteractionLedger, TableInteractionLedger>();
         services.TryAddSingleton<IStorageStatusProbe, StorageStatusProbe>();
@@ -45,24 +46,5 @@ public static class StorageServiceCollectionExtensions
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();
         return services;
-    }
-}
-
-/// <summary>A marker validated at start-up; see <see cref="StorageStartupValidator"/>.</summary>
-public sealed class StorageStartupCheck;
-
-internal sealed class StorageStartupValidator(IServiceProvider provider) : IValidateOptions<StorageStartupCheck>
-{
-    public ValidateOptionsResult Validate(string? name, StorageStartupCheck options)
-    {
-        try
-        {
-            provider.GetRequiredService<StorageAccount>();
-            return ValidateOptionsResult.Success;
-        }
-        catch (StorageConfigurationException exception)
-        {
-            return ValidateOptionsResult.Fail(exception.Message);
-        }
     }
 }

@@ -113,6 +113,22 @@ public sealed class StorageAdapterTests(AzuriteFixture azurite) : IClassFixture<
         Assert.StartsWith("AzureWebJobsStorage is missing", exception.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Options_ReadTheSection_AndTheValidatorNamesAMissingSetting()
+    {
+        var options = StorageOptions.From(Configuration(new() { ["AzureWebJobsStorage:accountName"] = "botstorage", ["AzureWebJobsStorage:clientId"] = "id" }));
+        Assert.Equal("botstorage", options.AccountName);
+        Assert.Equal("id", options.ClientId);
+        Assert.Null(options.ConnectionString);
+        Assert.True(new StorageOptionsValidator().Validate(null, options).Succeeded);
+
+        var missing = new StorageOptionsValidator().Validate(null, StorageOptions.From(Configuration(new())));
+        Assert.StartsWith("AzureWebJobsStorage is missing", Assert.Single(missing.Failures!), StringComparison.Ordinal);
+
+        var malformed = new StorageOptionsValidator().Validate(null, new StorageOptions { ConnectionString = "not a connection string" });
+        Assert.StartsWith("AzureWebJobsStorage is malformed", Assert.Single(malformed.Failures!), StringComparison.Ordinal);
+    }
+
     private DeferredCommand Command(ulong interactionId) => new()
     {
         InteractionId = interactionId,

@@ -36,25 +36,15 @@ public static class CompanionApp
         services.TryAddSingleton(TimeProvider.System);
 
         // Runs before the Lavalink client starts, so the saved session is there to resume.
-        services.AddSingleton(provider => new CompanionStartup(
-            provider.GetRequiredService<Domain.Companion.ILavalinkSessionStore>(),
-            provider.GetRequiredService<LavalinkConnectionInputs>(),
-            provider.GetRequiredService<VoiceStateTracker>(),
-            provider.GetRequiredService<DiscordRestClient>,
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<CompanionStartup>>()));
+        services.AddSingleton<CompanionStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<CompanionStartup>());
 
         services.AddStorage(configuration);
 
-        services.AddOptions<DiscordOptions>().Bind(configuration.GetSection(DiscordOptions.SectionName));
-        services.AddOptions<DiscordRateLimitOptions>().Bind(configuration.GetSection(DiscordRateLimitOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscordRateLimitOptions>, DiscordRateLimitOptionsValidator>());
-        services.AddDiscordRest();
+        services.AddDiscordRest(configuration);
 
-        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
         services.TryAddSingleton<IGatewayDispatchHandler, GatewayDispatchRouter>();
-        services.AddDiscordGateway();
+        services.AddDiscordGateway(configuration);
         services.AddHostedService<GatewayRunner>();
 
         services.TryAddSingleton<IVoiceGatewaySender>(provider => new GatewayVoiceSender(provider.GetRequiredService<GatewayShardManager>));
@@ -72,13 +62,11 @@ public static class CompanionApp
         services.TryAddSingleton<IVoiceCommandRunner, VoiceWorkRouter>();
         services.AddHostedService<VoiceEventsToMusic>();
 
-        services.AddOptions<VoiceQueueOptions>().Bind(configuration.GetSection(VoiceQueueOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VoiceQueueOptions>, SelfValidating<VoiceQueueOptions>>());
+        services.AddOptions<VoiceQueueOptions>().Bind(configuration.GetSection(VoiceQueueOptions.SectionName)).ValidateOnStartWith<VoiceQueueOptions, VoiceQueueOptionsValidator>();
         services.AddSingleton<VoiceQueueConsumer>();
         services.AddHostedService(provider => provider.GetRequiredService<VoiceQueueConsumer>());
 
-        services.AddOptions<HeartbeatOptions>().Bind(configuration.GetSection(HeartbeatOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeartbeatOptions>, SelfValidating<HeartbeatOptions>>());
+        services.AddOptions<HeartbeatOptions>().Bind(configuration.GetSection(HeartbeatOptions.SectionName)).ValidateOnStartWith<HeartbeatOptions, HeartbeatOptionsValidator>();
         services.TryAddSingleton<ICompanionHealthSource, CompanionHealth>();
         services.AddHostedService<HeartbeatWriter>();
         return services;
@@ -94,22 +82,6 @@ public static class CompanionApp
 
     /// <summary>Every failed setting, each naming its key; empty when the configuration is usable.</summary>
     public static IReadOnlyList<string> ValidateConfiguration(IServiceProvider services) => StartupConfiguration.Failures(services);
-}
-
-/// <summary>Options classes that list their own failures, each naming its setting.</summary>
-public interface ISelfValidatingOptions
-{
-    IReadOnlyList<string> Validate();
-}
-
-internal sealed class SelfValidating<TOptions> : IValidateOptions<TOptions>
-    where TOptions : class, ISelfValidatingOptions
-{
-    public ValidateOptionsResult Validate(string? name, TOptions options)
-    {
-        var failures = options.Validate();
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
 }
 
 /// <summary>

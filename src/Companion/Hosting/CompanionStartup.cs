@@ -14,7 +14,7 @@ public sealed partial class CompanionStartup(
     ILavalinkSessionStore lavalinkSessions,
     LavalinkConnectionInputs lavalinkInputs,
     VoiceStateTracker voiceStates,
-    Func<DiscordRestClient> discord,
+    DiscordRestClient discord,
     TimeProvider timeProvider,
     ILogger<CompanionStartup> logger) : BackgroundService
 {
@@ -44,7 +44,7 @@ public sealed partial class CompanionStartup(
         {
             try
             {
-                var me = await discord().GetCurrentUserAsync(stoppingToken);
+                var me = await discord.GetCurrentUserAsync(stoppingToken);
                 voiceStates.SetBotUser(me.Id);
                 lavalinkInputs.SetBotUserId(me.Id);
                 return;

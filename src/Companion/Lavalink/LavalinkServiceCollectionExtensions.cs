@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Serverless.Discord.Hosting;
 
 namespace Serverless.Companion.Lavalink;
 
@@ -49,8 +50,7 @@ public static class LavalinkServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<LavalinkOptions>().Bind(configuration.GetSection(LavalinkOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LavalinkOptions>, LavalinkOptionsValidator>());
+        services.AddOptions<LavalinkOptions>().Bind(configuration.GetSection(LavalinkOptions.SectionName)).ValidateOnStartWith<LavalinkOptions, LavalinkOptionsValidator>();
         services.TryAddSingleton<LavalinkConnectionInputs>();
         services.TryAddSingleton<LavalinkClient>();
         services.TryAddSingleton<ILavalinkPlayers>(provider => provider.GetRequiredService<LavalinkClient>());

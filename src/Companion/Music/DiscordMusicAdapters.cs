@@ -6,17 +6,17 @@ using Serverless.Discord.Rest;
 namespace Serverless.Companion.Music;
 
 /// <summary><see cref="IInteractionResponder"/> over Discord's interaction webhooks; every message pings nobody.</summary>
-public sealed class DiscordInteractionResponder(Func<DiscordRestClient> discord) : IInteractionResponder
+public sealed class DiscordInteractionResponder(DiscordRestClient discord) : IInteractionResponder
 {
     public Task EditOriginalAsync(ulong applicationId, string interactionToken, string content, CancellationToken cancellationToken) =>
-        discord().EditOriginalResponseAsync(
+        discord.EditOriginalResponseAsync(
             applicationId,
             interactionToken,
             new MessageEditPayload { Content = content, AllowedMentions = AllowedMentionsPayload.None },
             cancellationToken);
 
     public Task SendEphemeralFollowupAsync(ulong applicationId, string interactionToken, string content, CancellationToken cancellationToken) =>
-        discord().CreateFollowupMessageAsync(
+        discord.CreateFollowupMessageAsync(
             applicationId,
             interactionToken,
             new MessageCreatePayload { Content = content, AllowedMentions = AllowedMentionsPayload.None, Flags = MessageFlags.Ephemeral },
@@ -27,12 +27,12 @@ public sealed class DiscordInteractionResponder(Func<DiscordRestClient> discord)
 /// <see cref="IMusicTextChannel"/> over Discord's channel messages. New messages carry a nonce with
 /// <c>enforce_nonce</c>, so a retried post appears once; nothing pings (<c>allowed_mentions</c> parse []).
 /// </summary>
-public sealed class DiscordMusicTextChannel(Func<DiscordRestClient> discord) : IMusicTextChannel
+public sealed class DiscordMusicTextChannel(DiscordRestClient discord) : IMusicTextChannel
 {
     public async Task<ulong> CreateMessageAsync(ulong channelId, MusicMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var created = await discord().CreateMessageAsync(channelId, new MessageCreatePayload
+        var created = await discord.CreateMessageAsync(channelId, new MessageCreatePayload
         {
             Content = message.Content,
             Nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)),
@@ -48,7 +48,7 @@ public sealed class DiscordMusicTextChannel(Func<DiscordRestClient> discord) : I
         ArgumentNullException.ThrowIfNull(message);
         try
         {
-            await discord().EditMessageAsync(channelId, messageId, new MessageEditPayload
+            await discord.EditMessageAsync(channelId, messageId, new MessageEditPayload
             {
                 Content = message.Content,
                 AllowedMentions = AllowedMentionsPayload.None,
@@ -66,7 +66,7 @@ public sealed class DiscordMusicTextChannel(Func<DiscordRestClient> discord) : I
     {
         try
         {
-            await discord().DeleteMessageAsync(channelId, messageId, cancellationToken);
+            await discord.DeleteMessageAsync(channelId, messageId, cancellationToken);
         }
         catch (DiscordApiException exception) when (exception.Status == HttpStatusCode.NotFound)
         {

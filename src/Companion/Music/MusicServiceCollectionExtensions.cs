@@ -6,6 +6,7 @@ using Serverless.Discord.Permissions;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Permissions;
+using Serverless.Discord.Hosting;
 
 namespace Serverless.Companion.Music;
 
@@ -19,8 +20,7 @@ public static class MusicServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMusic(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MusicOptions>().Bind(configuration.GetSection(MusicOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MusicOptions>, MusicOptionsValidator>());
+        services.AddOptions<MusicOptions>().Bind(configuration.GetSection(MusicOptions.SectionName)).ValidateOnStartWith<MusicOptions, MusicOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GuildWorkQueue>();
         services.TryAddSingleton<MusicSessionRepository>();
@@ -32,9 +32,9 @@ public static class MusicServiceCollectionExtensions
         services.AddVoiceWork<MusicCommandHandler>(MusicCommand.Name);
         services.TryAddSingleton<MusicPlaybackCoordinator>();
         services.TryAddSingleton<ILavalinkEventHandler>(provider => provider.GetRequiredService<MusicPlaybackCoordinator>());
-        services.TryAddSingleton<IInteractionResponder>(provider => new DiscordInteractionResponder(provider.GetRequiredService<DiscordRestClient>));
-        services.TryAddSingleton<IMusicTextChannel>(provider => new DiscordMusicTextChannel(provider.GetRequiredService<DiscordRestClient>));
-        services.TryAddSingleton(provider => new BotChannelPermissions(provider.GetRequiredService<DiscordRestClient>, provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IInteractionResponder, DiscordInteractionResponder>();
+        services.TryAddSingleton<IMusicTextChannel, DiscordMusicTextChannel>();
+        services.TryAddSingleton<BotChannelPermissions>();
         services.TryAddSingleton<IVoicePermissionCheck>(provider => provider.GetRequiredService<BotChannelPermissions>());
         return services;
     }

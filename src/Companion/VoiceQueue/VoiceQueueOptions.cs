@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Options;
+
 namespace Serverless.Companion.VoiceQueue;
 
 /// <summary>How the companion reads the <c>voice</c> queue (section <c>Companion:VoiceQueue</c>).</summary>
-public sealed class VoiceQueueOptions : Hosting.ISelfValidatingOptions
+public sealed class VoiceQueueOptions
 {
-    public const string Section = "Companion:VoiceQueue";
+    public const string SectionName = "Companion:VoiceQueue";
 
     /// <summary>How long a received message stays hidden while it is worked on; a crash makes it visible again after this.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
@@ -19,35 +21,40 @@ public sealed class VoiceQueueOptions : Hosting.ISelfValidatingOptions
 
     /// <summary>A command older than this is dropped: its interaction token dies at 15 minutes.</summary>
     public TimeSpan DeferredWorkDeadline { get; set; } = TimeSpan.FromMinutes(14);
+}
 
-    public IReadOnlyList<string> Validate()
+/// <summary>Refuses settings outside what the queue service and the interaction token allow, naming the setting.</summary>
+public sealed class VoiceQueueOptionsValidator : IValidateOptions<VoiceQueueOptions>
+{
+    public ValidateOptionsResult Validate(string? name, VoiceQueueOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (VisibilityTimeout < TimeSpan.FromSeconds(5) || VisibilityTimeout > TimeSpan.FromMinutes(10))
+        if (options.VisibilityTimeout < TimeSpan.FromSeconds(5) || options.VisibilityTimeout > TimeSpan.FromMinutes(10))
         {
             failures.Add("Companion__VoiceQueue__VisibilityTimeout must be between 00:00:05 and 00:10:00.");
         }
 
-        if (MaxPollInterval <= TimeSpan.Zero || MaxPollInterval > TimeSpan.FromSeconds(30))
+        if (options.MaxPollInterval <= TimeSpan.Zero || options.MaxPollInterval > TimeSpan.FromSeconds(30))
         {
             failures.Add("Companion__VoiceQueue__MaxPollInterval must be positive and at most 00:00:30.");
         }
 
-        if (MaxDequeueCount is < 1 or > 100)
+        if (options.MaxDequeueCount is < 1 or > 100)
         {
             failures.Add("Companion__VoiceQueue__MaxDequeueCount must be between 1 and 100.");
         }
 
-        if (BatchSize is < 1 or > 32)
+        if (options.BatchSize is < 1 or > 32)
         {
             failures.Add("Companion__VoiceQueue__BatchSize must be between 1 and 32 (the queue service's limit).");
         }
 
-        if (DeferredWorkDeadline <= TimeSpan.Zero || DeferredWorkDeadline > TimeSpan.FromMinutes(15))
+        if (options.DeferredWorkDeadline <= TimeSpan.Zero || options.DeferredWorkDeadline > TimeSpan.FromMinutes(15))
         {
             failures.Add("Companion__VoiceQueue__DeferredWorkDeadline must be positive and at most 00:15:00, the interaction token's lifetime.");
         }
 
-        return failures;
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -153,11 +153,11 @@ public sealed partial class GatewayShardManager
 }
 
 /// <summary><see cref="IGatewayBotInfoSource"/> over the REST client's <c>GET /gateway/bot</c>.</summary>
-public sealed class RestGatewayBotInfoSource(Func<DiscordRestClient> restClient) : IGatewayBotInfoSource
+public sealed class RestGatewayBotInfoSource(DiscordRestClient restClient) : IGatewayBotInfoSource
 {
     public async Task<GatewayBotInfo> GetGatewayBotAsync(CancellationToken cancellationToken)
     {
-        var payload = await restClient().GetGatewayBotAsync(cancellationToken);
+        var payload = await restClient.GetGatewayBotAsync(cancellationToken);
         if (!Uri.TryCreate(payload.Url, UriKind.Absolute, out var url))
         {
             throw new InvalidOperationException("GET /gateway/bot returned no usable url.");

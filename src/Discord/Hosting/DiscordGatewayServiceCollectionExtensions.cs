@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -12,21 +13,18 @@ public static class DiscordGatewayServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="GatewayShardManager"/> with the <see cref="ClientWebSocketGatewayConnector"/> transport and
-    /// <see cref="GatewayOptions"/> validation. The host binds <see cref="GatewayOptions.SectionName"/> and registers
-    /// <see cref="IGatewayDispatchHandler"/>, <see cref="IGatewaySessionStore"/> and <c>AddDiscordRest()</c> (for <c>GET /gateway/bot</c>);
+    /// <see cref="GatewayOptions"/> bound from <see cref="GatewayOptions.SectionName"/>, both validated at start with the
+    /// bot token (<see cref="DiscordGatewayCredentialsValidator"/>). The host registers
+    /// <see cref="IGatewayDispatchHandler"/>, <see cref="IGatewaySessionStore"/> and <c>AddDiscordRest</c> (for <c>GET /gateway/bot</c>);
     /// then runs <see cref="GatewayShardManager.RunAsync"/> from a background service.
     /// </summary>
-    public static IServiceCollection AddDiscordGateway(this IServiceCollection services)
+    public static IServiceCollection AddDiscordGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<GatewayOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
-        services.AddOptions<DiscordOptions>()
-            .Validate(options => !string.IsNullOrWhiteSpace(options.BotToken), "Discord__BotToken is missing: the gateway identifies with the bot token.")
-            .Validate(options => string.IsNullOrWhiteSpace(options.GatewayUrl) || DiscordOptionsValidator.IsWebSocketUrl(options.GatewayUrl), "Discord__GatewayUrl is malformed: it must be an absolute ws:// or wss:// URL, or unset.")
-            .ValidateOnStart();
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStartWith<GatewayOptions, GatewayOptionsValidator>();
+        services.AddOptions<DiscordOptions>().ValidateOnStartWith<DiscordOptions, DiscordGatewayCredentialsValidator>();
         services.TryAddSingleton<IGatewayConnector>(provider => new ClientWebSocketGatewayConnector(provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IGatewayBotInfoSource>(provider => new RestGatewayBotInfoSource(provider.GetRequiredService<DiscordRestClient>));
+        services.TryAddSingleton<IGatewayBotInfoSource, RestGatewayBotInfoSource>();
         services.TryAddSingleton(provider =>
         {
             var discord = provider.GetRequiredService<IOptions<DiscordOptions>>().Value;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -14,15 +15,22 @@ public static class DiscordServiceCollectionExtensions
     public const string UserAgent = "DiscordBot (https://github.com/serverless-discord-bot, 0.1)";
 
     /// <summary>
-    /// Registers <see cref="DiscordRestClient"/> on a named <see cref="HttpClient"/> bound to <see cref="DiscordOptions"/>,
+    /// Registers <see cref="DiscordRestClient"/> (a singleton) over the named <see cref="HttpClient"/> <see cref="DiscordRestClient.HttpClientName"/>
+    /// configured from <see cref="DiscordOptions"/>,
     /// with retries and circuit breaker (outer) and the shared rate limiter (inner) as handlers.
     /// Rate-limit state lives in <see cref="IRateLimitStore"/>: in memory unless storage registered a shared one first.
     /// Also registers <see cref="BotChannelPermissions"/>, which reads through that client.
     /// </summary>
-    public static IHttpClientBuilder AddDiscordRest(this IServiceCollection services)
+    /// <remarks>
+    /// Binds <see cref="DiscordOptions.SectionName"/> (validated by the host's own rules, such as
+    /// <see cref="DiscordOptionsValidator"/>) and <see cref="DiscordRateLimitOptions.SectionName"/> (validated at start).
+    /// </remarks>
+    public static IHttpClientBuilder AddDiscordRest(this IServiceCollection services, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<DiscordRateLimitOptions>();
+        services.AddOptions<DiscordOptions>().Bind(configuration.GetSection(DiscordOptions.SectionName));
+        services.AddOptions<DiscordRateLimitOptions>().Bind(configuration.GetSection(DiscordRateLimitOptions.SectionName)).ValidateOnStartWith<DiscordRateLimitOptions, DiscordRateLimitOptionsValidator>();
         services.TryAddSingleton<IRateLimitStore>(_ => new InMemoryRateLimitStore());
         services.TryAddSingleton<DiscordTokenState>();
         services.TryAddSingleton<RateLimitCoordinator>();
@@ -31,15 +39,13 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddTransient<DiscordResilienceHandler>();
         services.TryAddTransient<DiscordRateLimitHandler>();
         services.TryAddSingleton(provider => new DiscordCredentials(provider.GetRequiredService<IOptions<DiscordOptions>>().Value.BotToken));
-        services.TryAddTransient(provider => new DiscordRestClient(
-            provider.GetRequiredService<IHttpClientFactory>().CreateClient(DiscordRestClient.HttpClientName),
+
+        // A singleton: it asks the factory for the named client on each call, so handlers still rotate.
+        services.TryAddSingleton(provider => new DiscordRestClient(
+            provider.GetRequiredService<IHttpClientFactory>(),
             provider.GetRequiredService<DiscordCredentials>(),
             provider.GetRequiredService<ILogger<DiscordRestClient>>()));
-
-        // A singleton for its caches; it takes a client per call, as the typed clients are transient.
-        services.TryAddSingleton(provider => new BotChannelPermissions(
-            provider.GetRequiredService<DiscordRestClient>,
-            provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<BotChannelPermissions>();
         services.TryAddSingleton<IChannelPostingCheck>(provider => provider.GetRequiredService<BotChannelPermissions>());
         services.TryAddSingleton<IMemberPermissionLookup>(provider => provider.GetRequiredService<BotChannelPermissions>());
 

@@ -10,7 +10,7 @@ namespace Serverless.Discord.Permissions;
 /// read fresh; the guild's roles and the bot's member are cached for a short while, so a burst of checks in one guild
 /// costs one call each rather than four.
 /// </summary>
-public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeProvider timeProvider) : IChannelPostingCheck, IVoicePermissionCheck, IMemberPermissionLookup
+public sealed class BotChannelPermissions(DiscordRestClient discord, TimeProvider timeProvider) : IChannelPostingCheck, IVoicePermissionCheck, IMemberPermissionLookup
 {
     /// <summary>How long a guild's roles and the bot's roles there are trusted; role edits show after at most this.</summary>
     public static readonly TimeSpan GuildLifetime = TimeSpan.FromSeconds(60);
@@ -28,11 +28,10 @@ public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeP
     /// </summary>
     public async Task<PostingCheck> CheckCanPostAsync(ulong guildId, ulong channelId, CancellationToken cancellationToken)
     {
-        var client = discord();
         ChannelPayload channel;
         try
         {
-            channel = await client.GetChannelAsync(channelId, cancellationToken);
+            channel = await discord.GetChannelAsync(channelId, cancellationToken);
         }
         catch (DiscordApiException e) when (e.Status == HttpStatusCode.NotFound)
         {
@@ -55,8 +54,8 @@ public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeP
             return wrongType;
         }
 
-        var botUserId = await BotUserIdAsync(client, cancellationToken);
-        if (await GuildAsync(client, guildId, botUserId, cancellationToken) is not { } guild)
+        var botUserId = await BotUserIdAsync(cancellationToken);
+        if (await GuildAsync(guildId, botUserId, cancellationToken) is not { } guild)
         {
             return PostingCheck.NotInGuild;
         }
@@ -77,11 +76,10 @@ public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeP
     /// </summary>
     public async Task<VoiceJoinCheck> CheckCanJoinAsync(ulong guildId, ulong channelId, CancellationToken cancellationToken)
     {
-        var client = discord();
         ChannelPayload channel;
         try
         {
-            channel = await client.GetChannelAsync(channelId, cancellationToken);
+            channel = await discord.GetChannelAsync(channelId, cancellationToken);
         }
         catch (DiscordApiException e) when (e.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
         {
@@ -93,8 +91,8 @@ public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeP
             return VoiceJoinCheck.Refused("That voice channel is in another server.");
         }
 
-        var botUserId = await BotUserIdAsync(client, cancellationToken);
-        if (await GuildAsync(client, guildId, botUserId, cancellationToken) is not { } guild)
+        var botUserId = await BotUserIdAsync(cancellationToken);
+        if (await GuildAsync(guildId, botUserId, cancellationToken) is not { } guild)
         {
             return VoiceJoinCheck.Refused("I'm not in this server, so I can't join its voice channels.");
         }
@@ -111,20 +109,18 @@ public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeP
 
     public async Task<DiscordPermissions?> InGuildAsync(ulong guildId, ulong userId, IReadOnlyList<ulong> roleIds, CancellationToken cancellationToken)
     {
-        var client = discord();
-        var botUserId = await BotUserIdAsync(client, cancellationToken);
-        return await GuildAsync(client, guildId, botUserId, cancellationToken) is { } guild
+        var botUserId = await BotUserIdAsync(cancellationToken);
+        return await GuildAsync(guildId, botUserId, cancellationToken) is { } guild
             ? ChannelPermissionCalculator.Compute(guildId, guild.OwnerId, guild.Roles, userId, roleIds, [])
             : null;
     }
 
     public async Task<DiscordPermissions?> InChannelAsync(ulong guildId, ulong channelId, ulong userId, IReadOnlyList<ulong> roleIds, CancellationToken cancellationToken)
     {
-        var client = discord();
         ChannelPayload channel;
         try
         {
-            channel = await client.GetChannelAsync(channelId, cancellationToken);
+            channel = await discord.GetChannelAsync(channelId, cancellationToken);
         }
         catch (DiscordApiException e) when (e.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
         {
@@ -136,14 +132,14 @@ public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeP
             return null;
         }
 
-        var botUserId = await BotUserIdAsync(client, cancellationToken);
-        return await GuildAsync(client, guildId, botUserId, cancellationToken) is { } guild
+        var botUserId = await BotUserIdAsync(cancellationToken);
+        return await GuildAsync(guildId, botUserId, cancellationToken) is { } guild
             ? ChannelPermissionCalculator.Compute(guildId, guild.OwnerId, guild.Roles, userId, roleIds, (channel.PermissionOverwrites ?? []).Select(ToOverwrite))
             : null;
     }
 
     /// <summary>The bot's user id never changes while the token is the same, so it is asked once per process.</summary>
-    private async Task<ulong> BotUserIdAsync(DiscordRestClient client, CancellationToken cancellationToken)
+    private async Task<ulong> BotUserIdAsync(CancellationToken cancellationToken)
     {
         var known = Volatile.Read(ref _botUserId);
         if (known != 0)
@@ -151,13 +147,13 @@ public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeP
             return known;
         }
 
-        var me = await client.GetCurrentUserAsync(cancellationToken);
+        var me = await discord.GetCurrentUserAsync(cancellationToken);
         Volatile.Write(ref _botUserId, me.Id);
         return me.Id;
     }
 
     /// <returns>Null when the bot is not a member of the guild (Discord answered 403 or 404).</returns>
-    private async Task<BotGuild?> GuildAsync(DiscordRestClient client, ulong guildId, ulong botUserId, CancellationToken cancellationToken)
+    private async Task<BotGuild?> GuildAsync(ulong guildId, ulong botUserId, CancellationToken cancellationToken)
     {
         if (_guilds.TryGet(guildId) is { } cached)
         {
@@ -166,8 +162,8 @@ public sealed class BotChannelPermissions(Func<DiscordRestClient> discord, TimeP
 
         try
         {
-            var guild = await client.GetGuildAsync(guildId, cancellationToken);
-            var member = await client.GetGuildMemberAsync(guildId, botUserId, cancellationToken);
+            var guild = await discord.GetGuildAsync(guildId, cancellationToken);
+            var member = await discord.GetGuildMemberAsync(guildId, botUserId, cancellationToken);
             var fresh = new BotGuild(
                 guild.OwnerId,
                 [.. (guild.Roles ?? []).Select(role => new GuildRole(role.Id, PermissionBitfield.Parse(role.Permissions)))],

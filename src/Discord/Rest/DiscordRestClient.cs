@@ -12,14 +12,22 @@ using Serverless.Discord.Json;
 namespace Serverless.Discord.Rest;
 
 /// <summary>
-/// Typed calls to Discord's REST API. Rate limiting and retries plug in as handlers of the
-/// <see cref="HttpClient"/> this client is given (see <c>AddDiscordRest</c>), so call sites stay as they are.
+/// Typed calls to Discord's REST API. Rate limiting and retries plug in as handlers of the named
+/// <see cref="HttpClient"/> <see cref="HttpClientName"/> (see <c>AddDiscordRest</c>), so call sites stay as they are.
 /// Every message it sends or edits is first fitted to Discord's limits (<see cref="DiscordMessageLimits"/>).
+/// A singleton: it asks the factory for a client on every call, so the factory's handler rotation still applies.
 /// </summary>
+/// <param name="httpClients">Gives the <see cref="HttpClientName"/> client, with its handlers, per call.</param>
 /// <param name="logger">Where a shortened message is reported; none when left out.</param>
-public sealed partial class DiscordRestClient(HttpClient http, DiscordCredentials credentials, ILogger<DiscordRestClient>? logger = null)
+public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, DiscordCredentials credentials, ILogger<DiscordRestClient>? logger = null)
 {
     public const string HttpClientName = "discord";
+
+    /// <summary>A client over one fixed <see cref="HttpClient"/>, for tests that hand it a fake handler.</summary>
+    public DiscordRestClient(HttpClient http, DiscordCredentials credentials, ILogger<DiscordRestClient>? logger = null)
+        : this(new FixedHttpClientFactory(http), credentials, logger)
+    {
+    }
 
     private const int UnknownVoiceState = 10065;
 
@@ -76,7 +84,7 @@ public sealed partial class DiscordRestClient(HttpClient http, DiscordCredential
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}/messages/{messageId}"));
         AuthorizeAsBot(request);
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw await ToExceptionAsync(response, "DELETE /channels/{channel}/messages/{message}", cancellationToken);
@@ -228,7 +236,7 @@ public sealed partial class DiscordRestClient(HttpClient http, DiscordCredential
     {
         using (request)
         {
-            using var response = await http.SendAsync(request, cancellationToken);
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 throw await ToExceptionAsync(response, route, cancellationToken);
@@ -258,6 +266,11 @@ public sealed partial class DiscordRestClient(HttpClient http, DiscordCredential
             HttpStatusCode.TooManyRequests => new DiscordRateLimitedException(route, TimeSpan.FromSeconds(error?.RetryAfter ?? 0), error?.Global == true, error?.Code, message),
             _ => new DiscordApiException(response.StatusCode, error?.Code, route, message),
         };
+    }
+
+    private sealed class FixedHttpClientFactory(HttpClient http) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => http;
     }
 
     private static partial class Log

@@ -26,12 +26,9 @@ public static class FunctionAppServices
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddOptions<DiscordOptions>().Bind(configuration.GetSection(DiscordOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscordOptions>, DiscordOptionsValidator>());
-        services.AddOptions<DiscordRateLimitOptions>().Bind(configuration.GetSection(DiscordRateLimitOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscordRateLimitOptions>, DiscordRateLimitOptionsValidator>());
-        services.AddOptions<InteractionOptions>().Bind(configuration.GetSection(InteractionOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InteractionOptions>, InteractionOptionsValidator>());
+        // AddDiscordRest (below) binds the Discord section; the interactions endpoint needs its application id and key.
+        services.AddOptions<DiscordOptions>().ValidateOnStartWith<DiscordOptions, DiscordOptionsValidator>();
+        services.AddOptions<InteractionOptions>().Bind(configuration.GetSection(InteractionOptions.SectionName)).ValidateOnStartWith<InteractionOptions, InteractionOptionsValidator>();
 
         services.TryAddSingleton(provider => new InteractionSignatureVerifier(
             provider.GetRequiredService<IOptions<DiscordOptions>>().Value.PublicKey!,
@@ -41,47 +38,30 @@ public static class FunctionAppServices
         services.TryAddSingleton<InteractionWorker>();
 
         services.AddStorage(configuration);
-        services.AddDiscordRest();
+        services.AddDiscordRest(configuration);
 
         // Every feature's commands, buttons and forms, and the one router built from them.
         services.AddFeatures(CommandCatalog.Features);
 
         // /schedule's IScheduledPostStore comes from AddStorage, its limits from ScheduledPosts__* (bound below).
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<ScheduledPostOptions>>().Value.Limits);
-        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
-        services.TryAddSingleton<IDiscordStatusProbe>(provider => new DiscordStatusProbe(
-            provider.GetRequiredService<DiscordRestClient>,
-            provider.GetRequiredService<DiscordCredentials>(),
-            provider.GetRequiredService<DiscordTokenState>(),
-            provider.GetRequiredService<IOptions<HealthOptions>>(),
-            provider.GetRequiredService<TimeProvider>()));
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateOnStartWith<HealthOptions, HealthOptionsValidator>();
+        services.TryAddSingleton<IDiscordStatusProbe, DiscordStatusProbe>();
 
         // The companion's heartbeat (its ICompanionHeartbeatStore comes from AddStorage) for /status and /api/healthz.
-        services.AddOptions<CompanionStatusOptions>().Bind(configuration.GetSection(CompanionStatusOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CompanionStatusOptions>, CompanionStatusOptionsValidator>());
+        services.AddOptions<CompanionStatusOptions>().Bind(configuration.GetSection(CompanionStatusOptions.SectionName)).ValidateOnStartWith<CompanionStatusOptions, CompanionStatusOptionsValidator>();
         services.TryAddSingleton<ICompanionStatusProbe, CompanionStatusProbe>();
 
         // The health routes are anonymous or cheap to reach: they read the probes through a per-instance cache.
         services.TryAddSingleton<HealthProbeCache>();
 
-        services.AddOptions<ScheduledPostOptions>().Bind(configuration.GetSection(ScheduledPostOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduledPostOptions>, ScheduledPostOptionsValidator>());
+        services.AddOptions<ScheduledPostOptions>().Bind(configuration.GetSection(ScheduledPostOptions.SectionName)).ValidateOnStartWith<ScheduledPostOptions, ScheduledPostOptionsValidator>();
         services.TryAddSingleton<DuePostsTimer>();
-        services.TryAddSingleton(provider => new SentPostFinder(
-            provider.GetRequiredService<DiscordRestClient>,
-            provider.GetRequiredService<IOptions<ScheduledPostOptions>>()));
-        services.TryAddSingleton(provider => new PostPublisher(
-            provider.GetRequiredService<IScheduledPostStore>(),
-            provider.GetRequiredService<DiscordRestClient>,
-            provider.GetRequiredService<SentPostFinder>(),
-            provider.GetRequiredService<IOptions<ScheduledPostOptions>>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<PostPublisher>>()));
+        services.TryAddSingleton<SentPostFinder>();
+        services.TryAddSingleton<PostPublisher>();
 
         // Its IRetentionStore comes from AddStorage.
-        services.AddOptions<HousekeepingOptions>().Bind(configuration.GetSection(HousekeepingOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HousekeepingOptions>, HousekeepingOptionsValidator>());
+        services.AddOptions<HousekeepingOptions>().Bind(configuration.GetSection(HousekeepingOptions.SectionName)).ValidateOnStartWith<HousekeepingOptions, HousekeepingOptionsValidator>();
         services.TryAddSingleton<HousekeepingTimer>();
         return services;
     }

@@ -168,22 +168,20 @@ internal static class CommandsCommand
     }
 
     /// <summary>
-    /// The same registration as the Functions app: <c>AddDiscordRest()</c> on <see cref="IHttpClientFactory"/>, and with
+    /// The same registration as the Functions app: <c>AddDiscordRest</c> over the same settings on <see cref="IHttpClientFactory"/>, and with
     /// storage configured the shared <c>ratelimits</c> table, so that a run sees what the bot and earlier runs spent.
     /// </summary>
     private static ServiceProvider CreateServices(OpsSettings config, StorageAccount? storage, TimeProvider timeProvider)
     {
         var services = new ServiceCollection();
         services.AddSingleton(timeProvider);
-        services.AddSingleton(Options.Create(config.Discord));
-        services.AddSingleton(Options.Create(config.RateLimits));
         if (storage is not null)
         {
             // Registered before AddDiscordRest, as AddStorage does, so it wins over the in-memory store.
             services.AddSingleton<IRateLimitStore>(new TableRateLimitStore(storage));
         }
 
-        services.AddDiscordRest();
+        services.AddDiscordRest(config.Configuration);
         return services.BuildServiceProvider();
     }
 

@@ -29,7 +29,7 @@ public sealed class DiscordMusicAdapterTests : IDisposable
     [Fact]
     public async Task NowPlaying_IsPostedWithButtons_NoMentions_AndANonce()
     {
-        var channel = new DiscordMusicTextChannel(() => _client);
+        var channel = new DiscordMusicTextChannel(_client);
         var session = new MusicSession(1, 2, 3);
         session.Enqueue([new MusicTrack { Encoded = "e", Title = "@everyone party", Author = "a", Length = TimeSpan.FromMinutes(3), RequesterId = 99 }]);
         session.AdvanceToNext(DateTimeOffset.UnixEpoch);
@@ -54,13 +54,13 @@ public sealed class DiscordMusicAdapterTests : IDisposable
         _handler.Status = HttpStatusCode.NotFound;
         _handler.Body = """{"code":10008,"message":"Unknown Message"}""";
 
-        Assert.False(await new DiscordMusicTextChannel(() => _client).EditMessageAsync(600, 5, MusicMessage.Text("x"), CancellationToken.None));
+        Assert.False(await new DiscordMusicTextChannel(_client).EditMessageAsync(600, 5, MusicMessage.Text("x"), CancellationToken.None));
     }
 
     [Fact]
     public async Task Replies_EditOriginal_WithNoMentions_AndButtonRefusalsAreEphemeral()
     {
-        var responder = new DiscordInteractionResponder(() => _client);
+        var responder = new DiscordInteractionResponder(_client);
 
         await responder.EditOriginalAsync(1, "secret-token", "Queued <@5>", CancellationToken.None);
         await responder.SendEphemeralFollowupAsync(1, "secret-token", "Join a voice channel first.", CancellationToken.None);

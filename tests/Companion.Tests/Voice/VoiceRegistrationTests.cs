@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Companion.Lavalink;
 using Serverless.Companion.Voice;
+using Serverless.Discord.Hosting;
 
 namespace Serverless.Companion.Tests.Voice;
 
@@ -47,6 +48,7 @@ public sealed class VoiceRegistrationTests
         services.AddLogging();
         services.AddSingleton<IVoiceGatewaySender, RecordingVoiceGatewaySender>();
         services.AddSingleton<ILavalinkPlayers, RecordingLavalinkPlayers>();
+        services.AddDiscordRest(configuration);
         services.AddCompanionVoice(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -117,11 +117,12 @@ public sealed class VoiceQueueConsumerTests(AzuriteFixture azurite) : IClassFixt
     [Fact]
     public void Options_NameTheKeyThatIsWrong()
     {
-        var failures = new VoiceQueueOptions { BatchSize = 64, DeferredWorkDeadline = TimeSpan.FromMinutes(20) }.Validate();
+        var validator = new VoiceQueueOptionsValidator();
+        var failures = validator.Validate(null, new VoiceQueueOptions { BatchSize = 64, DeferredWorkDeadline = TimeSpan.FromMinutes(20) }).Failures ?? [];
 
         Assert.Contains(failures, f => f.StartsWith("Companion__VoiceQueue__BatchSize", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Companion__VoiceQueue__DeferredWorkDeadline", StringComparison.Ordinal));
-        Assert.Empty(new VoiceQueueOptions().Validate());
+        Assert.True(validator.Validate(null, new VoiceQueueOptions()).Succeeded);
     }
 
     private VoiceQueueConsumer Consumer(int maxDequeueCount = 5) => new(

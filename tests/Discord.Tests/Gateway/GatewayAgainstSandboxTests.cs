@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serverless.Discord.Gateway;
@@ -286,16 +287,17 @@ public sealed class GatewayAgainstSandboxTests : IAsyncLifetime
         {
             var services = new ServiceCollection();
             services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
-            services.Configure<DiscordOptions>(options =>
+            // Bound by AddDiscordRest and AddDiscordGateway, as in the companion.
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
-                options.BotToken = sandbox.BotToken;
-                options.ApiBaseUrl = sandbox.ApiBaseUrl;
-            });
-            services.Configure<GatewayOptions>(options => options.ReconnectBaseDelay = TimeSpan.FromMilliseconds(100));
-            services.AddDiscordRest();
+                ["Discord:BotToken"] = sandbox.BotToken,
+                ["Discord:ApiBaseUrl"] = sandbox.ApiBaseUrl,
+                ["Discord:Gateway:ReconnectBaseDelay"] = "00:00:00.100",
+            }).Build();
+            services.AddDiscordRest(configuration);
             services.AddSingleton(store);
             services.AddSingleton<IGatewayDispatchHandler>(Handler);
-            services.AddDiscordGateway();
+            services.AddDiscordGateway(configuration);
             _provider = services.BuildServiceProvider();
             Manager = _provider.GetRequiredService<GatewayShardManager>();
             Running = Manager.RunAsync(_stop.Token);

@@ -186,7 +186,7 @@ public sealed class GatewayShardManagerTests
         services.AddSingleton<IGatewayDispatchHandler>(new RecordingDispatchHandler());
         services.AddSingleton<IGatewayBotInfoSource>(new FixedInfo(BotInfo(1)));
         services.Configure<DiscordOptions>(options => options.GatewayUrl = "ws://127.0.0.1:1/");
-        services.AddDiscordGateway();
+        services.AddDiscordGateway(new ConfigurationBuilder().Build());
 
         using (var provider = services.BuildServiceProvider())
         {

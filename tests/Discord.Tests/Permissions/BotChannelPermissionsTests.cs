@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Discord.Hosting;
@@ -27,7 +28,7 @@ public sealed class BotChannelPermissionsTests : IAsyncLifetime
     {
         _sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, TimeProvider = _clock });
         _harness = new ClientHarness(options => options.StoreTimeout = TimeSpan.FromHours(1), clock: _clock, apiBaseUrl: _sandbox.ApiBaseUrl, botToken: _sandbox.BotToken);
-        _permissions = new BotChannelPermissions(() => _harness.Client, _clock);
+        _permissions = new BotChannelPermissions(_harness.Client, _clock);
     }
 
     public async Task DisposeAsync()
@@ -172,7 +173,7 @@ public sealed class BotChannelPermissionsTests : IAsyncLifetime
     public void AddDiscordRest_RegistersOneSharedInstance()
     {
         var services = new ServiceCollection();
-        services.AddDiscordRest();
+        services.AddDiscordRest(new ConfigurationBuilder().Build());
         using var provider = services.BuildServiceProvider();
 
         Assert.Same(provider.GetRequiredService<BotChannelPermissions>(), provider.GetRequiredService<BotChannelPermissions>());

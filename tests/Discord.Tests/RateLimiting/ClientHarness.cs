@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -36,7 +37,7 @@ internal sealed class ClientHarness : IDisposable
             options.ApiBaseUrl = apiBaseUrl ?? "http://discord.test/api/v10";
         });
         services.Configure<DiscordRateLimitOptions>(options => configure?.Invoke(options));
-        var http = services.AddDiscordRest();
+        var http = services.AddDiscordRest(new ConfigurationBuilder().Build());
         http.ConfigurePrimaryHttpMessageHandler(() => apiBaseUrl is null ? Discord : new CountingHandler(InFlightWork) { InnerHandler = new SocketsHttpHandler() });
         _provider = services.BuildServiceProvider();
         Client = _provider.GetRequiredService<DiscordRestClient>();

@@ -109,8 +109,8 @@ public sealed class PostPublisherTests : IClassFixture<AzuriteFixture>
         var options = Options.Create(new ScheduledPostOptions { Lease = Lease, MaxAttempts = maxAttempts });
         var publisher = new PostPublisher(
             store,
-            () => rest,
-            new SentPostFinder(() => rest, options),
+            rest,
+            new SentPostFinder(rest, options),
             options,
             _clock,
             NullLogger<PostPublisher>.Instance);

@@ -19,7 +19,7 @@ namespace Serverless.Functions.Features.ScheduledPosts;
 /// </summary>
 public sealed partial class PostPublisher(
     IScheduledPostStore store,
-    Func<DiscordRestClient> discord,
+    DiscordRestClient discord,
     SentPostFinder finder,
     IOptions<ScheduledPostOptions> options,
     TimeProvider timeProvider,
@@ -76,7 +76,7 @@ public sealed partial class PostPublisher(
             }
             else
             {
-                messageId = (await discord().CreateMessageAsync(post.ChannelId, new MessageCreatePayload
+                messageId = (await discord.CreateMessageAsync(post.ChannelId, new MessageCreatePayload
                 {
                     Content = post.Content,
                     Nonce = PostNonce.For(post.Id, occurrence),

@@ -11,7 +11,7 @@ namespace Serverless.Functions.Features.ScheduledPosts;
 /// carry it, so the match is the bot's own message with the post's content, created while that occurrence was
 /// being sent: from its first try (less clock skew) to its last try plus the claim's lease, which bounds a try.
 /// </summary>
-public sealed class SentPostFinder(Func<DiscordRestClient> discord, IOptions<ScheduledPostOptions> options)
+public sealed class SentPostFinder(DiscordRestClient discord, IOptions<ScheduledPostOptions> options)
 {
     private const int PageSize = 100;
 
@@ -28,8 +28,7 @@ public sealed class SentPostFinder(Func<DiscordRestClient> discord, IOptions<Sch
     {
         ArgumentNullException.ThrowIfNull(post);
         ArgumentNullException.ThrowIfNull(earlier);
-        var client = discord();
-        var bot = await BotUserIdAsync(client, cancellationToken);
+        var bot = await BotUserIdAsync(cancellationToken);
         var content = post.Content.Trim();
 
         // Above the previous occurrence's message, so a recurring post never mistakes it for this one.
@@ -37,7 +36,7 @@ public sealed class SentPostFinder(Func<DiscordRestClient> discord, IOptions<Sch
         var until = earlier.LastTriedAt + options.Value.Lease + ClockSkew;
         for (var page = 0; page < MaxPages; page++)
         {
-            var messages = await client.GetChannelMessagesAfterAsync(post.ChannelId, after, PageSize, cancellationToken);
+            var messages = await discord.GetChannelMessagesAfterAsync(post.ChannelId, after, PageSize, cancellationToken);
             var match = messages
                 .Where(message => message.Author?.Id == bot && string.Equals(message.Content?.Trim(), content, StringComparison.Ordinal))
                 .OrderBy(message => message.Id)
@@ -64,7 +63,7 @@ public sealed class SentPostFinder(Func<DiscordRestClient> discord, IOptions<Sch
             + "in the channel since it was sent. Look in the channel; if it is missing, cancel the post and schedule it again.");
     }
 
-    private async Task<ulong> BotUserIdAsync(DiscordRestClient client, CancellationToken cancellationToken)
+    private async Task<ulong> BotUserIdAsync(CancellationToken cancellationToken)
     {
         var known = Volatile.Read(ref _botUserId);
         if (known != 0)
@@ -72,7 +71,7 @@ public sealed class SentPostFinder(Func<DiscordRestClient> discord, IOptions<Sch
             return known;
         }
 
-        var id = (await client.GetCurrentUserAsync(cancellationToken)).Id;
+        var id = (await discord.GetCurrentUserAsync(cancellationToken)).Id;
         Volatile.Write(ref _botUserId, id);
         return id;
     }

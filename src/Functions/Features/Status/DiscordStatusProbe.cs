@@ -8,14 +8,13 @@ namespace Serverless.Functions.Features.Status;
 
 /// <summary>Asks Discord who the bot is: the cheapest call that proves the token is accepted.</summary>
 /// <remarks>
-/// Takes a factory, not the client: every command is built with the router on the first request, and
-/// building the HTTP client pipeline there would slow a cold instance's first answer for nothing.
+/// The client is cheap to build: the HTTP pipeline is made on its first call, not with the router on a cold start.
 /// While <see cref="DiscordTokenState"/> says Discord rejected the token, it answers <c>unauthorized</c> without
 /// asking: each 401 spends Discord's invalid-request budget. Any 2xx bot call clears that state; so does this probe,
 /// which asks again at most once per <see cref="HealthOptions.RejectedTokenRecheckInterval"/> after the last 401.
 /// </remarks>
 public sealed class DiscordStatusProbe(
-    Func<DiscordRestClient> discordFactory,
+    DiscordRestClient discord,
     DiscordCredentials credentials,
     DiscordTokenState tokenState,
     IOptions<HealthOptions> options,
@@ -40,7 +39,7 @@ public sealed class DiscordStatusProbe(
 
         try
         {
-            var bot = await discordFactory().GetCurrentUserAsync(cancellationToken);
+            var bot = await discord.GetCurrentUserAsync(cancellationToken);
             return new DiscordStatus(DependencyState.Ok, bot.Username);
         }
         catch (DiscordApiException exception) when (exception.Status == HttpStatusCode.Unauthorized)
