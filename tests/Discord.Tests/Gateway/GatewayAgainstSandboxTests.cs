@@ -67,10 +67,14 @@ public sealed class GatewayAgainstSandboxTests : IAsyncLifetime
         var beats = Gateway.HeartbeatsReceived;
         Assert.True(beats.Count >= 4, $"{beats.Count} heartbeats");
         Assert.True(beats[0] >= opened, "the first beat came before the connection opened");
-        for (var i = 1; i < beats.Count; i++)
+        // Loose on purpose: a busy machine delays a beat (or the Sandbox's reading of it), and the client's fixed-rate
+        // schedule then sends the next one on time, so two beats may be seen close together. What the client never
+        // does is beat too often overall, or send a burst of beats.
+        var span = beats[^1] - beats[0];
+        Assert.True(span >= (beats.Count - 1) * Interval * 0.75, $"{beats.Count} beats within {span.TotalMilliseconds:0} ms");
+        for (var i = 2; i < beats.Count; i++)
         {
-            // Loose on purpose: a busy machine delays beats, but the client never beats early or in bursts.
-            Assert.True(beats[i] - beats[i - 1] >= Interval / 4, $"beats {i - 1} and {i} only {(beats[i] - beats[i - 1]).TotalMilliseconds:0} ms apart");
+            Assert.True(beats[i] - beats[i - 2] >= Interval / 2, $"beats {i - 2} to {i} within {(beats[i] - beats[i - 2]).TotalMilliseconds:0} ms");
         }
 
         Assert.Equal(1, Gateway.IdentifyCount);
