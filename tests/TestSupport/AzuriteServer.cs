@@ -58,9 +58,14 @@ public sealed class AzuriteServer : IAsyncDisposable
                 await server.StartOnceAsync();
                 return server;
             }
-            catch (InvalidOperationException) when (attempt < StartAttempts)
+            catch (InvalidOperationException)
             {
+                // A start that timed out leaves node running: stop it before trying again or giving up.
                 await server.StopAsync();
+                if (attempt >= StartAttempts)
+                {
+                    throw;
+                }
             }
         }
     }
@@ -75,9 +80,14 @@ public sealed class AzuriteServer : IAsyncDisposable
                 await StartOnceAsync();
                 return;
             }
-            catch (InvalidOperationException) when (attempt < StartAttempts)
+            catch (InvalidOperationException)
             {
                 await StopAsync();
+                if (attempt >= StartAttempts)
+                {
+                    throw;
+                }
+
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
             }
         }
