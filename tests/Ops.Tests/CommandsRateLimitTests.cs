@@ -30,8 +30,10 @@ public sealed class CommandsRateLimitTests(AzuriteFixture azurite) : IClassFixtu
             environment[key] = value;
         }
 
-        // Real storage calls take real milliseconds while the fake clock is moved on: no fake-time store timeout.
+        // Real storage and HTTP calls take real milliseconds while the fake clock is moved on (100 ms per 5 ms): no
+        // fake-time store or attempt timeout, or a slow machine's PUT times out in fake time and is sent again.
         environment["Discord__RateLimits__StoreTimeout"] = "01:00:00";
+        environment["Discord__RateLimits__AttemptTimeout"] = "01:00:00";
 
         for (var run = 1; run <= 3; run++)
         {
