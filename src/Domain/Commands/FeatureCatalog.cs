@@ -54,8 +54,24 @@ public sealed class FeatureCatalog
     }
 
     /// <summary>The route owning a command name, or a component's or form's custom_id; null when no feature owns it.</summary>
-    public InteractionRoute? Find(RouteKind kind, string value) =>
-        string.IsNullOrEmpty(value) ? null : Array.Find(_routes, route => route.Matches(kind, value));
+    public InteractionRoute? Find(RouteKind kind, string value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        // A plain loop: the endpoint looks up every command and click here, and a capturing lambda allocates each time.
+        foreach (var route in _routes)
+        {
+            if (route.Matches(kind, value))
+            {
+                return route;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// The route of queued work: a form's by its custom_id (<see cref="ModalSubmission.CustomIdOption"/>), a click's by
