@@ -176,6 +176,28 @@ public sealed class MetadataTests
     }
 
     [Fact]
+    public void Load_WorkerRuntimeSettingForAnotherLanguage_FailsNamingTheSettingAndTheWorkersLanguage()
+    {
+        using var app = Create(HostJson()).WithFunction("worker", QueueIn("work"));
+        var settings = AppSettings.FromValues(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true", ["FUNCTIONS_WORKER_RUNTIME"] = "custom" });
+
+        var error = Assert.Throws<DevHostException>(() => FunctionAppMetadata.Load(app.Root, settings));
+
+        Assert.Equal($"FUNCTIONS_WORKER_RUNTIME is 'custom' but the app in '{app.Root}' is a 'dotnet-isolated' worker: set FUNCTIONS_WORKER_RUNTIME to 'dotnet-isolated' in local.settings.json.", error.Message);
+    }
+
+    [Fact]
+    public void Load_WorkerRuntimeSettingMatchingTheWorker_Loads()
+    {
+        using var app = Create(HostJson()).WithFunction("worker", QueueIn("work"));
+        var settings = AppSettings.FromValues(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true", ["FUNCTIONS_WORKER_RUNTIME"] = "DOTNET-ISOLATED" });
+
+        var metadata = FunctionAppMetadata.Load(app.Root, settings);
+
+        Assert.Equal("dotnet-isolated", metadata.Worker.Language);
+    }
+
+    [Fact]
     public void Load_NoFunctionsDeclared_FailsWithAHintAboutTheBuildOutput()
     {
         using var app = Create(HostJson());

@@ -55,6 +55,16 @@ public sealed partial class FunctionAppMetadata
         var root = Path.GetFullPath(scriptRoot);
         var host = HostConfiguration.Load(root, settings.Values);
         var worker = WorkerConfig.Load(root);
+
+        // The host refuses to start a worker whose language is not the configured runtime; an old "custom" left in
+        // local.settings.json would otherwise run here and fail only under Core Tools or in Azure.
+        if (settings.Values.TryGetValue("FUNCTIONS_WORKER_RUNTIME", out var runtime)
+            && !string.IsNullOrEmpty(runtime)
+            && !string.Equals(runtime, worker.Language, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DevHostException($"FUNCTIONS_WORKER_RUNTIME is '{runtime}' but the app in '{root}' is a '{worker.Language}' worker: set FUNCTIONS_WORKER_RUNTIME to '{worker.Language}' in local.settings.json.");
+        }
+
         return new FunctionAppMetadata(root, host, worker, [], []);
     }
 
