@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Serverless.Domain.Commands;
-using Serverless.Domain.Companion;
+using Serverless.Domain.Features.Status;
 using Serverless.Sandbox;
 using Serverless.Storage.Companion;
 using Serverless.Storage.Queues;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
-using Serverless.Domain.Companion;
+using Serverless.Domain.Features.Status;
 using Serverless.Storage.Tables;
 
 namespace Serverless.Storage.Companion;

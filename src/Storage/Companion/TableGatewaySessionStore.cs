@@ -1,7 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using Serverless.Domain.Companion;
+using Serverless.Ports.Sessions;
 using Serverless.Storage.Tables;
 
 namespace Serverless.Storage.Companion;

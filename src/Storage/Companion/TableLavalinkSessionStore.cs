@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using Serverless.Domain.Companion;
+using Serverless.Ports.Sessions;
 using Serverless.Storage.Tables;
 
 namespace Serverless.Storage.Companion;

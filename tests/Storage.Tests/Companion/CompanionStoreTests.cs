@@ -1,7 +1,8 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Domain.Companion;
+using Serverless.Domain.Features.Status;
+using Serverless.Ports.Sessions;
 using Serverless.Storage.Companion;
 
 namespace Serverless.Storage.Tests.Companion;
