@@ -9,7 +9,7 @@ using Serverless.Domain.Features.Status;
 using Serverless.Domain.Housekeeping;
 using Serverless.Ports.RateLimiting;
 using Serverless.Ports.Sessions;
-using Serverless.Storage.Companion;
+using Serverless.Storage.CompanionState;
 using Serverless.Storage.Housekeeping;
 using Serverless.Storage.Music;
 using Serverless.Storage.RateLimiting;

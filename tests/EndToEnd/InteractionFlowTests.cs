@@ -3,7 +3,7 @@ using System.Text.Json;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Status;
 using Serverless.Sandbox;
-using Serverless.Storage.Companion;
+using Serverless.Storage.CompanionState;
 using Serverless.Storage.Queues;
 
 namespace Serverless.EndToEnd;

@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 using Serverless.Ports.Sessions;
 using Serverless.Storage.Tables;
 
-namespace Serverless.Storage.Companion;
+namespace Serverless.Storage.CompanionState;
 
 /// <summary>
 /// Each gateway shard's resumable session in the <c>gatewaysessions</c> table: one row per shard

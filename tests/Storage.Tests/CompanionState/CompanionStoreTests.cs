@@ -3,9 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Domain.Features.Status;
 using Serverless.Ports.Sessions;
-using Serverless.Storage.Companion;
+using Serverless.Storage.CompanionState;
 
-namespace Serverless.Storage.Tests.Companion;
+namespace Serverless.Storage.Tests.CompanionState;
 
 public sealed class CompanionStoreTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
