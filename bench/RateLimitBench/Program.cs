@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using Serverless.Discord;
 using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
-using Serverless.Domain.RateLimiting;
+using Serverless.Ports.RateLimiting;
 using Serverless.Sandbox;
 using Serverless.Storage;
 using Serverless.Storage.RateLimiting;

@@ -1,5 +1,4 @@
 using Serverless.Domain.Commands;
-using Serverless.Domain.Companion;
 using Serverless.Domain.Features.Status;
 
 namespace Serverless.Domain.Tests;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Serverless.Domain.Commands;
-using Serverless.Domain.Companion;
+using Serverless.Domain.Features.Status;
 using Serverless.Sandbox;
-using Serverless.Storage.Companion;
+using Serverless.Storage.CompanionState;
 using Serverless.Storage.Queues;
 
 namespace Serverless.EndToEnd;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Serverless.Domain.Companion;
+using Serverless.Ports.Sessions;
 
 namespace Serverless.TestSupport;
 

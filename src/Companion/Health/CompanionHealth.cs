@@ -2,7 +2,7 @@ using Serverless.Companion.Lavalink;
 using Serverless.Companion.Voice;
 using Serverless.Companion.VoiceQueue;
 using Serverless.Discord.Gateway;
-using Serverless.Domain.Companion;
+using Serverless.Domain.Features.Status;
 
 namespace Serverless.Companion.Health;
 

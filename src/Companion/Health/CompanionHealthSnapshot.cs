@@ -1,4 +1,4 @@
-using Serverless.Domain.Companion;
+using Serverless.Domain.Features.Status;
 
 namespace Serverless.Companion.Health;
 

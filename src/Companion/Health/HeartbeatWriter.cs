@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Serverless.Domain.Companion;
+using Serverless.Domain.Features.Status;
 
 namespace Serverless.Companion.Health;
 

@@ -10,6 +10,7 @@ using Serverless.Discord.Gateway;
 using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Commands;
+using Serverless.Ports.Sessions;
 using Serverless.Storage;
 
 namespace Serverless.Companion.Hosting;
@@ -53,7 +54,7 @@ public static class CompanionApp
         // The music service handles Lavalink's events; the recorder in front keeps the session id for restarts.
         services.TryAddSingleton<ILavalinkEventHandler>(provider => new LavalinkSessionRecorder(
             provider.GetRequiredService<MusicPlaybackCoordinator>(),
-            provider.GetRequiredService<Domain.Companion.ILavalinkSessionStore>(),
+            provider.GetRequiredService<ILavalinkSessionStore>(),
             provider.GetRequiredService<ILogger<LavalinkSessionRecorder>>()));
         services.AddLavalink(configuration);
         services.AddMusic(configuration);

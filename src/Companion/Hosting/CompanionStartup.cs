@@ -1,7 +1,7 @@
 using Serverless.Companion.Lavalink;
 using Serverless.Companion.Voice;
 using Serverless.Discord.Rest;
-using Serverless.Domain.Companion;
+using Serverless.Ports.Sessions;
 
 namespace Serverless.Companion.Hosting;
 

@@ -1,4 +1,3 @@
-using Serverless.Domain.Companion;
 
 namespace Serverless.Companion.Lavalink;
 

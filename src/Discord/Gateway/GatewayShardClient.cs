@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Serverless.Discord.Rest;
-using Serverless.Domain.Companion;
+using Serverless.Ports.Sessions;
 
 namespace Serverless.Discord.Gateway;
 

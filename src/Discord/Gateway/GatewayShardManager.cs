@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Serverless.Discord.Rest;
-using Serverless.Domain.Companion;
+using Serverless.Ports.Sessions;
 
 namespace Serverless.Discord.Gateway;
 

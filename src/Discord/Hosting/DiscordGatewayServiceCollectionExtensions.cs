@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Discord.Gateway;
 using Serverless.Discord.Rest;
-using Serverless.Domain.Companion;
+using Serverless.Ports.Sessions;
 
 namespace Serverless.Discord.Hosting;
 

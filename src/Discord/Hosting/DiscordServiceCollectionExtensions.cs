@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Discord.Permissions;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Permissions;
-using Serverless.Domain.RateLimiting;
+using Serverless.Ports.RateLimiting;
 
 namespace Serverless.Discord.Hosting;
 

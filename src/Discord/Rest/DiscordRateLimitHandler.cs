@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Discord.Json;
-using Serverless.Domain.RateLimiting;
+using Serverless.Ports.RateLimiting;
 
 namespace Serverless.Discord.Rest;
 

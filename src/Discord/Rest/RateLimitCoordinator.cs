@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Serverless.Domain.RateLimiting;
+using Serverless.Ports.RateLimiting;
 
 namespace Serverless.Discord.Rest;
 

@@ -8,7 +8,7 @@ using Serverless.Discord.Commands;
 using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Commands;
-using Serverless.Domain.RateLimiting;
+using Serverless.Ports.RateLimiting;
 using Serverless.Storage;
 using Serverless.Storage.RateLimiting;
 

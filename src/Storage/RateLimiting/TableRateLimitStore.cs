@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
-using Serverless.Domain.RateLimiting;
+using Serverless.Ports.RateLimiting;
 using Serverless.Storage.Tables;
 
 namespace Serverless.Storage.RateLimiting;

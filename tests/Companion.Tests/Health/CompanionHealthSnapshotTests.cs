@@ -1,5 +1,5 @@
 using Serverless.Companion.Health;
-using Serverless.Domain.Companion;
+using Serverless.Domain.Features.Status;
 
 namespace Serverless.Companion.Tests.Health;
 

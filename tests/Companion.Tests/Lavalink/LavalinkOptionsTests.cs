@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Companion.Lavalink;
-using Serverless.Domain.Companion;
+using Serverless.Domain.Features.Status;
 
 namespace Serverless.Companion.Tests.Lavalink;
 

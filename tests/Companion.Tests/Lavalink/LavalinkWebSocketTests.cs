@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using Serverless.Companion.Lavalink;
-using Serverless.Domain.Companion;
+using Serverless.Domain.Features.Status;
 
 namespace Serverless.Companion.Tests.Lavalink;
 

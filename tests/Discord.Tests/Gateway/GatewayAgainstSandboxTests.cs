@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serverless.Discord.Gateway;
 using Serverless.Discord.Hosting;
-using Serverless.Domain.Companion;
+using Serverless.Ports.Sessions;
 using Serverless.Sandbox;
 using Serverless.Sandbox.Gateway;
 using Serverless.TestSupport;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Serverless.Discord.Gateway;
-using Serverless.Domain.Companion;
+using Serverless.Ports.Sessions;
 
 namespace Serverless.Discord.Tests.Gateway;
 

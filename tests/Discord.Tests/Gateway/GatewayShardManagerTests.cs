@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Discord.Gateway;
 using Serverless.Discord.Hosting;
-using Serverless.Domain.Companion;
+using Serverless.Ports.Sessions;
 using Serverless.TestSupport;
 
 namespace Serverless.Discord.Tests.Gateway;

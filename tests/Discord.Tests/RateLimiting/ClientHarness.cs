@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
-using Serverless.Domain.RateLimiting;
+using Serverless.Ports.RateLimiting;
 using Serverless.TestSupport;
 
 namespace Serverless.Discord.Tests.RateLimiting;

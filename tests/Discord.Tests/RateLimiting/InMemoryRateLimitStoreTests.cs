@@ -1,4 +1,4 @@
-using Serverless.Domain.RateLimiting;
+using Serverless.Ports.RateLimiting;
 
 namespace Serverless.Discord.Tests.RateLimiting;
 

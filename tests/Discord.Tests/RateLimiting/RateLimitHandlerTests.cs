@@ -1,6 +1,6 @@
 using System.Net;
 using Serverless.Discord.Rest;
-using Serverless.Domain.RateLimiting;
+using Serverless.Ports.RateLimiting;
 
 namespace Serverless.Discord.Tests.RateLimiting;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Discord.Rest;
-using Serverless.Domain.RateLimiting;
+using Serverless.Ports.RateLimiting;
 using Serverless.Sandbox;
 using Serverless.Storage;
 using Serverless.Storage.RateLimiting;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Domain.Companion;
 using Serverless.Domain.Features.Status;
 using Serverless.Functions.Tests.Support;
 

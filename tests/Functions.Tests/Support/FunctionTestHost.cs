@@ -9,11 +9,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Serverless.Domain.Companion;
 using Serverless.Domain.Features.ScheduledPosts;
+using Serverless.Domain.Features.Status;
 using Serverless.Domain.Permissions;
-using Serverless.Domain.RateLimiting;
 using Serverless.Functions.Hosting;
+using Serverless.Ports.RateLimiting;
 using Serverless.TestSupport;
 
 namespace Serverless.Functions.Tests.Support;

@@ -2,7 +2,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Housekeeping;
-using Serverless.Domain.RateLimiting;
+using Serverless.Ports.RateLimiting;
 using Serverless.Storage.Housekeeping;
 using Serverless.Storage.RateLimiting;
 using Serverless.Storage.ScheduledPosts;

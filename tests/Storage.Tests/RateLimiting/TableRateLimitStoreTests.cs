@@ -1,4 +1,4 @@
-using Serverless.Domain.RateLimiting;
+using Serverless.Ports.RateLimiting;
 using Serverless.Storage.RateLimiting;
 
 namespace Serverless.Storage.Tests.RateLimiting;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Serverless.Domain.Companion;
 
 namespace Serverless.Domain.Features.Status;
 

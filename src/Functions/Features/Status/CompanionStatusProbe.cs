@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Serverless.Domain.Companion;
 using Serverless.Domain.Features.Status;
 
 namespace Serverless.Functions.Features.Status;

@@ -1,10 +1,10 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using Serverless.Domain.Companion;
+using Serverless.Ports.Sessions;
 using Serverless.Storage.Tables;
 
-namespace Serverless.Storage.Companion;
+namespace Serverless.Storage.CompanionState;
 
 /// <summary>
 /// Each gateway shard's resumable session in the <c>gatewaysessions</c> table: one row per shard

@@ -1,4 +1,4 @@
-namespace Serverless.Domain.Companion;
+namespace Serverless.Domain.Features.Status;
 
 /// <summary>The words <see cref="ShardHeartbeat.State"/> takes: written by the companion, read by <c>/status</c> and <c>/api/healthz</c>.</summary>
 public static class ShardStates

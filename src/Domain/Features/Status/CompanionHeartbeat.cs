@@ -1,4 +1,4 @@
-namespace Serverless.Domain.Companion;
+namespace Serverless.Domain.Features.Status;
 
 /// <summary>
 /// The companion's periodic "I am alive" row: the Functions app's <c>/status</c> and <c>/api/healthz</c> read it

@@ -1,4 +1,4 @@
-namespace Serverless.Domain.RateLimiting;
+namespace Serverless.Ports.RateLimiting;
 
 /// <summary>
 /// The shared state for one process (and tests). With <c>conservative</c> it is also the fallback used

@@ -1,4 +1,4 @@
-namespace Serverless.Domain.RateLimiting;
+namespace Serverless.Ports.RateLimiting;
 
 /// <summary>
 /// The pure arithmetic of shared buckets, used by every <see cref="IRateLimitStore"/>: a store reads a row,

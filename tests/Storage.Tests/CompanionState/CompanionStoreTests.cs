@@ -1,10 +1,11 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Domain.Companion;
-using Serverless.Storage.Companion;
+using Serverless.Domain.Features.Status;
+using Serverless.Ports.Sessions;
+using Serverless.Storage.CompanionState;
 
-namespace Serverless.Storage.Tests.Companion;
+namespace Serverless.Storage.Tests.CompanionState;
 
 public sealed class CompanionStoreTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {

@@ -1,4 +1,4 @@
-namespace Serverless.Domain.RateLimiting;
+namespace Serverless.Ports.RateLimiting;
 
 /// <summary>
 /// What every instance agrees on about one rate-limit window: <paramref name="Remaining"/> slots not yet

@@ -1,4 +1,4 @@
-namespace Serverless.Domain.Companion;
+namespace Serverless.Ports.Sessions;
 
 /// <summary>
 /// What a gateway shard needs to resume after the companion restarts: Discord's session id, the URL to resume

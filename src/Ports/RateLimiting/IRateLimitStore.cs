@@ -1,4 +1,4 @@
-namespace Serverless.Domain.RateLimiting;
+namespace Serverless.Ports.RateLimiting;
 
 /// <summary>
 /// Rate-limit state shared by every instance of the bot, so that many processes spend one budget.

@@ -2,10 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
-using Serverless.Domain.Companion;
+using Serverless.Domain.Features.Status;
 using Serverless.Storage.Tables;
 
-namespace Serverless.Storage.Companion;
+namespace Serverless.Storage.CompanionState;
 
 /// <summary>
 /// The companion's heartbeat in the <c>companion</c> table, one well-known row (PartitionKey <c>heartbeat</c>,

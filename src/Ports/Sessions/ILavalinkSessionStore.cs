@@ -1,4 +1,4 @@
-namespace Serverless.Domain.Companion;
+namespace Serverless.Ports.Sessions;
 
 /// <summary>
 /// Remembers the Lavalink session id across companion restarts: reconnecting with it resumes the session, so

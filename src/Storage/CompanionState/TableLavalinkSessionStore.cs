@@ -1,9 +1,9 @@
 using Azure;
 using Azure.Data.Tables;
-using Serverless.Domain.Companion;
+using Serverless.Ports.Sessions;
 using Serverless.Storage.Tables;
 
-namespace Serverless.Storage.Companion;
+namespace Serverless.Storage.CompanionState;
 
 /// <summary>The Lavalink session id in the <c>companion</c> table (PartitionKey <c>lavalink</c>, RowKey <c>session</c>).</summary>
 public sealed class TableLavalinkSessionStore(StorageAccount account) : ILavalinkSessionStore
