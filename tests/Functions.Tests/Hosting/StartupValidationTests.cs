@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Music;
+using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Tests.Support;
 
@@ -152,6 +153,35 @@ public sealed class StartupValidationTests
         });
 
         Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task ScheduleLimits_AreBoundByTheScheduleFeature_FromScheduledPostsSettings()
+    {
+        await using var services = BuildServices(new Dictionary<string, string?>(Usable)
+        {
+            ["ScheduledPosts:MaxPostsPerGuild"] = "3",
+            ["ScheduledPosts:MinRepeatInterval"] = "01:00:00",
+        });
+
+        Assert.Empty(FunctionAppServices.ValidateConfiguration(services));
+        Assert.Equal(new ScheduleLimits(3, TimeSpan.FromHours(1)), services.GetRequiredService<ScheduleLimits>());
+    }
+
+    [Fact]
+    public async Task Startup_WithOutOfRangeScheduleSettings_FailsNamingEachKey()
+    {
+        var failures = await ValidateAsync(new Dictionary<string, string?>(Usable)
+        {
+            ["ScheduledPosts:MaxPostsPerGuild"] = "0",
+            ["ScheduledPosts:MinRepeatInterval"] = "00:00:30",
+            ["ScheduledPosts:Lease"] = "00:00:01",
+        });
+
+        Assert.Equal(3, failures.Count);
+        Assert.Contains(failures, failure => failure.StartsWith("ScheduledPosts__MaxPostsPerGuild must be between 1 and 1000", StringComparison.Ordinal));
+        Assert.Contains(failures, failure => failure.StartsWith("ScheduledPosts__MinRepeatInterval must be between 00:01:00 and 1.00:00:00", StringComparison.Ordinal));
+        Assert.Contains(failures, failure => failure.StartsWith("ScheduledPosts__Lease must be at least 00:00:10", StringComparison.Ordinal));
     }
 
     [Fact]

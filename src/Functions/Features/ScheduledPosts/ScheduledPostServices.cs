@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Serverless.Discord.Hosting;
 
 namespace Serverless.Functions.Features.ScheduledPosts;
@@ -6,15 +5,14 @@ namespace Serverless.Functions.Features.ScheduledPosts;
 public static class ScheduledPostServices
 {
     /// <summary>
-    /// The scheduled-post pipeline (due-posts timer, publisher) and <c>/schedule</c>'s limits, both from
-    /// <see cref="ScheduledPostOptions"/> bound from <c>ScheduledPosts__*</c>. Its <c>IScheduledPostStore</c> comes
-    /// from <c>AddStorage</c>.
+    /// The scheduled-post pipeline (due-posts timer, publisher), paced by <see cref="ScheduledPostOptions"/> bound from
+    /// <c>ScheduledPosts__*</c>. Its <c>IScheduledPostStore</c> comes from <c>AddStorage</c>; <c>/schedule</c> itself and
+    /// its limits are its feature's (<c>ScheduleFeature</c>).
     /// </summary>
     public static IServiceCollection AddScheduledPosts(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<ScheduledPostOptions>().Bind(configuration.GetSection(ScheduledPostOptions.SectionName)).ValidateOnStartWith<ScheduledPostOptions, ScheduledPostOptionsValidator>();
-        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<ScheduledPostOptions>>().Value.Limits);
         services.TryAddSingleton<DuePostsTimer>();
         services.TryAddSingleton<SentPostFinder>();
         services.TryAddSingleton<PostPublisher>();
