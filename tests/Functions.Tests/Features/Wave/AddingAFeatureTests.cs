@@ -9,6 +9,7 @@ using Serverless.Functions.Hosting;
 using Serverless.Functions.Interactions;
 using Serverless.Functions.Tests.Support;
 using Serverless.Storage.Queues;
+using Serverless.TestSupport;
 
 namespace Serverless.Functions.Tests.Features.Wave;
 
@@ -113,6 +114,19 @@ public sealed class AddingAFeatureTests : IAsyncLifetime
 
         Assert.Contains("no longer in use", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(_queue.Enqueued);
+    }
+
+    [Fact]
+    public void TheReadmesExample_IsThisFeaturesCode()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md")).ReplaceLineEndings("\n");
+        var section = readme[readme.IndexOf("### Adding a feature", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
+        var example = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        var code = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "Functions.Tests", "Features", "Wave", "WaveFeature.cs")).ReplaceLineEndings("\n");
+
+        Assert.Contains("feature.AddOptions<WaveOptions, WaveOptionsValidator>()", example, StringComparison.Ordinal);
+        Assert.Contains(example, code, StringComparison.Ordinal);
     }
 
     [Theory]
