@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serverless.Companion.Health;
 using Serverless.Companion.Hosting;
+using Serverless.Domain.Commands;
 using Serverless.TestSupport;
 
 namespace Serverless.Companion.Tests;
@@ -47,6 +48,18 @@ public sealed class CompanionProjectTests
     }
 
     [Fact]
+    public void AFeatureWhoseButtonPrefixOverlapsMusics_StopsTheCompanionAtStart_NamingBoth()
+    {
+        // Registered first, so the companion's own catalog registration (TryAdd) leaves this one in place.
+        IFeatureModule[] features = [.. CommandCatalog.Features, new JukeboxFeature()];
+        using var provider = Services(Complete, services => services.AddFeatureCatalog(features));
+
+        var failure = Assert.Single(CompanionApp.ValidateConfiguration(provider));
+
+        Assert.Equal("Features 'music' and 'jukebox' clash: the button prefix 'music:queue' of 'jukebox' overlaps the button prefix 'music:' of 'music'.", failure);
+    }
+
+    [Fact]
     public void TheImage_RunsAsANonRootUser()
     {
         var dockerfile = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src", "Companion", "Dockerfile"));
@@ -68,10 +81,11 @@ public sealed class CompanionProjectTests
         }
     }
 
-    private static ServiceProvider Services(Dictionary<string, string?> settings)
+    private static ServiceProvider Services(Dictionary<string, string?> settings, Action<IServiceCollection>? addFirst = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
+        addFirst?.Invoke(services);
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddCompanionServices(configuration);
@@ -96,5 +110,13 @@ public sealed class CompanionProjectTests
         }
 
         return found;
+    }
+
+    /// <summary>Claims buttons under music's prefix: the two features clash.</summary>
+    private sealed class JukeboxFeature : IFeatureModule
+    {
+        public string Name => "jukebox";
+
+        public void Register(FeatureBuilder feature) => feature.AddCompanionComponent("music:queue");
     }
 }

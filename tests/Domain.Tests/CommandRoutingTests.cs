@@ -90,10 +90,10 @@ public sealed class CommandRoutingTests
     [Fact]
     public void Catalog_RefusesTwoFeaturesClaimingOneName_OrOverlappingPrefixes()
     {
-        Assert.Throws<InvalidOperationException>(() => FeatureCatalog.From([.. CommandCatalog.Features, new TestFeature("impostor", feature => feature.AddCompanionCommand(new CommandDefinition { Name = PingCommand.Name, Description = "x", ResponseMode = CommandResponseMode.DeferredToVoice }))]));
-        Assert.Throws<InvalidOperationException>(() => FeatureCatalog.From([.. CommandCatalog.Features, new TestFeature("juke", feature => feature.AddCompanionComponent("music:sk"))]));
-        Assert.Throws<InvalidOperationException>(() => FeatureCatalog.From([.. CommandCatalog.Features, new TestFeature("m", feature => feature.AddCompanionComponent("m"))]));
-        Assert.Throws<InvalidOperationException>(() => FeatureCatalog.From([.. CommandCatalog.Features, new PingFeature()]));
+        Assert.Throws<FeatureConflictException>(() => FeatureCatalog.From([.. CommandCatalog.Features, new TestFeature("impostor", feature => feature.AddCompanionCommand(new CommandDefinition { Name = PingCommand.Name, Description = "x", ResponseMode = CommandResponseMode.DeferredToVoice }))]));
+        Assert.Throws<FeatureConflictException>(() => FeatureCatalog.From([.. CommandCatalog.Features, new TestFeature("juke", feature => feature.AddCompanionComponent("music:sk"))]));
+        Assert.Throws<FeatureConflictException>(() => FeatureCatalog.From([.. CommandCatalog.Features, new TestFeature("m", feature => feature.AddCompanionComponent("m"))]));
+        Assert.Throws<FeatureConflictException>(() => FeatureCatalog.From([.. CommandCatalog.Features, new PingFeature()]));
 
         var extra = FeatureCatalog.From([.. CommandCatalog.Features, new TestFeature("juke", feature => feature.AddCompanionComponent("juke:"))]);
         Assert.Equal("juke", extra.Find(RouteKind.Component, "juke:skip")!.Feature);

@@ -1,27 +1,52 @@
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Serverless.Domain.Commands;
 
 /// <summary>
 /// Collects one feature's routes and registers its handler classes (as singletons, unless the feature or the host
-/// registered them already). A feature adds any other services it needs through <see cref="Services"/>.
+/// registered them already). A feature declares its options with <see cref="AddOptions{TOptions, TValidator}"/>, bound
+/// from <see cref="Configuration"/>, and adds any other services it needs through <see cref="Services"/>.
 /// </summary>
 public sealed class FeatureBuilder
 {
     private readonly string _feature;
     private readonly List<InteractionRoute> _routes = [];
 
-    public FeatureBuilder(string feature, IServiceCollection services)
+    /// <param name="configuration">The app's configuration; null when only the routes are read, which binds every option to its default.</param>
+    public FeatureBuilder(string feature, IServiceCollection services, IConfiguration? configuration = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(feature);
         ArgumentNullException.ThrowIfNull(services);
         _feature = feature;
         Services = services;
+        Configuration = configuration ?? EmptyConfiguration.Root;
     }
 
     public IServiceCollection Services { get; }
+
+    /// <summary>Where the feature binds its options section from (empty when only its routes are read).</summary>
+    public IConfiguration Configuration { get; }
+
+    /// <summary>
+    /// Declares options of the feature, validated at start by <typeparamref name="TValidator"/> (whose failures name the
+    /// environment variable, e.g. <c>Wave__Greeting</c>): the host prints every failure and exits. The feature binds
+    /// its own section on the builder returned:
+    /// <c>feature.AddOptions&lt;X, XValidator&gt;().Bind(feature.Configuration.GetSection(X.SectionName))</c>.
+    /// </summary>
+    public OptionsBuilder<TOptions> AddOptions<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>()
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        // The same registration as the hosts' ValidateOnStartWith: one validator however often it is declared.
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        return Services.AddOptions<TOptions>().ValidateOnStart();
+    }
 
     /// <summary>
     /// A slash command the Functions app runs: answered inline or deferred to its worker, as

@@ -3,7 +3,8 @@ namespace Serverless.Domain.Commands;
 /// <summary>
 /// Every route the registered features declared, in registration order: the one table that commands, buttons and
 /// forms are dispatched through, and the source of the manifest and <c>/help</c>. Refuses, when built, two features
-/// claiming the same command name or custom_id prefixes where one starts the other, so a click can never be ambiguous.
+/// claiming the same command name or custom_id prefixes where one starts the other, so a click can never be ambiguous
+/// (<see cref="FeatureConflictException"/>); both processes build it at start-up.
 /// </summary>
 public sealed class FeatureCatalog
 {
@@ -16,7 +17,7 @@ public sealed class FeatureCatalog
         var duplicate = registrations.GroupBy(feature => feature.Name, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1);
         if (duplicate is not null)
         {
-            throw new InvalidOperationException($"The feature '{duplicate.Key}' is registered twice.");
+            throw new FeatureConflictException($"The feature '{duplicate.Key}' is registered twice.");
         }
 
         _routes = [.. registrations.SelectMany(feature => feature.Routes)];
@@ -26,8 +27,8 @@ public sealed class FeatureCatalog
             {
                 if (Overlap(_routes[i], _routes[j]))
                 {
-                    throw new InvalidOperationException(
-                        $"The {_routes[i].Kind} '{_routes[i].Key}' of feature '{_routes[i].Feature}' clashes with '{_routes[j].Key}' of feature '{_routes[j].Feature}'.");
+                    throw new FeatureConflictException(
+                        $"Features '{_routes[j].Feature}' and '{_routes[i].Feature}' clash: {Describe(_routes[i])} of '{_routes[i].Feature}' overlaps {Describe(_routes[j])} of '{_routes[j].Feature}'.");
                 }
             }
         }
@@ -89,6 +90,13 @@ public sealed class FeatureCatalog
             ? Find(RouteKind.Component, component)
             : Find(RouteKind.Command, invocation.CommandName);
     }
+
+    private static string Describe(InteractionRoute route) => route.Kind switch
+    {
+        RouteKind.Command => $"the command /{route.Key}",
+        RouteKind.Component => $"the button prefix '{route.Key}'",
+        _ => $"the form prefix '{route.Key}'",
+    };
 
     private static bool Overlap(InteractionRoute a, InteractionRoute b) =>
         a.Kind == b.Kind && (a.Kind == RouteKind.Command

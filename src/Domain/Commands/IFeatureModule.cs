@@ -2,8 +2,9 @@ namespace Serverless.Domain.Commands;
 
 /// <summary>
 /// One feature of the bot (a folder under <c>Features</c>): declares, in <see cref="Register"/>, its slash commands,
-/// its button and form custom_id prefixes, where each one's work runs, and its services. Added to an app with one
-/// <c>services.AddFeature(new XFeature())</c>; the bot's own are listed in <see cref="CommandCatalog.Features"/>.
+/// its button and form custom_id prefixes, where each one's work runs, its options and its services. Added to an app
+/// with one <c>services.AddFeature(new XFeature(), configuration)</c>; the bot's own are listed in
+/// <see cref="CommandCatalog.Features"/>.
 /// </summary>
 public interface IFeatureModule
 {

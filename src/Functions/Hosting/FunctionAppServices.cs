@@ -4,8 +4,6 @@ using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
 using Serverless.Discord.Interactions;
 using Serverless.Domain.Commands;
-using Serverless.Domain.Features.ScheduledPosts;
-using Serverless.Domain.Features.Status;
 using Serverless.Functions.Features.Health;
 using Serverless.Functions.Features.Housekeeping;
 using Serverless.Functions.Features.ScheduledPosts;
@@ -40,29 +38,14 @@ public static class FunctionAppServices
         services.AddStorage(configuration);
         services.AddDiscordRest(configuration);
 
-        // Every feature's commands, buttons and forms, and the one router built from them.
-        services.AddFeatures(CommandCatalog.Features);
+        // Every feature's commands, buttons and forms, its options and its services, and the one router built from them.
+        services.AddFeatures(CommandCatalog.Features, configuration);
 
-        // /schedule's IScheduledPostStore comes from AddStorage, its limits from ScheduledPosts__* (bound below).
-        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<ScheduledPostOptions>>().Value.Limits);
-        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateOnStartWith<HealthOptions, HealthOptionsValidator>();
-        services.TryAddSingleton<IDiscordStatusProbe, DiscordStatusProbe>();
-
-        // The companion's heartbeat (its ICompanionHeartbeatStore comes from AddStorage) for /status and /api/healthz.
-        services.AddOptions<CompanionStatusOptions>().Bind(configuration.GetSection(CompanionStatusOptions.SectionName)).ValidateOnStartWith<CompanionStatusOptions, CompanionStatusOptionsValidator>();
-        services.TryAddSingleton<ICompanionStatusProbe, CompanionStatusProbe>();
-
-        // The health routes are anonymous or cheap to reach: they read the probes through a per-instance cache.
-        services.TryAddSingleton<HealthProbeCache>();
-
-        services.AddOptions<ScheduledPostOptions>().Bind(configuration.GetSection(ScheduledPostOptions.SectionName)).ValidateOnStartWith<ScheduledPostOptions, ScheduledPostOptionsValidator>();
-        services.TryAddSingleton<DuePostsTimer>();
-        services.TryAddSingleton<SentPostFinder>();
-        services.TryAddSingleton<PostPublisher>();
-
-        // Its IRetentionStore comes from AddStorage.
-        services.AddOptions<HousekeepingOptions>().Bind(configuration.GetSection(HousekeepingOptions.SectionName)).ValidateOnStartWith<HousekeepingOptions, HousekeepingOptionsValidator>();
-        services.TryAddSingleton<HousekeepingTimer>();
+        // What the features need from this host's clients, one line per feature folder.
+        services.AddStatusProbes(configuration);
+        services.AddHealthRoutes(configuration);
+        services.AddScheduledPosts(configuration);
+        services.AddHousekeeping(configuration);
         return services;
     }
 

@@ -2,7 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Serverless.Discord.Rest;
+using Serverless.Domain.Commands;
+using Serverless.Domain.Features.Music;
+using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Functions.Hosting;
+using Serverless.Functions.Tests.Support;
 
 namespace Serverless.Functions.Tests.Hosting;
 
@@ -151,6 +155,76 @@ public sealed class StartupValidationTests
         Assert.Empty(failures);
     }
 
+    [Fact]
+    public async Task ScheduleLimits_AreBoundByTheScheduleFeature_FromScheduledPostsSettings()
+    {
+        await using var services = BuildServices(new Dictionary<string, string?>(Usable)
+        {
+            ["ScheduledPosts:MaxPostsPerGuild"] = "3",
+            ["ScheduledPosts:MinRepeatInterval"] = "01:00:00",
+        });
+
+        Assert.Empty(FunctionAppServices.ValidateConfiguration(services));
+        Assert.Equal(new ScheduleLimits(3, TimeSpan.FromHours(1)), services.GetRequiredService<ScheduleLimits>());
+    }
+
+    [Fact]
+    public async Task Startup_WithOutOfRangeScheduleSettings_FailsNamingEachKey()
+    {
+        var failures = await ValidateAsync(new Dictionary<string, string?>(Usable)
+        {
+            ["ScheduledPosts:MaxPostsPerGuild"] = "0",
+            ["ScheduledPosts:MinRepeatInterval"] = "00:00:30",
+            ["ScheduledPosts:Lease"] = "00:00:01",
+        });
+
+        Assert.Equal(3, failures.Count);
+        Assert.Contains(failures, failure => failure.StartsWith("ScheduledPosts__MaxPostsPerGuild must be between 1 and 1000", StringComparison.Ordinal));
+        Assert.Contains(failures, failure => failure.StartsWith("ScheduledPosts__MinRepeatInterval must be between 00:01:00 and 1.00:00:00", StringComparison.Ordinal));
+        Assert.Contains(failures, failure => failure.StartsWith("ScheduledPosts__Lease must be at least 00:00:10", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Startup_WithAFeatureClaimingAnotherFeaturesCommand_FailsNamingBothAndTheCommand()
+    {
+        var impostor = new CommandDefinition { Name = "status", Description = "Not the bot's status", ResponseMode = CommandResponseMode.Inline };
+        await using var services = BuildServices(Usable, services => services.AddFeature(new ClashingFeature("impostor", feature => feature.AddCommand<ImpostorCommand>(impostor))));
+
+        var failure = Assert.Single(FunctionAppServices.ValidateConfiguration(services));
+
+        Assert.Equal("Features 'status' and 'impostor' clash: the command /status of 'impostor' overlaps the command /status of 'status'.", failure);
+    }
+
+    [Fact]
+    public async Task Startup_WithAFeatureWhoseButtonPrefixOverlapsAnothers_FailsNamingBothAndThePrefixes()
+    {
+        await using var services = BuildServices(Usable, services => services.AddFeature(new ClashingFeature("juke", feature => feature.AddComponent<ImpostorCommand>(MusicCommand.Buttons.Prefix + "skip"))));
+
+        var failure = Assert.Single(FunctionAppServices.ValidateConfiguration(services));
+
+        Assert.Equal($"Features 'music' and 'juke' clash: the button prefix '{MusicCommand.Buttons.Prefix}skip' of 'juke' overlaps the button prefix '{MusicCommand.Buttons.Prefix}' of 'music'.", failure);
+    }
+
+    [Fact]
+    public async Task Startup_WithBadSettingsAndAClash_ReportsBoth()
+    {
+        var settings = new Dictionary<string, string?>(Usable) { ["Discord:ApplicationId"] = null };
+        await using var services = BuildServices(settings, services => services.AddFeature(new ClashingFeature("ping", _ => { })));
+
+        var failures = FunctionAppServices.ValidateConfiguration(services);
+
+        Assert.Equal(2, failures.Count);
+        Assert.StartsWith("Discord__ApplicationId is missing", failures[0], StringComparison.Ordinal);
+        Assert.Equal("The feature 'ping' is registered twice.", failures[1]);
+    }
+
+    private static readonly Dictionary<string, string?> Usable = new()
+    {
+        ["Discord:ApplicationId"] = "100000000000000001",
+        ["Discord:PublicKey"] = ValidKey,
+        ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+    };
+
     private static async Task<IReadOnlyList<string>> ValidateAsync(Dictionary<string, string?> settings)
     {
         await using var services = BuildServices(settings);
@@ -158,9 +232,25 @@ public sealed class StartupValidationTests
     }
 
     /// <summary>The app's services as <c>Program</c> registers them, over nothing but the given settings.</summary>
-    private static ServiceProvider BuildServices(Dictionary<string, string?> settings) =>
-        new ServiceCollection()
+    private static ServiceProvider BuildServices(Dictionary<string, string?> settings, Action<IServiceCollection>? addMore = null)
+    {
+        var services = new ServiceCollection()
             .AddLogging()
-            .AddFunctionApp(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
-            .BuildServiceProvider();
+            .AddFunctionApp(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        addMore?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+
+    private sealed class ClashingFeature(string name, Action<FeatureBuilder> register) : IFeatureModule
+    {
+        public string Name => name;
+
+        public void Register(FeatureBuilder feature) => register(feature);
+    }
+
+    private sealed class ImpostorCommand : ICommandHandler
+    {
+        public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new CommandReply("impostor", Ephemeral: true));
+    }
 }

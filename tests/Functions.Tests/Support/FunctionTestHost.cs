@@ -56,8 +56,16 @@ public sealed class FunctionTestHost : IAsyncDisposable
     public CapturingLoggerProvider Logs { get; }
 
     /// <param name="configureServices">Replaces services after the app's own registrations, e.g. a port's test double.</param>
-    public static async Task<FunctionTestHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    public static Task<FunctionTestHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null) =>
+        StartAsync(settings, (services, _) => configureServices?.Invoke(services));
+
+    /// <param name="configureServices">
+    /// Adds or replaces services after the app's own registrations, with the app's configuration (such as a feature
+    /// whose options are bound from it).
+    /// </param>
+    public static async Task<FunctionTestHost> StartAsync(IDictionary<string, string?>? settings, Action<IServiceCollection, IConfiguration> configureServices)
     {
+        ArgumentNullException.ThrowIfNull(configureServices);
         var signer = new InteractionSigner();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
         var builder = WebApplication.CreateSlimBuilder();
@@ -86,7 +94,7 @@ public sealed class FunctionTestHost : IAsyncDisposable
         builder.Services.AddSingleton<IMemberPermissionLookup>(new ScriptedMemberPermissions());
         var heartbeats = new InMemoryCompanionHeartbeatStore();
         builder.Services.AddSingleton<ICompanionHeartbeatStore>(heartbeats);
-        configureServices?.Invoke(builder.Services);
+        configureServices(builder.Services, builder.Configuration);
 
         var app = builder.Build();
         Assert.Empty(FunctionAppServices.ValidateConfiguration(app.Services));

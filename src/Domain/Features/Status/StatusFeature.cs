@@ -4,7 +4,7 @@ namespace Serverless.Domain.Features.Status;
 
 /// <summary>
 /// <c>/status</c>, deferred to the Functions worker. Its probes (<see cref="IStorageStatusProbe"/>,
-/// <see cref="IDiscordStatusProbe"/>, <see cref="ICompanionStatusProbe"/>) come from the host, which owns the clients.
+/// <see cref="IDiscordStatusProbe"/>, <see cref="ICompanionStatusProbe"/>) come from the host, which owns the clients (the Functions app's <c>AddStatusProbes</c>).
 /// </summary>
 public sealed class StatusFeature : IFeatureModule
 {

@@ -1,18 +1,22 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Discord.Commands;
 using Serverless.Domain.Commands;
+using Serverless.Functions.Hosting;
 using Serverless.Functions.Interactions;
 using Serverless.Functions.Tests.Support;
 using Serverless.Storage.Queues;
+using Serverless.TestSupport;
 
 namespace Serverless.Functions.Tests.Features.Wave;
 
 /// <summary>
-/// A new feature (<see cref="WaveFeature"/>: a slash command, a button and a deferred step), registered with one line,
-/// is in the manifest and <c>/help</c>, is answered by the endpoint, and its queued work is run by the worker.
+/// A new feature (<see cref="WaveFeature"/>: a slash command, a button and a deferred step, with an option), registered
+/// with one line, is in the manifest and <c>/help</c>, is answered by the endpoint, its queued work is run by the worker
+/// with its option bound from the app's configuration, and a bad option value stops the app at start.
 /// </summary>
 public sealed class AddingAFeatureTests : IAsyncLifetime
 {
@@ -27,10 +31,15 @@ public sealed class AddingAFeatureTests : IAsyncLifetime
     {
         _discord.Answer("PATCH", "/messages/@original", HttpStatusCode.OK, """{"id":"1400000000000000001","channel_id":"900000000000000002","content":"done"}""");
         _host = await FunctionTestHost.StartAsync(
-            new Dictionary<string, string?> { ["Discord:BotToken"] = "test-bot-token", ["Discord:ApiBaseUrl"] = "http://discord.test/api/v10" },
-            services =>
+            new Dictionary<string, string?>
             {
-                services.AddFeature(new WaveFeature());
+                ["Discord:BotToken"] = "test-bot-token",
+                ["Discord:ApiBaseUrl"] = "http://discord.test/api/v10",
+                ["Wave:Greeting"] = "waves hello",
+            },
+            (services, configuration) =>
+            {
+                services.AddFeature(new WaveFeature(), configuration);
 
                 services.AddSingleton<IDeferredCommandQueue>(_queue);
                 services.AddSingleton<IInteractionLedger>(_ledger);
@@ -78,7 +87,7 @@ public sealed class AddingAFeatureTests : IAsyncLifetime
 
         await RunWorkerAsync(queued);
 
-        Assert.Equal($"<@{UserId}> waves.", EditedContent());
+        Assert.Equal($"<@{UserId}> waves hello.", EditedContent());
         Assert.Equal(WaveCommand.Name, _ledger.Completed[queued.InteractionId]);
     }
 
@@ -105,6 +114,40 @@ public sealed class AddingAFeatureTests : IAsyncLifetime
 
         Assert.Contains("no longer in use", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(_queue.Enqueued);
+    }
+
+    [Fact]
+    public void TheReadmesExample_IsThisFeaturesCode()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md")).ReplaceLineEndings("\n");
+        var section = readme[readme.IndexOf("### Adding a feature", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
+        var example = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        var code = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "Functions.Tests", "Features", "Wave", "WaveFeature.cs")).ReplaceLineEndings("\n");
+
+        Assert.Contains("feature.AddOptions<WaveOptions, WaveOptionsValidator>()", example, StringComparison.Ordinal);
+        Assert.Contains(example, code, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("waves with a greeting far too long to fit on one line of the channel, which the validator refuses at start")]
+    public async Task BadOption_StopsTheAppAtStart_NamingTheSetting(string greeting)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Discord:ApplicationId"] = FunctionTestHost.ApplicationId,
+            ["Discord:PublicKey"] = _host.Signer.PublicKeyHex,
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["Wave:Greeting"] = greeting,
+        }).Build();
+        await using var services = new ServiceCollection()
+            .AddLogging()
+            .AddFunctionApp(configuration)
+            .AddFeature(new WaveFeature(), configuration)
+            .BuildServiceProvider();
+
+        Assert.Equal(["Wave__Greeting must be 1 to 100 characters."], FunctionAppServices.ValidateConfiguration(services));
     }
 
     private Task RunWorkerAsync(DeferredCommand queued) =>
