@@ -6,15 +6,18 @@ param tags object
 param deploymentContainerName string
 param identityPrincipalId string
 
-// Serverless.Storage.Queues.QueueNames.Work; each has a -poison twin. Tests compare this with the code.
-var workQueues = [
+// Serverless.Storage.Queues.QueueNames.Work and their -poison twins. Tests compare this with the code.
+var queueNames = [
   'interactions'
+  'interactions-poison'
   'posts'
+  'posts-poison'
   'voice'
+  'voice-poison'
 ]
 
 // The tables of src/Storage (TableName / *Table constants). Tests compare this with the code.
-var tables = [
+var tableNames = [
   'interactionruns'
   'ratelimits'
   'scheduledposts'
@@ -60,14 +63,9 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-0
   name: 'default'
 }
 
-resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queue in workQueues: {
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queue in queueNames: {
   parent: queueService
   name: queue
-}]
-
-resource poisonQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queue in workQueues: {
-  parent: queueService
-  name: '${queue}-poison'
 }]
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
@@ -75,7 +73,7 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-0
   name: 'default'
 }
 
-resource tableResources 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for table in tables: {
+resource tableResources 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for table in tableNames: {
   parent: tableService
   name: table
 }]
