@@ -32,8 +32,8 @@ param discordBotToken string
 @description('Lavalink\'s lavalink.server.password. Stored only in Key Vault.')
 param lavalinkPassword string
 
-@minValue(512)
-@description('Memory of one Flex Consumption instance (MB): 512, 2048 or 4096.')
+@allowed([512, 2048, 4096])
+@description('Memory of one Flex Consumption instance (MB).')
 param functionInstanceMemoryMB int = 2048
 
 @minValue(40)

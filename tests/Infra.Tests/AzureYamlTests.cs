@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using YamlDotNet.RepresentationModel;
 
 namespace Serverless.Infra.Tests;
@@ -41,6 +42,21 @@ public sealed class AzureYamlTests
     }
 
     [Fact]
+    public void The_dockerfile_copies_every_project_the_companion_references()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src", "Companion", "Dockerfile"));
+
+        foreach (var project in ProjectClosure(Path.Combine(RepositoryPaths.Root, "src", "Companion", "Serverless.Companion.csproj")))
+        {
+            var relative = Path.GetRelativePath(RepositoryPaths.Root, project).Replace('\\', '/');
+            var folder = Path.GetDirectoryName(relative)!.Replace('\\', '/');
+            // The project file alone for the restore layer, then the whole folder for the build.
+            Assert.Contains($"COPY {relative} {folder}/", dockerfile, StringComparison.Ordinal);
+            Assert.Contains($"COPY {folder}/ {folder}/", dockerfile, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void The_postdeploy_hook_deploys_the_commands_and_smoke_checks_and_stops_the_run_on_failure()
     {
         var hook = (YamlMappingNode)((YamlMappingNode)Root.Children[new YamlScalarNode("hooks")]).Children[new YamlScalarNode("postdeploy")];
@@ -64,6 +80,28 @@ public sealed class AzureYamlTests
         Assert.Equal("bicep", Scalar(infra, "provider"));
         Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, Scalar(infra, "path"), Scalar(infra, "module") + ".bicep")));
         Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, Scalar(infra, "path"), Scalar(infra, "module") + ".parameters.json")));
+    }
+
+    /// <summary>The project and every project it references, directly or not.</summary>
+    private static HashSet<string> ProjectClosure(string project)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([Path.GetFullPath(project)]);
+        while (pending.TryPop(out var next))
+        {
+            if (!seen.Add(next))
+            {
+                continue;
+            }
+
+            foreach (var reference in XDocument.Load(next).Descendants("ProjectReference"))
+            {
+                var include = ((string?)reference.Attribute("Include") ?? "").Replace('\\', Path.DirectorySeparatorChar);
+                pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(next)!, include)));
+            }
+        }
+
+        return seen;
     }
 
     private static YamlMappingNode Load()
