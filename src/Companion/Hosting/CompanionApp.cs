@@ -6,7 +6,6 @@ using Serverless.Companion.Music;
 using Serverless.Companion.Voice;
 using Serverless.Companion.VoiceQueue;
 using Serverless.Discord;
-using Serverless.Discord.Gateway;
 using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Commands;
@@ -44,11 +43,10 @@ public static class CompanionApp
 
         services.AddDiscordRest(configuration);
 
-        services.TryAddSingleton<IGatewayDispatchHandler, GatewayDispatchRouter>();
+        // Voice and Lavalink register their handlers of the gateway's typed events in AddCompanionVoice and AddLavalink.
         services.AddDiscordGateway(configuration);
         services.AddHostedService<GatewayRunner>();
 
-        services.TryAddSingleton<IVoiceGatewaySender>(provider => new GatewayVoiceSender(provider.GetRequiredService<GatewayShardManager>));
         services.AddCompanionVoice(configuration);
 
         // The music service handles Lavalink's events; the recorder in front keeps the session id for restarts.

@@ -75,7 +75,7 @@ public sealed record LavalinkPlayerState(DateTimeOffset Time, long PositionMs, b
 /// <summary>
 /// Where the client reports what Lavalink pushes over its WebSocket. Calls come in the order frames arrive, from the
 /// receive loop, which does not wait for the returned tasks (a failed one is logged): work whose order matters must be
-/// queued before a call returns, e.g. on its guild's work queue.
+/// queued before a call returns, e.g. on its guild's serial executor.
 /// </summary>
 public interface ILavalinkEventHandler
 {

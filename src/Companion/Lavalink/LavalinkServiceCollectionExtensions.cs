@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Serverless.Discord.Gateway.Events;
 using Serverless.Discord.Hosting;
 
 namespace Serverless.Companion.Lavalink;
@@ -21,11 +22,22 @@ public sealed class LavalinkConnectionInputs
     /// <summary>Set before the host starts to resume the previous run's Lavalink session (see <see cref="LavalinkClient.SessionId"/>).</summary>
     public string? ResumeSessionId { get; set; }
 
-    /// <summary>Call on the gateway's READY with <c>user.id</c>; later calls are ignored (the bot's id never changes).</summary>
+    /// <summary>Called on the gateway's READY with <c>user.id</c>; later calls are ignored (the bot's id never changes).</summary>
     public void SetBotUserId(ulong userId)
     {
         ArgumentOutOfRangeException.ThrowIfZero(userId);
         _botUserId.TrySetResult(userId);
+    }
+}
+
+/// <summary>Hands the bot's user id from the gateway's READY to <see cref="LavalinkConnectionInputs"/>.</summary>
+public sealed class LavalinkBotUserFromReady(LavalinkConnectionInputs inputs) : IGatewayEventHandler<GatewayReady>
+{
+    public Task HandleAsync(GatewayReady gatewayEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gatewayEvent);
+        inputs.SetBotUserId(gatewayEvent.BotUserId);
+        return Task.CompletedTask;
     }
 }
 
@@ -34,16 +46,18 @@ public static class LavalinkServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="LavalinkOptions"/> (section <c>Lavalink</c>, validated at start), the named
     /// <see cref="HttpClient"/> <see cref="LavalinkClient.HttpClientName"/>, <see cref="LavalinkClient"/> as a singleton
-    /// and as <see cref="ILavalinkPlayers"/>, <see cref="LavalinkConnectionInputs"/>, and a hosted service that runs
-    /// the connection. The host must also register an <see cref="ILavalinkEventHandler"/> (the music service) when
-    /// Lavalink is configured; it is resolved when the connection starts, so it may depend on <see cref="ILavalinkPlayers"/>.
+    /// and as <see cref="ILavalinkPlayers"/>, <see cref="LavalinkConnectionInputs"/> fed the bot's id by the gateway's
+    /// READY (<see cref="LavalinkBotUserFromReady"/>), and a hosted service that runs the connection. The host must also
+    /// register an <see cref="ILavalinkEventHandler"/> (the music service) when Lavalink is configured; the hosted
+    /// service takes it in its constructor (nothing depends on that service, so the handler may depend on
+    /// <see cref="ILavalinkPlayers"/>).
     /// <code>
     /// builder.Services.AddSingleton&lt;MusicService&gt;();
     /// builder.Services.AddSingleton&lt;ILavalinkEventHandler&gt;(sp =&gt; sp.GetRequiredService&lt;MusicService&gt;());
     /// builder.Services.AddLavalink(builder.Configuration);
     /// var app = builder.Build();
     /// app.Services.GetRequiredService&lt;LavalinkConnectionInputs&gt;().ResumeSessionId = savedLavalinkSessionId; // optional
-    /// // gateway READY: inputs.SetBotUserId(ready.User.Id); health: app.Services.GetRequiredService&lt;LavalinkClient&gt;().Health
+    /// // health: app.Services.GetRequiredService&lt;LavalinkClient&gt;().Health
     /// </code>
     /// </summary>
     public static IServiceCollection AddLavalink(this IServiceCollection services, IConfiguration configuration)
@@ -52,6 +66,7 @@ public static class LavalinkServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<LavalinkOptions>().Bind(configuration.GetSection(LavalinkOptions.SectionName)).ValidateOnStartWith<LavalinkOptions, LavalinkOptionsValidator>();
         services.TryAddSingleton<LavalinkConnectionInputs>();
+        services.AddGatewayEventHandler<GatewayReady, LavalinkBotUserFromReady>();
         services.TryAddSingleton<LavalinkClient>();
         services.TryAddSingleton<ILavalinkPlayers>(provider => provider.GetRequiredService<LavalinkClient>());
         services.AddHostedService<LavalinkConnectionService>();
@@ -73,8 +88,11 @@ public static class LavalinkServiceCollectionExtensions
     }
 }
 
-/// <summary>Runs <see cref="LavalinkClient.RunAsync"/> for the host's lifetime.</summary>
-internal sealed class LavalinkConnectionService(LavalinkClient client, LavalinkConnectionInputs inputs, IServiceProvider services) : BackgroundService
+/// <summary>
+/// Runs <see cref="LavalinkClient.RunAsync"/> for the host's lifetime. The event handler is optional here only so that a
+/// host without Lavalink configured needs none; configured without one is refused when the connection starts.
+/// </summary>
+internal sealed class LavalinkConnectionService(LavalinkClient client, LavalinkConnectionInputs inputs, ILavalinkEventHandler? eventHandler = null) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -83,7 +101,7 @@ internal sealed class LavalinkConnectionService(LavalinkClient client, LavalinkC
             return client.RunAsync(Task.FromResult(0UL), NoHandler.Instance, null, stoppingToken);
         }
 
-        var handler = services.GetService<ILavalinkEventHandler>()
+        var handler = eventHandler
             ?? throw new InvalidOperationException(
                 "Lavalink is configured but no ILavalinkEventHandler is registered: register the music service as ILavalinkEventHandler (services.AddSingleton<ILavalinkEventHandler, …>()).");
         return client.RunAsync(inputs.BotUserId, handler, inputs.ResumeSessionId, stoppingToken);

@@ -12,10 +12,10 @@ namespace Serverless.Companion.Music;
 /// What commands and Lavalink events have in common: starting a track on the guild's player, moving to the next one
 /// (exactly once per decision), leaving, and the idle timer that leaves a silent or empty channel after
 /// <see cref="MusicOptions.IdleTimeout"/>. Everything except <see cref="OnListenersChanged"/> runs inside the
-/// guild's work (<see cref="GuildWorkQueue"/>).
+/// guild's work (<see cref="GuildSerialExecutor"/>).
 /// </summary>
 public sealed partial class MusicPlayback(
-    GuildWorkQueue work,
+    GuildSerialExecutor work,
     MusicSessionRepository sessions,
     ILavalinkPlayers lavalink,
     IVoiceConnections voice,
@@ -28,7 +28,7 @@ public sealed partial class MusicPlayback(
     private readonly ConcurrentDictionary<ulong, Task> _idleChecks = new();
     private readonly TimeSpan _idleTimeout = options.Value.IdleTimeout;
 
-    public GuildWorkQueue Work => work;
+    public GuildSerialExecutor Work => work;
 
     public MusicSessionRepository Sessions => sessions;
 

@@ -13,7 +13,7 @@ namespace Serverless.Companion.Music;
 public static class MusicServiceCollectionExtensions
 {
     /// <summary>
-    /// The music worker: options from <c>Music__*</c>, the per-guild work queue, playback, the command handler and the
+    /// The music worker: options from <c>Music__*</c>, the per-guild serial executor, playback, the command handler and the
     /// Lavalink event handler, and the Discord adapters of its ports. Needs from elsewhere: <see cref="ILavalinkPlayers"/>,
     /// <c>IVoiceConnections</c>, <c>IMusicSessionStore</c> (AddStorage), <see cref="DiscordRestClient"/> (AddDiscordRest)
     /// and a <see cref="TimeProvider"/>. Every piece is TryAdd'ed so tests and hosts can replace it.
@@ -22,7 +22,7 @@ public static class MusicServiceCollectionExtensions
     {
         services.AddOptions<MusicOptions>().Bind(configuration.GetSection(MusicOptions.SectionName)).ValidateOnStartWith<MusicOptions, MusicOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<GuildWorkQueue>();
+        services.TryAddSingleton<GuildSerialExecutor>();
         services.TryAddSingleton<MusicSessionRepository>();
         services.TryAddSingleton<NowPlayingMessage>();
         services.TryAddSingleton<MusicPlayback>();

@@ -5,7 +5,7 @@ namespace Serverless.Companion.Music;
 
 /// <summary>
 /// The sessions as the companion sees them: read through a cache (the companion is their main writer, and every
-/// guild's work is serialized by <see cref="GuildWorkQueue"/>), written through the store after every change.
+/// guild's work is serialized by <see cref="GuildSerialExecutor"/>), written through the store after every change.
 /// A change is a delegate so that, when the stored version moved on (an ETag conflict), it is applied again to a
 /// fresh read instead of overwriting someone else's write. Call only from inside the guild's work.
 /// </summary>

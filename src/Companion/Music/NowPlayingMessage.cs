@@ -9,7 +9,7 @@ namespace Serverless.Companion.Music;
 /// progress bar and buttons, at most every <see cref="MusicOptions.NowPlayingEditInterval"/> except when the track or
 /// the pause state changes (a forced refresh), and deleted when the music stops. A message someone deleted is posted
 /// again. Failures are logged, never thrown: the message is a view, the music goes on without it.
-/// Call only from inside the guild's work (<see cref="GuildWorkQueue"/>).
+/// Call only from inside the guild's work (<see cref="GuildSerialExecutor"/>).
 /// </summary>
 public sealed partial class NowPlayingMessage(
     IMusicTextChannel channel,

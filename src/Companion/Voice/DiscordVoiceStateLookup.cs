@@ -1,3 +1,4 @@
+using Serverless.Discord.Gateway.Events;
 using Serverless.Discord.Rest;
 
 namespace Serverless.Companion.Voice;

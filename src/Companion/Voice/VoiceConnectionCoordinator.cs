@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Runtime.ExceptionServices;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Companion.Lavalink;
+using Serverless.Discord.Gateway;
+using Serverless.Discord.Gateway.Events;
 
 namespace Serverless.Companion.Voice;
 
@@ -17,19 +18,26 @@ namespace Serverless.Companion.Voice;
 /// again; a null channel for the bot (kicked) forgets the connection and raises <see cref="ConnectionLost"/>.
 /// </para>
 /// <para>
-/// The host feeds it every gateway dispatch through <see cref="OnDispatchAsync"/> (it reads <c>READY</c>,
-/// <c>GUILD_CREATE</c>, <c>GUILD_DELETE</c>, <c>VOICE_STATE_UPDATE</c> and <c>VOICE_SERVER_UPDATE</c>). Voice tokens
-/// and endpoints are never logged; only the endpoint's host is.
+/// It handles the gateway's typed events (<c>READY</c>, <c>GUILD_CREATE</c>, <c>GUILD_DELETE</c>,
+/// <c>VOICE_STATE_UPDATE</c> and <c>VOICE_SERVER_UPDATE</c>), on the shard's read loop, and sends op 4 through
+/// <see cref="IGatewayCommandSender"/>. Voice tokens and endpoints are never logged; only the endpoint's host is.
 /// </para>
 /// </summary>
 public sealed partial class VoiceConnectionCoordinator(
     VoiceStateTracker tracker,
-    IVoiceGatewaySender gateway,
+    IGatewayCommandSender gateway,
     ILavalinkPlayers lavalink,
     IVoiceStateLookup discordVoiceStates,
     IOptions<VoiceOptions> options,
     TimeProvider timeProvider,
-    ILogger<VoiceConnectionCoordinator> logger) : IVoiceConnections, IVoiceConnectionEvents
+    ILogger<VoiceConnectionCoordinator> logger)
+    : IVoiceConnections,
+    IVoiceConnectionEvents,
+    IGatewayEventHandler<GatewayReady>,
+    IGatewayEventHandler<GatewayGuildCreate>,
+    IGatewayEventHandler<GatewayGuildDelete>,
+    IGatewayEventHandler<GatewayVoiceStateUpdate>,
+    IGatewayEventHandler<GatewayVoiceServerUpdate>
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<ulong, GuildConnection> _connections = [];
@@ -76,32 +84,6 @@ public sealed partial class VoiceConnectionCoordinator(
             {
                 return [.. _connections.Keys];
             }
-        }
-    }
-
-    /// <summary>
-    /// Feeds one gateway dispatch; types other than the five voice needs are ignored. Never throws for a bad payload
-    /// or a failed Lavalink update (both are logged), so the gateway loop can await it for every dispatch.
-    /// </summary>
-    public ValueTask OnDispatchAsync(string type, JsonElement data, CancellationToken cancellationToken)
-    {
-        switch (type)
-        {
-            case "READY":
-                OnReady(data);
-                return ValueTask.CompletedTask;
-            case "GUILD_CREATE":
-                OnGuildCreate(data);
-                return ValueTask.CompletedTask;
-            case "GUILD_DELETE":
-                OnGuildDelete(data);
-                return ValueTask.CompletedTask;
-            case "VOICE_STATE_UPDATE":
-                return OnVoiceStateUpdateAsync(data, cancellationToken);
-            case "VOICE_SERVER_UPDATE":
-                return OnVoiceServerUpdateAsync(data, cancellationToken);
-            default:
-                return ValueTask.CompletedTask;
         }
     }
 
@@ -359,67 +341,58 @@ public sealed partial class VoiceConnectionCoordinator(
         }
     }
 
-    private void OnReady(JsonElement data)
+    /// <summary>Learns the bot's own user id, which tells its voice state from the members'.</summary>
+    public Task HandleAsync(GatewayReady gatewayEvent, CancellationToken cancellationToken)
     {
-        if (VoiceDispatchReader.TryReadReadyUserId(data, out var botUserId))
-        {
-            tracker.SetBotUser(botUserId);
-        }
-        else
-        {
-            Log.UnreadableDispatch(logger, "READY");
-        }
+        ArgumentNullException.ThrowIfNull(gatewayEvent);
+        tracker.SetBotUser(gatewayEvent.BotUserId);
+        return Task.CompletedTask;
     }
 
-    private void OnGuildCreate(JsonElement data)
+    /// <summary>Takes the guild's voice states as the full picture.</summary>
+    public Task HandleAsync(GatewayGuildCreate gatewayEvent, CancellationToken cancellationToken)
     {
-        if (VoiceDispatchReader.TryReadGuildCreate(data, out var snapshot))
-        {
-            tracker.ReplaceGuild(snapshot.GuildId, snapshot.VoiceStates);
-        }
+        ArgumentNullException.ThrowIfNull(gatewayEvent);
+        tracker.ReplaceGuild(gatewayEvent.GuildId, gatewayEvent.VoiceStates);
+        return Task.CompletedTask;
     }
 
-    private void OnGuildDelete(JsonElement data)
+    /// <summary>Forgets the guild; removed from it (not an outage), the connection is lost.</summary>
+    public Task HandleAsync(GatewayGuildDelete gatewayEvent, CancellationToken cancellationToken)
     {
-        if (!VoiceDispatchReader.TryReadGuildDelete(data, out var removal))
-        {
-            Log.UnreadableDispatch(logger, "GUILD_DELETE");
-            return;
-        }
-
-        tracker.RemoveGuild(removal.GuildId);
-        if (removal.Unavailable)
+        ArgumentNullException.ThrowIfNull(gatewayEvent);
+        tracker.RemoveGuild(gatewayEvent.GuildId);
+        if (gatewayEvent.Unavailable)
         {
             // An outage: its GUILD_CREATE will follow; the voice connection may well survive it.
-            return;
+            return Task.CompletedTask;
         }
 
         GuildConnection? connection;
         lock (_lock)
         {
-            _connections.Remove(removal.GuildId, out connection);
+            _connections.Remove(gatewayEvent.GuildId, out connection);
         }
 
         if (connection is null)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         connection.Attempt?.Handshake.TrySetException(new VoiceConnectException("The bot is no longer in that server."));
         if (connection.HasJoined)
         {
-            RaiseConnectionLost(new VoiceConnectionLost(removal.GuildId, connection.ChannelId, VoiceConnectionLostReason.RemovedFromGuild));
+            RaiseConnectionLost(new VoiceConnectionLost(gatewayEvent.GuildId, connection.ChannelId, VoiceConnectionLostReason.RemovedFromGuild));
         }
+
+        return Task.CompletedTask;
     }
 
-    private async ValueTask OnVoiceStateUpdateAsync(JsonElement data, CancellationToken cancellationToken)
+    /// <summary>Tracks the member; for the bot, answers a join under way or forwards the change to Lavalink.</summary>
+    public async Task HandleAsync(GatewayVoiceStateUpdate gatewayEvent, CancellationToken cancellationToken)
     {
-        if (!VoiceDispatchReader.TryReadVoiceStateUpdate(data, out var dispatch))
-        {
-            Log.UnreadableDispatch(logger, "VOICE_STATE_UPDATE");
-            return;
-        }
-
+        ArgumentNullException.ThrowIfNull(gatewayEvent);
+        var dispatch = gatewayEvent;
         tracker.Apply(dispatch.GuildId, dispatch.State);
         if (tracker.BotUserId != dispatch.State.UserId)
         {
@@ -484,14 +457,11 @@ public sealed partial class VoiceConnectionCoordinator(
         }
     }
 
-    private async ValueTask OnVoiceServerUpdateAsync(JsonElement data, CancellationToken cancellationToken)
+    /// <summary>Answers a join under way, or forwards the new voice server to Lavalink.</summary>
+    public async Task HandleAsync(GatewayVoiceServerUpdate gatewayEvent, CancellationToken cancellationToken)
     {
-        if (!VoiceDispatchReader.TryReadVoiceServerUpdate(data, out var dispatch))
-        {
-            Log.UnreadableDispatch(logger, "VOICE_SERVER_UPDATE");
-            return;
-        }
-
+        ArgumentNullException.ThrowIfNull(gatewayEvent);
+        var dispatch = gatewayEvent;
         GuildConnection? forward = null;
         lock (_lock)
         {
@@ -728,9 +698,6 @@ public sealed partial class VoiceConnectionCoordinator(
 
         [LoggerMessage(EventId = 7322, Level = LogLevel.Warning, Message = "A failed join left the bot in voice in guild {GuildId} and leaving failed too")]
         public static partial void HalfJoinNotLeft(ILogger logger, Exception exception, ulong guildId);
-
-        [LoggerMessage(EventId = 7323, Level = LogLevel.Warning, Message = "Ignored an unreadable {DispatchType} dispatch")]
-        public static partial void UnreadableDispatch(ILogger logger, string dispatchType);
 
         [LoggerMessage(EventId = 7324, Level = LogLevel.Error, Message = "A connection-lost handler failed for guild {GuildId}")]
         public static partial void ConnectionLostHandlerFailed(ILogger logger, Exception exception, ulong guildId);

@@ -1,13 +1,6 @@
-namespace Serverless.Companion.Voice;
+using Serverless.Discord.Gateway.Events;
 
-/// <summary>
-/// The one gateway call voice needs: op 4 (Update Voice State) on the shard that owns <paramref name="guildId"/>.
-/// The host adapts the gateway client to it; a null <paramref name="channelId"/> leaves voice.
-/// </summary>
-public interface IVoiceGatewaySender
-{
-    Task SendVoiceStateUpdateAsync(ulong guildId, ulong? channelId, bool selfMute, bool selfDeaf, CancellationToken cancellationToken);
-}
+namespace Serverless.Companion.Voice;
 
 /// <summary>
 /// What voice tells the music service. Handlers run on the gateway's dispatch loop: keep them short and hand real

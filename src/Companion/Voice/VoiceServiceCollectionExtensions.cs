@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Discord.Gateway;
+using Serverless.Discord.Gateway.Events;
 using Serverless.Discord.Hosting;
 
 namespace Serverless.Companion.Voice;
@@ -9,9 +11,9 @@ namespace Serverless.Companion.Voice;
 public static class VoiceServiceCollectionExtensions
 {
     /// <summary>
-    /// Voice state tracking and connections. The host also registers an <see cref="IVoiceGatewaySender"/> (the gateway
-    /// client's shard-routed op 4) and an <see cref="Lavalink.ILavalinkPlayers"/>, and feeds every dispatch to
-    /// <see cref="VoiceConnectionCoordinator.OnDispatchAsync"/>, and calls <c>AddDiscordRest</c> (voice states are read over REST).
+    /// Voice state tracking and connections, the coordinator handling the gateway's voice events. The host also calls
+    /// <c>AddDiscordGateway</c> (the events, and <see cref="IGatewayCommandSender"/> for op 4) and <c>AddDiscordRest</c>
+    /// (voice states are read over REST), and registers an <see cref="Lavalink.ILavalinkPlayers"/>.
     /// </summary>
     public static IServiceCollection AddCompanionVoice(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,6 +25,11 @@ public static class VoiceServiceCollectionExtensions
         services.TryAddSingleton<VoiceConnectionCoordinator>();
         services.TryAddSingleton<IVoiceConnections>(provider => provider.GetRequiredService<VoiceConnectionCoordinator>());
         services.TryAddSingleton<IVoiceConnectionEvents>(provider => provider.GetRequiredService<VoiceConnectionCoordinator>());
+        services.AddGatewayEventHandler<GatewayReady, VoiceConnectionCoordinator>();
+        services.AddGatewayEventHandler<GatewayGuildCreate, VoiceConnectionCoordinator>();
+        services.AddGatewayEventHandler<GatewayGuildDelete, VoiceConnectionCoordinator>();
+        services.AddGatewayEventHandler<GatewayVoiceStateUpdate, VoiceConnectionCoordinator>();
+        services.AddGatewayEventHandler<GatewayVoiceServerUpdate, VoiceConnectionCoordinator>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Serverless.Discord.Gateway.Events;
 
 namespace Serverless.Companion.Voice;
 

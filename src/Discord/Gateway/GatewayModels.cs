@@ -57,7 +57,10 @@ public enum GatewayShardState
 /// <summary>One dispatch (op 0). <paramref name="Data"/> is cloned, so it outlives the receive buffer.</summary>
 public sealed record GatewayDispatch(int ShardId, string Type, long Sequence, JsonElement Data);
 
-/// <summary>Receives every dispatch of every shard, in order per shard. Keep it quick: the shard reads nothing else meanwhile.</summary>
+/// <summary>
+/// Receives every dispatch of every shard, in order per shard. Keep it quick: the shard reads nothing else meanwhile.
+/// The bot's is <see cref="Events.GatewayEventDispatcher"/>, which hands typed events to their handlers.
+/// </summary>
 public interface IGatewayDispatchHandler
 {
     Task HandleAsync(GatewayDispatch dispatch, CancellationToken cancellationToken);

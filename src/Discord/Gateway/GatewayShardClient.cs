@@ -419,9 +419,10 @@ public sealed partial class GatewayShardClient
         {
             _sessionId = data.TryGetProperty("session_id", out var session) ? session.GetString() : null;
             _resumeUrl = data.TryGetProperty("resume_gateway_url", out var resumeUrl) && Uri.TryCreate(resumeUrl.GetString(), UriKind.Absolute, out var parsed) ? parsed : _gatewayUrl;
-            if (data.TryGetProperty("user", out var user) && user.TryGetProperty("id", out var userId) && ulong.TryParse(userId.GetString(), out var id))
+            // The same reading (and rules) as the READY the dispatcher hands to its handlers.
+            if (Events.GatewayEventReader.TryReadReady(ShardId, data, out var ready))
             {
-                Interlocked.Exchange(ref _botUserId, (long)id);
+                Interlocked.Exchange(ref _botUserId, (long)ready!.BotUserId);
             }
 
             var guilds = data.TryGetProperty("guilds", out var guildArray) && guildArray.ValueKind == JsonValueKind.Array ? guildArray.GetArrayLength() : 0;

@@ -6,8 +6,8 @@ namespace Serverless.Discord.Gateway;
 
 /// <summary>
 /// Runs every shard of the bot: learns the shard count, URL and identify budget from <c>GET /gateway/bot</c>
-/// (count and URL can be overridden), shares one <see cref="GatewayIdentifyLimiter"/> between shards, and sends op 4
-/// on the shard that owns the guild.
+/// (count and URL can be overridden), shares one <see cref="GatewayIdentifyLimiter"/> between shards, and attaches
+/// them to the <see cref="GatewayShardRegistry"/> through which gateway commands (op 4) reach the shard that owns a guild.
 /// </summary>
 public sealed partial class GatewayShardManager
 {
@@ -15,6 +15,7 @@ public sealed partial class GatewayShardManager
     private readonly IGatewayConnector _connector;
     private readonly IGatewaySessionStore _sessionStore;
     private readonly IGatewayDispatchHandler _dispatchHandler;
+    private readonly GatewayShardRegistry _registry;
     private readonly DiscordCredentials _credentials;
     private readonly GatewayOptions _options;
     private readonly Uri? _gatewayUrlOverride;
@@ -22,7 +23,6 @@ public sealed partial class GatewayShardManager
     private readonly Random _random;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly TaskCompletionSource<IReadOnlyList<GatewayShardClient>> _shards = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _problem;
 
     public GatewayShardManager(
@@ -30,6 +30,7 @@ public sealed partial class GatewayShardManager
         IGatewayConnector connector,
         IGatewaySessionStore sessionStore,
         IGatewayDispatchHandler dispatchHandler,
+        GatewayShardRegistry registry,
         DiscordCredentials credentials,
         GatewayOptions options,
         Uri? gatewayUrlOverride,
@@ -41,6 +42,7 @@ public sealed partial class GatewayShardManager
         _connector = connector ?? throw new ArgumentNullException(nameof(connector));
         _sessionStore = sessionStore ?? throw new ArgumentNullException(nameof(sessionStore));
         _dispatchHandler = dispatchHandler ?? throw new ArgumentNullException(nameof(dispatchHandler));
+        _registry = registry ?? throw new ArgumentNullException(nameof(registry));
         _credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _gatewayUrlOverride = gatewayUrlOverride;
@@ -51,7 +53,7 @@ public sealed partial class GatewayShardManager
     }
 
     /// <summary>The shards, once <see cref="RunAsync"/> has learnt how many there are; empty before.</summary>
-    public IReadOnlyList<GatewayShardClient> Shards => _shards.Task.IsCompletedSuccessfully ? _shards.Task.Result : [];
+    public IReadOnlyList<GatewayShardClient> Shards => _registry.Shards;
 
     /// <summary>Why the shards could not start (the token was refused by <c>GET /gateway/bot</c>), or null.</summary>
     public string? Problem => _problem;
@@ -90,7 +92,7 @@ public sealed partial class GatewayShardManager
                     _loggerFactory.CreateLogger<GatewayShardClient>()))
                 .ToArray();
             Log.Starting(_logger, shardCount, url, limiter.MaxConcurrency, info.SessionStartLimit.Remaining, info.SessionStartLimit.Total);
-            _shards.TrySetResult(shards);
+            _registry.Attach(shards);
 
             // The identify limiter orders the identifies; resumes go straight ahead.
             await Task.WhenAll(shards.Select(shard => shard.RunAsync(cancellationToken)));
@@ -100,17 +102,8 @@ public sealed partial class GatewayShardManager
         }
         finally
         {
-            _shards.TrySetException(new GatewayShardFailedException(_problem ?? "The gateway shards never started."));
-            _ = _shards.Task.Exception;
+            _registry.Close(_problem ?? "The gateway shards never started.");
         }
-    }
-
-    /// <summary>Sends op 4 on the shard that owns <paramref name="guildId"/>, waiting for the shards to start and be ready.</summary>
-    public async Task SendVoiceStateUpdateAsync(ulong guildId, ulong? channelId, bool selfMute, bool selfDeaf, CancellationToken cancellationToken = default)
-    {
-        var shards = await _shards.Task.WaitAsync(cancellationToken);
-        var shard = shards[ShardIdFor(guildId, shards.Count)];
-        await shard.SendVoiceStateUpdateAsync(guildId, channelId, selfMute, selfDeaf, cancellationToken);
     }
 
     private async Task<GatewayBotInfo?> GetGatewayBotAsync(CancellationToken cancellationToken)

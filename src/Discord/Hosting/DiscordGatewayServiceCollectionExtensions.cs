@@ -1,9 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Discord.Gateway;
+using Serverless.Discord.Gateway.Events;
 using Serverless.Discord.Rest;
 using Serverless.Ports.Sessions;
 
@@ -14,9 +16,12 @@ public static class DiscordGatewayServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="GatewayShardManager"/> with the <see cref="ClientWebSocketGatewayConnector"/> transport and
     /// <see cref="GatewayOptions"/> bound from <see cref="GatewayOptions.SectionName"/>, both validated at start with the
-    /// bot token (<see cref="DiscordGatewayCredentialsValidator"/>). The host registers
-    /// <see cref="IGatewayDispatchHandler"/>, <see cref="IGatewaySessionStore"/> and <c>AddDiscordRest</c> (for <c>GET /gateway/bot</c>);
-    /// then runs <see cref="GatewayShardManager.RunAsync"/> from a background service.
+    /// bot token (<see cref="DiscordGatewayCredentialsValidator"/>); the <see cref="GatewayEventDispatcher"/> as the
+    /// shards' <see cref="IGatewayDispatchHandler"/> (unless the host registered its own), which hands typed events to
+    /// every <see cref="IGatewayEventHandler{TEvent}"/> (register them with <see cref="AddGatewayEventHandler{TEvent, THandler}"/>);
+    /// and the <see cref="GatewayShardRegistry"/> as <see cref="IGatewayCommandSender"/>. The host registers
+    /// <see cref="IGatewaySessionStore"/> and <c>AddDiscordRest</c> (for <c>GET /gateway/bot</c>), then runs
+    /// <see cref="GatewayShardManager.RunAsync"/> from a background service.
     /// </summary>
     public static IServiceCollection AddDiscordGateway(this IServiceCollection services, IConfiguration configuration)
     {
@@ -25,6 +30,9 @@ public static class DiscordGatewayServiceCollectionExtensions
         services.AddOptions<DiscordOptions>().ValidateOnStartWith<DiscordOptions, DiscordGatewayCredentialsValidator>();
         services.TryAddSingleton<IGatewayConnector>(provider => new ClientWebSocketGatewayConnector(provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IGatewayBotInfoSource, RestGatewayBotInfoSource>();
+        services.TryAddSingleton<IGatewayDispatchHandler, GatewayEventDispatcher>();
+        services.TryAddSingleton<GatewayShardRegistry>();
+        services.TryAddSingleton<IGatewayCommandSender>(provider => provider.GetRequiredService<GatewayShardRegistry>());
         services.TryAddSingleton(provider =>
         {
             var discord = provider.GetRequiredService<IOptions<DiscordOptions>>().Value;
@@ -33,6 +41,7 @@ public static class DiscordGatewayServiceCollectionExtensions
                 provider.GetRequiredService<IGatewayConnector>(),
                 provider.GetRequiredService<IGatewaySessionStore>(),
                 provider.GetRequiredService<IGatewayDispatchHandler>(),
+                provider.GetRequiredService<GatewayShardRegistry>(),
                 provider.GetService<DiscordCredentials>() ?? new DiscordCredentials(discord.BotToken),
                 provider.GetRequiredService<IOptions<GatewayOptions>>().Value,
                 string.IsNullOrWhiteSpace(discord.GatewayUrl) ? null : new Uri(discord.GatewayUrl),
@@ -40,6 +49,19 @@ public static class DiscordGatewayServiceCollectionExtensions
                 Random.Shared,
                 provider.GetRequiredService<ILoggerFactory>());
         });
+        return services;
+    }
+
+    /// <summary>
+    /// Makes the singleton <typeparamref name="THandler"/> a handler of <typeparamref name="TEvent"/>; one handler class
+    /// may take several event types (call once per type), and one type may have several handlers, run in this order.
+    /// </summary>
+    public static IServiceCollection AddGatewayEventHandler<TEvent, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services)
+        where TEvent : notnull
+        where THandler : class, IGatewayEventHandler<TEvent>
+    {
+        services.TryAddSingleton<THandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IGatewayEventHandler<TEvent>, GatewayEventHandlerForwarder<TEvent, THandler>>());
         return services;
     }
 }

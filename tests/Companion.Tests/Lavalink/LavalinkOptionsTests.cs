@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Companion.Lavalink;
+using Serverless.Discord.Gateway.Events;
 using Serverless.Domain.Features.Status;
 
 namespace Serverless.Companion.Tests.Lavalink;
@@ -149,7 +150,7 @@ public sealed class LavalinkServiceCollectionTests
     }
 
     [Fact]
-    public async Task HostedRunner_ConnectsOnceTheGatewayGivesTheBotUserId_AndResumesTheSavedSession()
+    public async Task HostedRunner_ConnectsOnceTheGatewaysReadyGivesTheBotUserId_AndResumesTheSavedSession()
     {
         await using var server = await FakeLavalinkServer.StartAsync();
         var builder = Host.CreateApplicationBuilder();
@@ -167,7 +168,9 @@ public sealed class LavalinkServiceCollectionTests
         await host.StartAsync();
 
         Assert.Equal(0, server.HandshakeAttempts);
-        host.Services.GetRequiredService<LavalinkConnectionInputs>().SetBotUserId(777);
+        // The bot's id arrives as the gateway's typed READY, through the handler AddLavalink registered.
+        var ready = Assert.Single(host.Services.GetServices<IGatewayEventHandler<GatewayReady>>());
+        await ready.HandleAsync(new GatewayReady(0, 777, "gateway-session"), CancellationToken.None);
         var connection = await server.NextConnectionAsync();
         await connection.SendReadyAsync("saved", resumed: true);
 

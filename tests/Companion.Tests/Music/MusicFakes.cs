@@ -27,7 +27,7 @@ internal sealed class MusicHarness : IDisposable
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         Repository = new MusicSessionRepository(Store);
         var nowPlaying = new NowPlayingMessage(Channel, Repository, options, Time, NullLogger<NowPlayingMessage>.Instance);
-        Playback = new MusicPlayback(new GuildWorkQueue(), Repository, Lavalink, Voice, nowPlaying, options, Time, NullLogger<MusicPlayback>.Instance);
+        Playback = new MusicPlayback(new GuildSerialExecutor(), Repository, Lavalink, Voice, nowPlaying, options, Time, NullLogger<MusicPlayback>.Instance);
         Handler = new MusicCommandHandler(Playback, Lavalink, Voice, Permissions, Responder, new TrackLinkPolicy(Hosts, options, Time), options, Time, NullLogger<MusicCommandHandler>.Instance) { Random = new Random(11) };
         Coordinator = new MusicPlaybackCoordinator(Playback, Voice, Channel, options, Time, NullLogger<MusicPlaybackCoordinator>.Instance);
         Voice.UserChannels[User] = VoiceChannel;

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Companion.Lavalink;
 using Serverless.Companion.Voice;
+using Serverless.Discord.Gateway;
+using Serverless.Discord.Gateway.Events;
 using Serverless.TestSupport;
 
 namespace Serverless.Companion.Tests.Voice;
@@ -12,7 +14,7 @@ namespace Serverless.Companion.Tests.Voice;
 internal sealed record VoiceStateUpdateSent(ulong GuildId, ulong? ChannelId, bool SelfMute, bool SelfDeaf);
 
 /// <summary>Records every op 4 the coordinator asks the gateway to send.</summary>
-internal sealed class RecordingVoiceGatewaySender : IVoiceGatewaySender
+internal sealed class RecordingGatewayCommandSender : IGatewayCommandSender
 {
     private readonly ConcurrentQueue<VoiceStateUpdateSent> _sent = new();
     private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
@@ -138,6 +140,8 @@ internal sealed class VoiceHarness : IDisposable
     public const ulong OtherChannelId = 201;
 
     private readonly ILoggerFactory _loggerFactory;
+    private readonly GatewayEventDispatcher _dispatcher;
+    private long _sequence;
 
     public VoiceHarness(TimeSpan? connectTimeout = null)
     {
@@ -152,11 +156,13 @@ internal sealed class VoiceHarness : IDisposable
         Coordinator = new VoiceConnectionCoordinator(
             Tracker, Gateway, Lavalink, DiscordVoiceStates, Options.Create(options), Time, _loggerFactory.CreateLogger<VoiceConnectionCoordinator>());
         Coordinator.ConnectionLost += lost => Lost.Enqueue(lost);
+        _dispatcher = new GatewayEventDispatcher(
+            [Coordinator], [Coordinator], [Coordinator], [Coordinator], [Coordinator], _loggerFactory.CreateLogger<GatewayEventDispatcher>());
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 18, 0, 0, TimeSpan.Zero));
 
-    public RecordingVoiceGatewaySender Gateway { get; } = new();
+    public RecordingGatewayCommandSender Gateway { get; } = new();
 
     public RecordingLavalinkPlayers Lavalink { get; } = new();
 
@@ -173,17 +179,19 @@ internal sealed class VoiceHarness : IDisposable
     public static LavalinkVoiceState ExpectedVoice(string token, string endpoint, string sessionId, ulong channelId) =>
         new(token, endpoint, sessionId, channelId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    public ValueTask DispatchAsync(string type, JsonElement data) => Coordinator.OnDispatchAsync(type, data, CancellationToken.None);
+    /// <summary>Hands a dispatch to the coordinator as the gateway does: read into its typed event by the dispatcher.</summary>
+    public Task DispatchAsync(string type, JsonElement data) =>
+        _dispatcher.HandleAsync(new GatewayDispatch(0, type, Interlocked.Increment(ref _sequence), data), CancellationToken.None);
 
-    public ValueTask ReadyAsync() => DispatchAsync("READY", VoiceDispatches.Ready(BotUserId));
+    public Task ReadyAsync() => DispatchAsync("READY", VoiceDispatches.Ready(BotUserId));
 
-    public ValueTask BotStateAsync(ulong? channelId, string sessionId = "voice-session-1", ulong guildId = GuildId) =>
+    public Task BotStateAsync(ulong? channelId, string sessionId = "voice-session-1", ulong guildId = GuildId) =>
         DispatchAsync("VOICE_STATE_UPDATE", VoiceDispatches.VoiceState(guildId, BotUserId, channelId, sessionId, isBot: true));
 
-    public ValueTask UserStateAsync(ulong userId, ulong? channelId, bool isBot = false) =>
+    public Task UserStateAsync(ulong userId, ulong? channelId, bool isBot = false) =>
         DispatchAsync("VOICE_STATE_UPDATE", VoiceDispatches.VoiceState(GuildId, userId, channelId, $"user-session-{userId}", isBot));
 
-    public ValueTask ServerAsync(string token, string? endpoint = "c-fra01-1234.discord.media:443", ulong guildId = GuildId) =>
+    public Task ServerAsync(string token, string? endpoint = "c-fra01-1234.discord.media:443", ulong guildId = GuildId) =>
         DispatchAsync("VOICE_SERVER_UPDATE", VoiceDispatches.VoiceServer(guildId, token, endpoint));
 
     /// <summary>READY, then a complete join of <see cref="ChannelId"/> with token <c>token-1</c>.</summary>

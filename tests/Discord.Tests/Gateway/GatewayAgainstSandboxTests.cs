@@ -197,7 +197,7 @@ public sealed class GatewayAgainstSandboxTests : IAsyncLifetime
         Assert.Equal(GatewayCloseInitiator.Server, ended.InitiatedBy);
         Assert.Equal(code, ended.CloseCode);
         Assert.Null(_store.Inner[0]);
-        await Assert.ThrowsAsync<GatewayShardFailedException>(() => client.Manager.SendVoiceStateUpdateAsync(SandboxDefaults.GuildId, SandboxDefaults.VoiceChannelId, false, true).WaitAsync(Timeout));
+        await Assert.ThrowsAsync<GatewayShardFailedException>(() => client.Commands.SendVoiceStateUpdateAsync(SandboxDefaults.GuildId, SandboxDefaults.VoiceChannelId, false, true, CancellationToken.None).WaitAsync(Timeout));
 
         // Asserting an absence: a bounded wait of several heartbeat intervals and reconnect back-offs.
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -233,7 +233,7 @@ public sealed class GatewayAgainstSandboxTests : IAsyncLifetime
         var client = Start();
         await ReadyAsync(client);
 
-        await client.Manager.SendVoiceStateUpdateAsync(SandboxDefaults.GuildId, SandboxDefaults.VoiceChannelId, selfMute: false, selfDeaf: true).WaitAsync(Timeout);
+        await client.Commands.SendVoiceStateUpdateAsync(SandboxDefaults.GuildId, SandboxDefaults.VoiceChannelId, selfMute: false, selfDeaf: true, CancellationToken.None).WaitAsync(Timeout);
 
         var request = await Gateway.WaitForVoiceRequestAsync(null, Timeout);
         Assert.Equal(SandboxDefaults.GuildId, request.GuildId);
@@ -304,6 +304,7 @@ public sealed class GatewayAgainstSandboxTests : IAsyncLifetime
             services.AddDiscordGateway(configuration);
             _provider = services.BuildServiceProvider();
             Manager = _provider.GetRequiredService<GatewayShardManager>();
+            Commands = _provider.GetRequiredService<IGatewayCommandSender>();
             Running = Manager.RunAsync(_stop.Token);
         }
 
@@ -312,6 +313,9 @@ public sealed class GatewayAgainstSandboxTests : IAsyncLifetime
         public ObservedDispatchHandler Handler { get; } = new();
 
         public GatewayShardManager Manager { get; }
+
+        /// <summary>Op 4 as voice sends it: through the registry the manager attached its shards to.</summary>
+        public IGatewayCommandSender Commands { get; }
 
         public Task Running { get; }
 

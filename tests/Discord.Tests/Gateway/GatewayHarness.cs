@@ -34,6 +34,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public RecordingDispatchHandler Handler { get; } = new();
 
+    /// <summary>Where a manager made by <see cref="CreateManager"/> attaches its shards; the way gateway commands go out.</summary>
+    public GatewayShardRegistry Registry { get; } = new();
+
     public CapturingLoggerProvider Logs { get; } = new();
 
     public ILoggerFactory LoggerFactory { get; }
@@ -52,7 +55,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
             new Logger<GatewayShardClient>(LoggerFactory));
 
     public GatewayShardManager CreateManager(GatewayBotInfo info) =>
-        new(new FixedGatewayBotInfo(info), Connector, Store, Handler, new DiscordCredentials(Token), Options, null, Clock, Random, LoggerFactory);
+        new(new FixedGatewayBotInfo(info), Connector, Store, Handler, Registry, new DiscordCredentials(Token), Options, null, Clock, Random, LoggerFactory);
 
     /// <summary>Starts <paramref name="run"/> with the harness's stopping token; the returned task ends when it returns.</summary>
     public Task Run(Func<CancellationToken, Task> run)

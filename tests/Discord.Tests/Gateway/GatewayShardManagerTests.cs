@@ -121,7 +121,7 @@ public sealed class GatewayShardManagerTests
         await GatewayHarness.WaitForStateAsync(shards[1], GatewayShardState.Ready);
 
         // (4194304 >> 22) % 2 == 1
-        await manager.SendVoiceStateUpdateAsync(4194304, 99, selfMute: false, selfDeaf: true).WaitAsync(Safety.Timeout);
+        await harness.Registry.SendVoiceStateUpdateAsync(4194304, 99, selfMute: false, selfDeaf: true, CancellationToken.None).WaitAsync(Safety.Timeout);
 
         var sent = await connections[1].NextSentAsync(GatewayOpcode.VoiceStateUpdate);
         Assert.Equal("4194304", sent.Data.GetProperty("guild_id").GetString());

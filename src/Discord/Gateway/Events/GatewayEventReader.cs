@@ -1,49 +1,38 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Serverless.Companion.Voice;
-
-/// <summary>One member's voice state as Discord reports it; a null <see cref="ChannelId"/> means not in voice.</summary>
-/// <param name="IsBot">From <c>member.user.bot</c>; null when the payload did not say.</param>
-public readonly record struct VoiceMemberState(ulong UserId, ulong? ChannelId, string? SessionId, bool? IsBot);
-
-internal readonly record struct VoiceStateDispatch(ulong GuildId, VoiceMemberState State);
-
-internal readonly record struct VoiceServerDispatch(ulong GuildId, string? Token, string? Endpoint);
-
-internal readonly record struct GuildVoiceSnapshot(ulong GuildId, IReadOnlyList<VoiceMemberState> VoiceStates);
-
-internal readonly record struct GuildRemoval(ulong GuildId, bool Unavailable);
+namespace Serverless.Discord.Gateway.Events;
 
 /// <summary>
-/// Reads the few fields voice needs straight from the dispatch's <see cref="JsonElement"/>, tolerantly: snowflakes as
-/// strings or numbers, unknown fields ignored, optional fields may be missing. A payload without the ids that matter
-/// gives false rather than an exception, so one odd event cannot stop the gateway loop.
+/// Reads the typed events from a dispatch's <see cref="JsonElement"/>, tolerantly: snowflakes as strings or numbers,
+/// unknown fields ignored, optional fields may be missing. A payload without the ids that matter gives false rather
+/// than an exception, so one odd event cannot stop the shard's read loop.
 /// </summary>
 /// <remarks>
-/// The gateway already parsed the payload; binding it to DTOs through a serializer context would parse it a second
-/// time and fail the whole event on one odd field, where reading field by field keeps what is usable.
+/// The shard already parsed the payload; binding it to DTOs through a serializer would parse it a second time and
+/// fail the whole event on one odd field, where reading field by field keeps what is usable.
 /// </remarks>
-internal static class VoiceDispatchReader
+internal static class GatewayEventReader
 {
-    public static bool TryReadReadyUserId(JsonElement data, out ulong botUserId)
+    public static bool TryReadReady(int shardId, JsonElement data, out GatewayReady? ready)
     {
-        botUserId = 0;
+        ready = null;
         if (data.ValueKind != JsonValueKind.Object
             || !data.TryGetProperty("user", out var user)
             || user.ValueKind != JsonValueKind.Object
-            || ReadSnowflake(user, "id") is not { } id)
+            || ReadSnowflake(user, "id") is not { } botUserId)
         {
             return false;
         }
 
-        botUserId = id;
+        ready = new GatewayReady(shardId, botUserId, ReadString(data, "session_id"));
         return true;
     }
 
-    public static bool TryReadGuildCreate(JsonElement data, out GuildVoiceSnapshot snapshot)
+    /// <summary>False for an unreadable payload; <paramref name="guild"/> stays null (and the result true) for an unavailable guild.</summary>
+    public static bool TryReadGuildCreate(JsonElement data, out GatewayGuildCreate? guild)
     {
-        snapshot = default;
+        guild = null;
         if (data.ValueKind != JsonValueKind.Object || ReadSnowflake(data, "id") is not { } guildId)
         {
             return false;
@@ -51,7 +40,8 @@ internal static class VoiceDispatchReader
 
         if (ReadBoolean(data, "unavailable") == true)
         {
-            return false;
+            // An outage's placeholder carries no voice states; the real GUILD_CREATE follows.
+            return true;
         }
 
         // GUILD_CREATE voice states carry no member; the bot flag comes from the members list sent alongside.
@@ -80,13 +70,25 @@ internal static class VoiceDispatchReader
             }
         }
 
-        snapshot = new GuildVoiceSnapshot(guildId, states);
+        guild = new GatewayGuildCreate(guildId, states);
         return true;
     }
 
-    public static bool TryReadVoiceStateUpdate(JsonElement data, out VoiceStateDispatch dispatch)
+    public static bool TryReadGuildDelete(JsonElement data, out GatewayGuildDelete? removal)
     {
-        dispatch = default;
+        removal = null;
+        if (data.ValueKind != JsonValueKind.Object || ReadSnowflake(data, "id") is not { } guildId)
+        {
+            return false;
+        }
+
+        removal = new GatewayGuildDelete(guildId, ReadBoolean(data, "unavailable") == true);
+        return true;
+    }
+
+    public static bool TryReadVoiceStateUpdate(JsonElement data, out GatewayVoiceStateUpdate? update)
+    {
+        update = null;
         if (data.ValueKind != JsonValueKind.Object
             || ReadSnowflake(data, "guild_id") is not { } guildId
             || ReadSnowflake(data, "user_id") is not { } userId)
@@ -94,33 +96,21 @@ internal static class VoiceDispatchReader
             return false;
         }
 
-        dispatch = new VoiceStateDispatch(
+        update = new GatewayVoiceStateUpdate(
             guildId,
             new VoiceMemberState(userId, ReadSnowflake(data, "channel_id"), ReadString(data, "session_id"), ReadMemberBotFlag(data)));
         return true;
     }
 
-    public static bool TryReadVoiceServerUpdate(JsonElement data, out VoiceServerDispatch dispatch)
+    public static bool TryReadVoiceServerUpdate(JsonElement data, out GatewayVoiceServerUpdate? update)
     {
-        dispatch = default;
+        update = null;
         if (data.ValueKind != JsonValueKind.Object || ReadSnowflake(data, "guild_id") is not { } guildId)
         {
             return false;
         }
 
-        dispatch = new VoiceServerDispatch(guildId, ReadString(data, "token"), ReadString(data, "endpoint"));
-        return true;
-    }
-
-    public static bool TryReadGuildDelete(JsonElement data, out GuildRemoval removal)
-    {
-        removal = default;
-        if (data.ValueKind != JsonValueKind.Object || ReadSnowflake(data, "id") is not { } guildId)
-        {
-            return false;
-        }
-
-        removal = new GuildRemoval(guildId, ReadBoolean(data, "unavailable") == true);
+        update = new GatewayVoiceServerUpdate(guildId, ReadString(data, "token"), ReadString(data, "endpoint"));
         return true;
     }
 

@@ -2,9 +2,9 @@ using Serverless.Companion.Music;
 
 namespace Serverless.Companion.Tests.Music;
 
-public sealed class GuildWorkQueueTests
+public sealed class GuildSerialExecutorTests
 {
-    private readonly GuildWorkQueue _work = new();
+    private readonly GuildSerialExecutor _work = new();
 
     [Fact]
     public async Task WorkOfOneGuild_RunsOneAtATimeInTheOrderItCame_WhileOtherGuildsGoOn()

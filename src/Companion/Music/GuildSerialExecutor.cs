@@ -7,7 +7,7 @@ namespace Serverless.Companion.Music;
 /// not wait (Lavalink's receive loop) still keeps each guild's events in order.
 /// Work must not wait for other work of its own guild (it would wait forever).
 /// </summary>
-public sealed class GuildWorkQueue
+public sealed class GuildSerialExecutor
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<ulong, Task> _last = [];
