@@ -13,6 +13,9 @@ public static class ExitCodes
     /// <summary>A service the CLI calls (Discord or storage) refused the request or did not answer.</summary>
     public const int ServiceOrNetwork = 3;
 
+    /// <summary><c>smoke</c> ran every step and at least one failed; its line says which and why.</summary>
+    public const int SmokeFailed = 4;
+
     public const string Help =
-        "Exit codes: 0 ok; 1 drift (commands check); 2 usage or configuration error; 3 Discord, storage or network error.";
+        "Exit codes: 0 ok; 1 drift (commands check); 2 usage or configuration error; 3 Discord, storage or network error; 4 a smoke step failed.";
 }

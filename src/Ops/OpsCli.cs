@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Serverless.Ops.Commands;
+using Serverless.Ops.Commands.Smoke;
 
 namespace Serverless.Ops;
 
@@ -31,6 +32,7 @@ public static class OpsCli
             QueuesCommand.Create(environment, output, error),
             JobsCommand.Create(environment, output, error, timeProvider),
             PostsCommand.Create(environment, output, error, timeProvider),
+            SmokeCommand.Create(environment, output, error, timeProvider),
         };
 
         // No response files: '@FILE' belongs to 'jobs send --json', which reads the job from that file.

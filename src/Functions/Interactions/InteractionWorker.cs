@@ -27,6 +27,13 @@ public sealed partial class InteractionWorker(
     {
         if (!InteractionMessageCodec.TryDecode(messageText, out var work, out var problem))
         {
+            // Checked only when the message is not an interaction, so answering users costs nothing more.
+            if (SmokeProbeMessage.TryRead(messageText, out var probeId))
+            {
+                Log.SmokeProbe(logger, probeId!);
+                return QueueWorkOutcome.Completed;
+            }
+
             // Retrying cannot fix it: after maxDequeueCount tries the host parks it in interactions-poison.
             Log.Unreadable(logger, problem!);
             return QueueWorkOutcome.Retry("unreadable message, refused for the poison queue (event 2001)");
@@ -133,6 +140,9 @@ public sealed partial class InteractionWorker(
 
         [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Answered deferred {Command} ({CorrelationId}, guild {GuildId})")]
         public static partial void Answered(ILogger logger, string command, string correlationId, ulong? guildId);
+
+        [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Smoke probe {CorrelationId} taken off the queue; nothing to run")]
+        public static partial void SmokeProbe(ILogger logger, string correlationId);
 
         [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Deferred command {Command} threw ({CorrelationId}, guild {GuildId})")]
         public static partial void CommandFailed(ILogger logger, Exception exception, string command, string correlationId, ulong? guildId);

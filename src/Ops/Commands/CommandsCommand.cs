@@ -103,18 +103,11 @@ internal static class CommandsCommand
             var manifest = await LoadManifestAsync(parse.GetValue(manifestFile), cancellationToken);
             var config = await OpsSettings.LoadAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
             var storage = await OpsSettings.LoadOptionalStorageAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
-            await using var services = CreateServices(config, storage, timeProvider);
-            var client = services.GetRequiredService<DiscordRestClient>();
-
             var guildId = parse.GetValue(guild);
-            var actual = guildId is { } id
-                ? await client.GetGuildCommandsAsync(config.ApplicationId, id, cancellationToken)
-                : await client.GetGlobalCommandsAsync(config.ApplicationId, cancellationToken);
-
-            var drift = CommandDrift.Compare(manifest, actual, guildScope: guildId is not null);
+            var (discordCount, drift) = await FindDriftAsync(config, storage, manifest, guildId, timeProvider, cancellationToken);
             if (drift.Count == 0)
             {
-                await output.WriteLineAsync($"No drift: the {actual.Count} commands of {Scope(config, guildId)} match the manifest.");
+                await output.WriteLineAsync($"No drift: the {discordCount} commands of {Scope(config, guildId)} match the manifest.");
                 return ExitCodes.Ok;
             }
 
@@ -135,17 +128,38 @@ internal static class CommandsCommand
         return command;
     }
 
-    private static Option<ulong?> GuildOption() =>
+    /// <summary>
+    /// Reads Discord's commands in one scope and compares them with <paramref name="manifest"/>: what <c>commands check</c>
+    /// prints and <c>smoke</c> checks.
+    /// </summary>
+    /// <returns>How many commands Discord has in the scope, and how they differ from the manifest.</returns>
+    internal static async Task<(int DiscordCount, IReadOnlyList<DriftEntry> Drift)> FindDriftAsync(
+        OpsSettings config,
+        StorageAccount? storage,
+        IReadOnlyList<ApplicationCommandPayload> manifest,
+        ulong? guildId,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        await using var services = CreateServices(config, storage, timeProvider);
+        var client = services.GetRequiredService<DiscordRestClient>();
+        var actual = guildId is { } id
+            ? await client.GetGuildCommandsAsync(config.ApplicationId, id, cancellationToken)
+            : await client.GetGlobalCommandsAsync(config.ApplicationId, cancellationToken);
+        return (actual.Count, CommandDrift.Compare(manifest, actual, guildScope: guildId is not null));
+    }
+
+    internal static Option<ulong?> GuildOption() =>
         new("--guild") { HelpName = "ID", Description = "A guild id: work on that guild's commands instead of the global ones." };
 
-    private static Option<FileInfo?> ManifestOption() =>
+    internal static Option<FileInfo?> ManifestOption() =>
         new("--manifest") { HelpName = "FILE", Description = "A manifest file (as written by 'commands export') instead of the commands defined in code." };
 
-    private static string Scope(OpsSettings config, ulong? guildId) => guildId is { } id
+    internal static string Scope(OpsSettings config, ulong? guildId) => guildId is { } id
         ? string.Create(CultureInfo.InvariantCulture, $"guild {id} (application {config.ApplicationId})")
         : string.Create(CultureInfo.InvariantCulture, $"the global commands (application {config.ApplicationId})");
 
-    private static async Task<IReadOnlyList<ApplicationCommandPayload>> LoadManifestAsync(FileInfo? file, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<ApplicationCommandPayload>> LoadManifestAsync(FileInfo? file, CancellationToken cancellationToken)
     {
         if (file is null)
         {

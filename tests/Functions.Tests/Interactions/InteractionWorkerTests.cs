@@ -82,6 +82,30 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
         Assert.Contains(_host.Logs.Entries, entry => entry.Id.Id == 2002 && entry.Message.Contains("14.5 minutes old", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task SmokeProbe_IsTakenOffTheQueue_WithOneLogLineAndNothingElse()
+    {
+        await RunAsync(SmokeProbeMessage.Encode("0f8fad5bd9cb469fa16570867728950e", DateTimeOffset.UnixEpoch));
+
+        Assert.Empty(_discord.Requests);
+        Assert.Empty(_ledger.Completed);
+        var line = Assert.Single(_host.Logs.Entries, entry => entry.Id.Id == 2008);
+        Assert.Contains("0f8fad5bd9cb469fa16570867728950e", line.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_host.Logs.Entries, entry => entry.Id.Id == 2001);
+    }
+
+    [Theory]
+    [InlineData("""{"v":2,"kind":"smoke","correlationId":"abc"}""")]
+    [InlineData("""{"v":1,"kind":"smoke"}""")]
+    [InlineData("""{"v":1,"kind":"smoke","correlationId":"a\nforged log line"}""")]
+    public async Task SmokeProbe_NotOfThisShape_IsRefusedLikeAnyUnreadableMessage(string message)
+    {
+        await Assert.ThrowsAsync<FunctionRunFailedException>(() => RunAsync(message));
+
+        Assert.DoesNotContain(_host.Logs.Entries, entry => entry.Id.Id == 2008);
+        Assert.Contains(_host.Logs.Entries, entry => entry.Id.Id == 2001);
+    }
+
     [Theory]
     [InlineData("""{"v":2,"kind":"interaction"}""", "unknown message version or kind: v=2")]
     [InlineData("""{"v":1,"kind":"post"}""", "unknown message version or kind: v=1, kind=post")]
