@@ -1,11 +1,12 @@
 namespace Serverless.Companion.Voice;
 
 /// <summary>
-/// The one gateway call voice needs: op 4 (Update Voice State) on the shard that owns <paramref name="guildId"/>.
-/// The host adapts the gateway client to it; a null <paramref name="channelId"/> leaves voice.
+/// The one gateway call voice needs: op 4 (Update Voice State) on the shard that owns the guild.
+/// The host adapts the gateway client to it.
 /// </summary>
 public interface IVoiceGatewaySender
 {
+    /// <summary>Sends op 4 for <paramref name="guildId"/>; a null <paramref name="channelId"/> leaves voice.</summary>
     Task SendVoiceStateUpdateAsync(ulong guildId, ulong? channelId, bool selfMute, bool selfDeaf, CancellationToken cancellationToken);
 }
 

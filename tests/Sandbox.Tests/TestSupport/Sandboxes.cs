@@ -52,7 +52,7 @@ internal static class Sandboxes
     public static string Header(this HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "";
 
-    /// <summary>Sends a command through the sandbox to a bot answering <paramref name="answer"/>; returns the result.</summary>
+    /// <summary>Sends a command through the sandbox (<paramref name="name"/>) to <paramref name="bot"/>; returns the result.</summary>
     public static Task<SentInteraction> SendCommandAsync(this SandboxServer sandbox, FakeBot bot, string name = "ping") =>
         sandbox.Interactions.SendCommandAsync(new CommandInteraction { Name = name }, bot.Url, TestContext.Token);
 }
