@@ -8,7 +8,7 @@ using Serverless.Discord;
 using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
 using Serverless.Domain.RateLimiting;
-using Serverless.Sandbox;
+using Serverless.Sandbox.Hosting;
 using Serverless.Storage;
 using Serverless.Storage.RateLimiting;
 using Serverless.TestSupport;

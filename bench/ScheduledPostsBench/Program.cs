@@ -14,7 +14,7 @@ using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.RateLimiting;
 using Serverless.Functions.Features.ScheduledPosts;
 using Serverless.Functions.Hosting;
-using Serverless.Sandbox;
+using Serverless.Sandbox.Hosting;
 using Serverless.Storage;
 using Serverless.Storage.Queues;
 using Serverless.Storage.RateLimiting;

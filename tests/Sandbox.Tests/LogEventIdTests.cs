@@ -1,3 +1,4 @@
+using Serverless.Sandbox.Hosting;
 using Serverless.TestSupport;
 
 namespace Serverless.Sandbox.Tests;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Discord.Rest;
 using Serverless.Domain.RateLimiting;
-using Serverless.Sandbox;
+using Serverless.Sandbox.Hosting;
 using Serverless.Storage;
 using Serverless.Storage.RateLimiting;
 using Serverless.TestSupport;

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Sandbox.Gateway;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.Interactions;
 
 namespace Serverless.Sandbox.Tests.TestSupport;
 
