@@ -4,13 +4,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Serverless.Discord;
 using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
+using Serverless.Discord;
 using Serverless.Ports.RateLimiting;
-using Serverless.Sandbox;
-using Serverless.Storage;
+using Serverless.Sandbox.Hosting;
 using Serverless.Storage.RateLimiting;
+using Serverless.Storage;
 using Serverless.TestSupport;
 
 // N independent clients (own ServiceProvider, HttpClient, coordinator, Tables store) share only the ratelimits

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues.Models;
+using Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,11 +14,11 @@ using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Functions.Features.ScheduledPosts;
 using Serverless.Functions.Hosting;
 using Serverless.Ports.RateLimiting;
-using Serverless.Sandbox;
-using Serverless.Storage;
+using Serverless.Sandbox.Hosting;
 using Serverless.Storage.Queues;
 using Serverless.Storage.RateLimiting;
 using Serverless.Storage.ScheduledPosts;
+using Serverless.Storage;
 using Serverless.TestSupport;
 
 // Many one-off posts, due a minute ago, across 1,000 guilds and 2,000 channels, through the real store, queue and

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Time.Testing;
 using Serverless.Discord.Json;
 using Serverless.Discord.Rest;
 using Serverless.Discord.Tests.RateLimiting;
-using Serverless.Sandbox;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.State;
 
 namespace Serverless.Discord.Tests;
 

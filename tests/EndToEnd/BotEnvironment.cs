@@ -3,7 +3,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Serverless.DevHost;
-using Serverless.Sandbox;
+using Serverless.Sandbox.Hosting;
 using Serverless.Storage.Queues;
 using Serverless.TestSupport;
 

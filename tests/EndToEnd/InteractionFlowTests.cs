@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Features.Status;
-using Serverless.Sandbox;
+using Serverless.Sandbox.Interactions;
 using Serverless.Storage.CompanionState;
 using Serverless.Storage.Queues;
 

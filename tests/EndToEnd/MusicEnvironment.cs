@@ -1,6 +1,7 @@
 using System.Globalization;
-using Serverless.Sandbox;
 using Serverless.Sandbox.Gateway;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.Interactions;
 using Serverless.Sandbox.Lavalink;
 
 namespace Serverless.EndToEnd;

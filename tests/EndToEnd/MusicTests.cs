@@ -1,5 +1,6 @@
 using Serverless.Domain.Features.Music;
-using Serverless.Sandbox;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.Interactions;
 
 namespace Serverless.EndToEnd;
 

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Serverless.Domain.Features.ScheduledPosts;
-using Serverless.Sandbox;
+using Serverless.Sandbox.Faults;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.Interactions;
+using Serverless.Sandbox.State;
 using Serverless.Storage;
 using Serverless.Storage.Queues;
 using Serverless.Storage.ScheduledPosts;

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serverless.Discord.Commands;
 using Serverless.Domain.Commands;
-using Serverless.Sandbox;
+using Serverless.Sandbox.Hosting;
 
 namespace Serverless.Ops.Tests;
 

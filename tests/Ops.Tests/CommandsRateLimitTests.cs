@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Serverless.Sandbox;
+using Serverless.Sandbox.Hosting;
 
 namespace Serverless.Ops.Tests;
 

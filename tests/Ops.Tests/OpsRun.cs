@@ -1,4 +1,4 @@
-using Serverless.Sandbox;
+using Serverless.Sandbox.Hosting;
 using Serverless.Storage;
 using Serverless.TestSupport;
 

@@ -1,4 +1,6 @@
 using Serverless.Sandbox.Cli;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.Interactions;
 using Serverless.Sandbox.Tests.TestSupport;
 
 namespace Serverless.Sandbox.Tests;

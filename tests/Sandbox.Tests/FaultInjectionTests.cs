@@ -1,4 +1,5 @@
 using System.Net;
+using Serverless.Sandbox.Faults;
 using Serverless.Sandbox.Tests.TestSupport;
 
 namespace Serverless.Sandbox.Tests;

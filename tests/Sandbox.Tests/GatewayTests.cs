@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Serverless.Sandbox.Gateway;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Tests.TestSupport;
 
 namespace Serverless.Sandbox.Tests;

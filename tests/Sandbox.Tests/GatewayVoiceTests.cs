@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Serverless.Sandbox.Gateway;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Tests.TestSupport;
 using static Serverless.Sandbox.Tests.GatewayTests;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.State;
 using Serverless.Sandbox.Tests.TestSupport;
 
 namespace Serverless.Sandbox.Tests;

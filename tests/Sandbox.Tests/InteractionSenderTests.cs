@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using NSec.Cryptography;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.Interactions;
 using Serverless.Sandbox.Tests.TestSupport;
 
 namespace Serverless.Sandbox.Tests;

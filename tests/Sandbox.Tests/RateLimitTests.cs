@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Tests.TestSupport;
 
 namespace Serverless.Sandbox.Tests;

@@ -1,4 +1,5 @@
 using Serverless.Sandbox.Crypto;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Tests.TestSupport;
 
 namespace Serverless.Sandbox.Tests;

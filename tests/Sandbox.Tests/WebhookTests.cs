@@ -1,4 +1,6 @@
 using System.Net;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.Interactions;
 using Serverless.Sandbox.Tests.TestSupport;
 
 namespace Serverless.Sandbox.Tests;

@@ -4,7 +4,9 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Serverless.Sandbox.Interactions;
 using Serverless.Sandbox.Json;
+using Serverless.Sandbox.Recording;
 
 namespace Serverless.Sandbox.Cli;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Serverless.Sandbox.Crypto;
 using Serverless.Sandbox.Gateway;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Lavalink;
 
 namespace Serverless.Sandbox.Cli;

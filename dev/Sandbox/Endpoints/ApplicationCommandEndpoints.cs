@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Http;
 using Serverless.Sandbox.State;
 using static Serverless.Sandbox.Endpoints.EndpointHelpers;

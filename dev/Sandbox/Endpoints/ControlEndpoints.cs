@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.Interactions;
 using Serverless.Sandbox.Json;
 
 namespace Serverless.Sandbox.Endpoints;

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Serverless.Sandbox.Gateway;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Json;
+using Serverless.Sandbox.State;
 using static Serverless.Sandbox.Endpoints.ControlEndpoints;
 
 namespace Serverless.Sandbox.Endpoints;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Http;
 using Serverless.Sandbox.Json;
 using static Serverless.Sandbox.Endpoints.EndpointHelpers;

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Http;
+using Serverless.Sandbox.Interactions;
 using Serverless.Sandbox.Json;
 using Serverless.Sandbox.State;
 using static Serverless.Sandbox.Endpoints.EndpointHelpers;

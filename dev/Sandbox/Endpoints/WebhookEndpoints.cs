@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Http;
+using Serverless.Sandbox.State;
 using static Serverless.Sandbox.Endpoints.EndpointHelpers;
 
 namespace Serverless.Sandbox.Endpoints;

@@ -1,4 +1,4 @@
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.Faults;
 
 /// <summary>The sandbox's fault rules (<c>sandbox.Faults</c>), tried in the order they were added.</summary>
 public sealed class FaultInjector

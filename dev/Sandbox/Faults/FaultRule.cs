@@ -1,4 +1,4 @@
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.Faults;
 
 /// <summary>
 /// Makes matching API calls fail (or slow down) on purpose. A rule matches on method and path; it answers

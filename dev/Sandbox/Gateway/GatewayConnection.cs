@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using Serverless.Sandbox.Hosting;
 
 namespace Serverless.Sandbox.Gateway;
 

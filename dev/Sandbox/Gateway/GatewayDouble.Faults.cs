@@ -1,3 +1,5 @@
+using Serverless.Sandbox.State;
+
 namespace Serverless.Sandbox.Gateway;
 
 /// <summary>Fault scripts: zombie connections, drops, reconnect and invalid-session requests, closes, failed identifies.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Serverless.Sandbox.Json;
+using Serverless.Sandbox.State;
 
 namespace Serverless.Sandbox.Gateway;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Recording;
 
 namespace Serverless.Sandbox.Gateway;
@@ -7,7 +8,7 @@ namespace Serverless.Sandbox.Gateway;
 /// Discord's gateway v10 on <c>ws://127.0.0.1:PORT/gateway</c> (JSON, no compression): Hello, Identify → READY and
 /// GUILD_CREATE, heartbeats, Resume with replay, the bot's op 4 answered with VOICE_STATE_UPDATE and
 /// VOICE_SERVER_UPDATE, Discord's close codes; plus scripted faults and a record of everything for tests.
-/// One lock guards it all, as in <see cref="SandboxState"/>: a bot's traffic, consistent reads. This file holds the
+/// One lock guards it all, as in <see cref="State.SandboxState"/>: a bot's traffic, consistent reads. This file holds the
 /// state and its lifetime; each concern is a part beside it (sessions, connections, dispatch, voice, faults, records).
 /// </summary>
 public sealed partial class GatewayDouble : IDisposable

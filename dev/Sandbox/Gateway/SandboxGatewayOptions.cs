@@ -1,4 +1,5 @@
 using System.Globalization;
+using Serverless.Sandbox.Hosting;
 
 namespace Serverless.Sandbox.Gateway;
 

@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Serverless.Sandbox.Crypto;
+using Serverless.Sandbox.Faults;
 using Serverless.Sandbox.Gateway;
+using Serverless.Sandbox.Interactions;
 using Serverless.Sandbox.RateLimiting;
 using Serverless.Sandbox.Recording;
+using Serverless.Sandbox.State;
 
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.Hosting;
 
 /// <summary>Everything one running sandbox consists of; endpoints and middleware reach it through DI.</summary>
 internal sealed class SandboxContext : IDisposable

@@ -1,4 +1,4 @@
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.Hosting;
 
 /// <summary>
 /// Fixed, made-up identities of the sandbox's "Discord", so tests can assert on them. None of these

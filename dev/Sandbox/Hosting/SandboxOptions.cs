@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Serverless.Sandbox.Gateway;
 
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.Hosting;
 
 /// <summary>How a <see cref="SandboxServer"/> is started. Every value has a default that suits tests.</summary>
 public sealed class SandboxOptions

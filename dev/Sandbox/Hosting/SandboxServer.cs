@@ -2,10 +2,14 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Serverless.Sandbox.Endpoints;
+using Serverless.Sandbox.Faults;
 using Serverless.Sandbox.Gateway;
 using Serverless.Sandbox.Http;
+using Serverless.Sandbox.Interactions;
+using Serverless.Sandbox.Recording;
+using Serverless.Sandbox.State;
 
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.Hosting;
 
 /// <summary>
 /// An offline stand-in for Discord on 127.0.0.1: serves Discord's REST API under <c>/api/v10</c> from an

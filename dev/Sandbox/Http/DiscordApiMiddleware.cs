@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Serverless.Sandbox.Faults;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.Recording;
 
 namespace Serverless.Sandbox.Http;
 

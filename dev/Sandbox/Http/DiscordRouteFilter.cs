@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Serverless.Sandbox.Hosting;
 
 namespace Serverless.Sandbox.Http;
 

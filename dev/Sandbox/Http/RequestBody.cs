@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Net.Http.Headers;
+using Serverless.Sandbox.State;
 
 namespace Serverless.Sandbox.Http;
 

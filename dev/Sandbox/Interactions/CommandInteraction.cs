@@ -1,4 +1,6 @@
-namespace Serverless.Sandbox;
+using Serverless.Sandbox.Hosting;
+
+namespace Serverless.Sandbox.Interactions;
 
 /// <summary>A slash command invocation for <see cref="InteractionSender.SendCommandAsync"/>. Unset fields take the sandbox's defaults.</summary>
 public sealed class CommandInteraction

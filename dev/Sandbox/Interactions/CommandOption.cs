@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.Interactions;
 
 /// <summary>Discord's application command option types.</summary>
 public enum CommandOptionType

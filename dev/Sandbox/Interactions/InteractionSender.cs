@@ -4,9 +4,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Interactions;
 
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.Interactions;
 
 /// <summary>
 /// Plays Discord's side of the interactions endpoint (<c>sandbox.Interactions</c>): builds an interaction,

@@ -1,4 +1,4 @@
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.Interactions;
 
 /// <summary>A submitted modal for <see cref="InteractionSender.SendModalSubmitAsync"/>: the form's id and what the user typed.</summary>
 public sealed class ModalSubmitInteraction

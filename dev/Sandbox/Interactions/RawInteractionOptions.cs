@@ -1,4 +1,4 @@
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.Interactions;
 
 /// <summary>How <see cref="InteractionSender.SendRawAsync"/> signs a body, for tests of the bot's rejections.</summary>
 public sealed class RawInteractionOptions

@@ -1,4 +1,4 @@
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.Interactions;
 
 /// <summary>An interaction the sandbox sent, and what became of its initial response.</summary>
 public sealed record SandboxInteraction

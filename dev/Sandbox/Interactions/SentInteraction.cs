@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.Interactions;
 
 /// <summary>What happened when the sandbox sent an interaction to the bot.</summary>
 public sealed record SentInteraction

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Serverless.Sandbox.Faults;
+using Serverless.Sandbox.Recording;
 
 namespace Serverless.Sandbox.Json;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.State;
 
 namespace Serverless.Sandbox.Json;

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Serverless.Sandbox.Http;
+using Serverless.Sandbox.Recording;
 
 namespace Serverless.Sandbox.Lavalink;
 

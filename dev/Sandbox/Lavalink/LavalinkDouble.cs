@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Serverless.Sandbox.Http;
+using Serverless.Sandbox.Recording;
 
 namespace Serverless.Sandbox.Lavalink;
 

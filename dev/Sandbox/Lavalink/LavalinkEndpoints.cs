@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Serverless.Sandbox.Http;
+using Serverless.Sandbox.Recording;
 
 namespace Serverless.Sandbox.Lavalink;
 

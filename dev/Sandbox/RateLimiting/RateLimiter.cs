@@ -1,3 +1,5 @@
+using Serverless.Sandbox.Hosting;
+
 namespace Serverless.Sandbox.RateLimiting;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.Recording;
 
 /// <summary>One request the bot made to the sandbox's Discord API, as the sandbox answered it.</summary>
 /// <param name="Sequence">Position in the recording, from 0; keeps counting after the recording is cleared.</param>
@@ -10,7 +10,7 @@ namespace Serverless.Sandbox;
 /// <param name="At">When the request arrived, by the sandbox's <see cref="TimeProvider"/>.</param>
 /// <param name="InteractionToken">The interaction token in the path of webhook and callback routes.</param>
 /// <param name="HasAuthorization">Whether an <c>Authorization</c> header was sent; its value is never kept.</param>
-/// <param name="Faulted">Whether the answer came from a <see cref="FaultRule"/>.</param>
+/// <param name="Faulted">Whether the answer came from a <see cref="Faults.FaultRule"/>.</param>
 public sealed record RecordedCall(
     long Sequence,
     string Method,

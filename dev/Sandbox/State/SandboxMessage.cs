@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.State;
 
 /// <summary>A message as the sandbox's "Discord" holds it: an immutable snapshot, replaced on every edit.</summary>
 public sealed record SandboxMessage

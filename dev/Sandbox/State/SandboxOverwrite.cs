@@ -1,4 +1,4 @@
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.State;
 
 /// <summary>A channel permission overwrite to seed the sandbox with. Permission bits are Discord's (e.g. <c>1UL &lt;&lt; 11</c> Send Messages).</summary>
 /// <param name="Id">A role id (the guild's id for @everyone) or a user id.</param>

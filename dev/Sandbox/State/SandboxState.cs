@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.Interactions;
 using Serverless.Sandbox.State;
 
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.State;
 
 /// <summary>
 /// The sandbox's in-memory "Discord": interactions, messages, application commands, and the guilds, roles and

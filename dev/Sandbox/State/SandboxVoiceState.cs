@@ -1,4 +1,4 @@
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.State;
 
 /// <summary>
 /// A user (or the bot) connected to a voice channel of a guild, as Discord's voice state object describes it.

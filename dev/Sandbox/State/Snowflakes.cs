@@ -1,4 +1,4 @@
-namespace Serverless.Sandbox;
+namespace Serverless.Sandbox.State;
 
 /// <summary>Discord-shaped ids: milliseconds since the Discord epoch in the top bits, a counter in the low 22.</summary>
 internal sealed class SnowflakeGenerator(TimeProvider timeProvider)

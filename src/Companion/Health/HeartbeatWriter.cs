@@ -69,7 +69,7 @@ public sealed partial class HeartbeatWriter(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Writing the companion heartbeat failed")]
+        [LoggerMessage(EventId = 7401, Level = LogLevel.Warning, Message = "Writing the companion heartbeat failed")]
         public static partial void WriteFailed(ILogger logger, Exception exception);
     }
 }

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 using Serverless.Discord.Gateway;
 using Serverless.Discord.Hosting;
 using Serverless.Ports.Sessions;
-using Serverless.Sandbox;
 using Serverless.Sandbox.Gateway;
+using Serverless.Sandbox.Hosting;
 using Serverless.TestSupport;
 
 namespace Serverless.Discord.Tests.Gateway;

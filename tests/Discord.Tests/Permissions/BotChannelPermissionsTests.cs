@@ -6,7 +6,9 @@ using Serverless.Discord.Permissions;
 using Serverless.Discord.Rest;
 using Serverless.Discord.Tests.RateLimiting;
 using Serverless.Domain.Permissions;
-using Serverless.Sandbox;
+using Serverless.Sandbox.Faults;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.State;
 
 namespace Serverless.Discord.Tests.Permissions;
 

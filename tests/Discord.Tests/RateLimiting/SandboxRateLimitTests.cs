@@ -2,9 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Discord.Rest;
 using Serverless.Ports.RateLimiting;
-using Serverless.Sandbox;
-using Serverless.Storage;
+using Serverless.Sandbox.Hosting;
 using Serverless.Storage.RateLimiting;
+using Serverless.Storage;
 using Serverless.TestSupport;
 
 namespace Serverless.Discord.Tests.RateLimiting;

@@ -1,31 +1,27 @@
-using System.Reflection;
-using Microsoft.Extensions.Logging;
-using Serverless.Discord.Rest;
 using Serverless.Functions.Hosting;
-using Serverless.Storage;
+using Serverless.TestSupport;
 
 namespace Serverless.Functions.Tests.Hosting;
 
 public sealed class LogEventIdTests
 {
+    // The worker process: the Functions app and the Serverless.* assemblies it loads (Discord, Storage, Domain): a Discord line reaches the same logs.
+    private static readonly IReadOnlyList<LogEventRow> Events = LogEventTable.Read("Functions", typeof(FunctionAppServices).Assembly);
+
     /// <summary>The runbook sends operators to log lines by event id, so one id must mean one line in the Functions app.</summary>
     [Fact]
     public void EveryLogEventOfTheFunctionsApp_HasItsOwnId()
     {
-        Assembly[] assemblies = [typeof(FunctionAppServices).Assembly, typeof(DiscordRestClient).Assembly, typeof(StorageAccount).Assembly];
-        var events = assemblies
-            .SelectMany(assembly => assembly.GetTypes())
-            .SelectMany(type => type.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-            .Select(method => (Method: method, Attribute: method.GetCustomAttribute<LoggerMessageAttribute>()))
-            .Where(entry => entry.Attribute is not null)
-            .ToList();
+        Assert.Contains(Events, row => row.Class.StartsWith("Serverless.Discord.", StringComparison.Ordinal));
+        Assert.Contains(Events, row => row.Class.StartsWith("Serverless.Functions.", StringComparison.Ordinal));
+        Assert.Empty(LogEventTable.SharedIds(Events));
+    }
 
-        Assert.NotEmpty(events);
-        var shared = events
-            .GroupBy(entry => entry.Attribute!.EventId)
-            .Where(group => group.Count() > 1)
-            .Select(group => $"{group.Key}: {string.Join(", ", group.Select(entry => $"{entry.Method.DeclaringType?.FullName}.{entry.Method.Name}"))}")
-            .ToList();
-        Assert.Empty(shared);
+    /// <summary>docs/log-events.md is where an operator looks an event id up; it lists what the code logs.</summary>
+    [Fact]
+    public void LogEventTable_ListsEveryLogEventOfTheFunctionsApp()
+    {
+        var problem = LogEventTable.Check("Functions", Events, "tests/Functions.Tests");
+        Assert.True(problem is null, problem);
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
+using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Lavalink;
 using Serverless.Sandbox.Tests.TestSupport;
 

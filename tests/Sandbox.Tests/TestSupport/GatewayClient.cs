@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Serverless.Sandbox.Hosting;
 
 namespace Serverless.Sandbox.Tests.TestSupport;
 

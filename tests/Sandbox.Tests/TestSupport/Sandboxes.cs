@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Sandbox.Gateway;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.Interactions;
 
 namespace Serverless.Sandbox.Tests.TestSupport;
 
@@ -52,7 +54,7 @@ internal static class Sandboxes
     public static string Header(this HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "";
 
-    /// <summary>Sends a command through the sandbox to a bot answering <paramref name="answer"/>; returns the result.</summary>
+    /// <summary>Sends a command through the sandbox (<paramref name="name"/>) to <paramref name="bot"/>; returns the result.</summary>
     public static Task<SentInteraction> SendCommandAsync(this SandboxServer sandbox, FakeBot bot, string name = "ping") =>
         sandbox.Interactions.SendCommandAsync(new CommandInteraction { Name = name }, bot.Url, TestContext.Token);
 }
