@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Ops.Commands.Smoke;
-using Serverless.Sandbox;
+using Serverless.Sandbox.Hosting;
 using Serverless.Storage.Queues;
 
 namespace Serverless.Ops.Tests;
