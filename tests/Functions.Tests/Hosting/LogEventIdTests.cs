@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Serverless.Discord.Rest;
+using Serverless.Domain.DeferredWork;
 using Serverless.Functions.Hosting;
 using Serverless.Storage;
 
@@ -12,7 +13,7 @@ public sealed class LogEventIdTests
     [Fact]
     public void EveryLogEventOfTheFunctionsApp_HasItsOwnId()
     {
-        Assembly[] assemblies = [typeof(FunctionAppServices).Assembly, typeof(DiscordRestClient).Assembly, typeof(StorageAccount).Assembly];
+        Assembly[] assemblies = [typeof(FunctionAppServices).Assembly, typeof(DiscordRestClient).Assembly, typeof(StorageAccount).Assembly, typeof(DeferredWorkRunner).Assembly];
         var events = assemblies
             .SelectMany(assembly => assembly.GetTypes())
             .SelectMany(type => type.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
