@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Domain.Commands;
+using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
@@ -34,6 +35,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(provider => StorageAccount.FromOptions(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<IDeferredCommandQueue, AzureDeferredCommandQueue>();
         services.TryAddSingleton<IInteractionLedger, TableInteractionLedger>();
+        services.TryAddSingleton<IDeferredCommandDecoder, InteractionMessageCodec>();
+        services.TryAddSingleton<IPoisonQueue, AzurePoisonQueue>();
         services.TryAddSingleton<IStorageStatusProbe, StorageStatusProbe>();
         services.TryAddSingleton<IScheduledPostStore, TableScheduledPostStore>();
         services.TryAddSingleton<IPostPublishQueue, AzurePostPublishQueue>();

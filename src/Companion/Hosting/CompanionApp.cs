@@ -9,8 +9,10 @@ using Serverless.Discord;
 using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Commands;
+using Serverless.Domain.DeferredWork;
 using Serverless.Ports.Sessions;
 using Serverless.Storage;
+using Serverless.Storage.Queues;
 
 namespace Serverless.Companion.Hosting;
 
@@ -58,10 +60,13 @@ public static class CompanionApp
         services.AddMusic(configuration);
         // The voice queue's work goes to the feature whose route owns it; music registers its handler in AddMusic.
         services.AddFeatureCatalog(CommandCatalog.Features);
-        services.TryAddSingleton<IVoiceCommandRunner, VoiceWorkRouter>();
+        services.TryAddSingleton<IDeferredWorkHandler, VoiceWorkRouter>();
         services.AddHostedService<VoiceEventsToMusic>();
 
         services.AddOptions<VoiceQueueOptions>().Bind(configuration.GetSection(VoiceQueueOptions.SectionName)).ValidateOnStartWith<VoiceQueueOptions, VoiceQueueOptionsValidator>();
+        services.AddDeferredWork(configuration);
+        services.TryAddSingleton(provider => ActivatorUtilities.CreateInstance<PolledQueueReceiver>(
+            provider, QueueNames.Voice, provider.GetRequiredService<IOptions<VoiceQueueOptions>>().Value.ToReceiverSettings()));
         services.AddSingleton<VoiceQueueConsumer>();
         services.AddHostedService(provider => provider.GetRequiredService<VoiceQueueConsumer>());
 

@@ -1,8 +1,12 @@
 using Microsoft.Extensions.Options;
+using Serverless.Storage.Queues;
 
 namespace Serverless.Companion.VoiceQueue;
 
-/// <summary>How the companion reads the <c>voice</c> queue (section <c>Companion:VoiceQueue</c>).</summary>
+/// <summary>
+/// How the companion polls the <c>voice</c> queue (section <c>Companion:VoiceQueue</c>). The deadline for deferred work
+/// is <see cref="Domain.DeferredWork.DeferredWorkOptions"/>, shared with the Functions worker.
+/// </summary>
 public sealed class VoiceQueueOptions
 {
     public const string SectionName = "Companion:VoiceQueue";
@@ -19,11 +23,17 @@ public sealed class VoiceQueueOptions
     /// <summary>Messages worked on at once (different guilds; one guild's commands are serialized by the music service).</summary>
     public int BatchSize { get; set; } = 8;
 
-    /// <summary>A command older than this is dropped: its interaction token dies at 15 minutes.</summary>
-    public TimeSpan DeferredWorkDeadline { get; set; } = TimeSpan.FromMinutes(14);
+    /// <summary>The receiver's settings.</summary>
+    public PolledQueueSettings ToReceiverSettings() => new()
+    {
+        BatchSize = BatchSize,
+        VisibilityTimeout = VisibilityTimeout,
+        MaxDequeueCount = MaxDequeueCount,
+        MaxPollInterval = MaxPollInterval,
+    };
 }
 
-/// <summary>Refuses settings outside what the queue service and the interaction token allow, naming the setting.</summary>
+/// <summary>Refuses settings outside what the queue service allows, naming the setting.</summary>
 public sealed class VoiceQueueOptionsValidator : IValidateOptions<VoiceQueueOptions>
 {
     public ValidateOptionsResult Validate(string? name, VoiceQueueOptions options)
@@ -48,11 +58,6 @@ public sealed class VoiceQueueOptionsValidator : IValidateOptions<VoiceQueueOpti
         if (options.BatchSize is < 1 or > 32)
         {
             failures.Add("Companion__VoiceQueue__BatchSize must be between 1 and 32 (the queue service's limit).");
-        }
-
-        if (options.DeferredWorkDeadline <= TimeSpan.Zero || options.DeferredWorkDeadline > TimeSpan.FromMinutes(15))
-        {
-            failures.Add("Companion__VoiceQueue__DeferredWorkDeadline must be positive and at most 00:15:00, the interaction token's lifetime.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Domain.Commands;
+using Serverless.Domain.DeferredWork;
 
 namespace Serverless.Companion.VoiceQueue;
 
@@ -15,11 +16,12 @@ public interface IVoiceWorkHandler
 
 /// <summary>
 /// Sends each command or click taken from the <c>voice</c> queue to the feature whose route owns it in the
-/// <see cref="FeatureCatalog"/>, the table the Functions endpoint queued it by.
+/// <see cref="FeatureCatalog"/>, the table the Functions endpoint queued it by: the companion's
+/// <see cref="IDeferredWorkHandler"/>, run by the <see cref="DeferredWorkRunner"/>.
 /// </summary>
-public sealed class VoiceWorkRouter(FeatureCatalog catalog, IServiceProvider services) : IVoiceCommandRunner
+public sealed class VoiceWorkRouter(FeatureCatalog catalog, IServiceProvider services) : IDeferredWorkHandler
 {
-    public Task RunAsync(DeferredCommand command, CancellationToken cancellationToken)
+    public Task HandleAsync(DeferredCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var route = catalog.FindQueued(command.Invocation);

@@ -1,4 +1,5 @@
 using System.Net;
+using Serverless.Domain.DeferredWork;
 
 namespace Serverless.Discord.Rest;
 
@@ -6,7 +7,7 @@ namespace Serverless.Discord.Rest;
 /// Discord refused or failed a REST call. Carries the HTTP status and Discord's JSON error code;
 /// the message never holds the request's URL, which can contain an interaction token.
 /// </summary>
-public class DiscordApiException : Exception
+public class DiscordApiException : Exception, IInteractionGoneError
 {
     public DiscordApiException()
     {

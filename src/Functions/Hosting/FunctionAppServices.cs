@@ -34,6 +34,7 @@ public static class FunctionAppServices
             provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<InteractionProcessor>();
         services.TryAddSingleton<InteractionWorker>();
+        services.AddDeferredWork(configuration);
 
         services.AddStorage(configuration);
         services.AddDiscordRest(configuration);

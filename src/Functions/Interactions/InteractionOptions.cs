@@ -22,12 +22,6 @@ public sealed class InteractionOptions
     /// seconds still hold while storage retries.
     /// </summary>
     public TimeSpan FormInlineTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
-
-    /// <summary>
-    /// Deferred work older than this is dropped, not run: the interaction token dies at 15 minutes and
-    /// an edit after that only earns Discord's 10062 errors.
-    /// </summary>
-    public TimeSpan DeferredWorkDeadline { get; set; } = TimeSpan.FromMinutes(14);
 }
 
 public sealed class InteractionOptionsValidator : IValidateOptions<InteractionOptions>
@@ -59,11 +53,6 @@ public sealed class InteractionOptionsValidator : IValidateOptions<InteractionOp
         if (options.FormInlineTimeout <= TimeSpan.Zero || options.FormInlineTimeout > TimeSpan.FromSeconds(2))
         {
             failures.Add("Interactions__FormInlineTimeout must be positive and at most 00:00:02, leaving time to queue the form inside Discord's 3-second deadline.");
-        }
-
-        if (options.DeferredWorkDeadline <= TimeSpan.Zero || options.DeferredWorkDeadline > TimeSpan.FromMinutes(15))
-        {
-            failures.Add("Interactions__DeferredWorkDeadline must be positive and at most 00:15:00, the interaction token's lifetime.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

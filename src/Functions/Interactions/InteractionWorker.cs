@@ -1,81 +1,31 @@
-using Microsoft.Extensions.Options;
-using Serverless.Discord;
 using Serverless.Discord.Interactions;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Commands;
-using Serverless.Functions.Hosting;
-using Serverless.Storage.Queues;
+using Serverless.Domain.DeferredWork;
 
 namespace Serverless.Functions.Interactions;
 
 /// <summary>
-/// The <c>interaction-worker</c> queue function: runs a deferred command and edits the "thinking…"
-/// answer with its reply. Safe to run twice for one message: a finished interaction is skipped.
+/// The Functions app's part of deferred work, run by <see cref="DeferredWorkRunner"/> for the <c>interaction-worker</c>
+/// queue function: runs the route's handler and edits the "thinking…" answer with its reply.
 /// </summary>
 public sealed partial class InteractionWorker(
     InteractionRouter router,
-    IInteractionLedger ledger,
     DiscordRestClient discord,
-    IOptions<InteractionOptions> options,
-    TimeProvider timeProvider,
-    ILogger<InteractionWorker> logger)
+    ILogger<InteractionWorker> logger) : IDeferredWorkHandler
 {
     public const string FunctionName = "interaction-worker";
     public const string BindingName = "message";
 
-    public async Task<QueueWorkOutcome> RunAsync(string messageText, CancellationToken cancellationToken)
+    public async Task HandleAsync(DeferredCommand command, CancellationToken cancellationToken)
     {
-        if (!InteractionMessageCodec.TryDecode(messageText, out var work, out var problem))
-        {
-            // Checked only when the message is not an interaction, so answering users costs nothing more.
-            if (SmokeProbeMessage.TryRead(messageText, out var probeId))
-            {
-                Log.SmokeProbe(logger, probeId!);
-                return QueueWorkOutcome.Completed;
-            }
-
-            // Retrying cannot fix it: after maxDequeueCount tries the host parks it in interactions-poison.
-            Log.Unreadable(logger, problem!);
-            return QueueWorkOutcome.Retry("unreadable message, refused for the poison queue (event 2001)");
-        }
-
-        var invocation = work!.Invocation;
-        var age = timeProvider.GetUtcNow() - Snowflake.CreatedAt(work.InteractionId);
-        if (age > options.Value.DeferredWorkDeadline)
-        {
-            Log.TooLate(logger, invocation.CommandName, invocation.CorrelationId, invocation.GuildId, age.TotalMinutes);
-            return QueueWorkOutcome.Skipped;
-        }
-
-        try
-        {
-            if (await ledger.IsCompletedAsync(work.InteractionId, cancellationToken))
-            {
-                Log.AlreadyDone(logger, invocation.CommandName, invocation.CorrelationId, invocation.GuildId);
-                return QueueWorkOutcome.Skipped;
-            }
-
-            var reply = await ExecuteAsync(invocation, cancellationToken);
-            await discord.EditOriginalResponseAsync(
-                work.ApplicationId,
-                work.InteractionToken,
-                new MessageEditPayload { Content = reply.Content, AllowedMentions = AllowedMentionsPayload.None },
-                cancellationToken);
-            await ledger.MarkCompletedAsync(work.InteractionId, invocation.CommandName, cancellationToken);
-        }
-        catch (DiscordApiException exception) when (exception.IsInteractionGone)
-        {
-            Log.InteractionGone(logger, invocation.CommandName, invocation.CorrelationId, invocation.GuildId, exception.ErrorCode);
-            return QueueWorkOutcome.Skipped;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.Failed(logger, exception, invocation.CommandName, invocation.CorrelationId, invocation.GuildId);
-            return QueueWorkOutcome.Retry($"{invocation.CommandName} ({invocation.CorrelationId}) threw {exception.GetType().Name}");
-        }
-
-        Log.Answered(logger, invocation.CommandName, invocation.CorrelationId, invocation.GuildId);
-        return QueueWorkOutcome.Completed;
+        ArgumentNullException.ThrowIfNull(command);
+        var reply = await ExecuteAsync(command.Invocation, cancellationToken);
+        await discord.EditOriginalResponseAsync(
+            command.ApplicationId,
+            command.InteractionToken,
+            new MessageEditPayload { Content = reply.Content, AllowedMentions = AllowedMentionsPayload.None },
+            cancellationToken);
     }
 
     /// <summary>What the worker answers work the companion should have run: only if it was queued to the wrong process.</summary>
@@ -123,27 +73,6 @@ public sealed partial class InteractionWorker(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Interaction message refused, it will end in the poison queue: {Problem}")]
-        public static partial void Unreadable(ILogger logger, string problem);
-
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Dropped {Command}: its interaction token is {AgeMinutes:0.0} minutes old ({CorrelationId}, guild {GuildId})")]
-        public static partial void TooLate(ILogger logger, string command, string correlationId, ulong? guildId, double ageMinutes);
-
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Skipped {Command}: already answered ({CorrelationId}, guild {GuildId})")]
-        public static partial void AlreadyDone(ILogger logger, string command, string correlationId, ulong? guildId);
-
-        [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Dropped {Command}: Discord no longer knows the interaction, code {ErrorCode} ({CorrelationId}, guild {GuildId})")]
-        public static partial void InteractionGone(ILogger logger, string command, string correlationId, ulong? guildId, int? errorCode);
-
-        [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Deferred {Command} failed and will be retried ({CorrelationId}, guild {GuildId})")]
-        public static partial void Failed(ILogger logger, Exception exception, string command, string correlationId, ulong? guildId);
-
-        [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Answered deferred {Command} ({CorrelationId}, guild {GuildId})")]
-        public static partial void Answered(ILogger logger, string command, string correlationId, ulong? guildId);
-
-        [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Smoke probe {CorrelationId} taken off the queue; nothing to run")]
-        public static partial void SmokeProbe(ILogger logger, string correlationId);
-
         [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Deferred command {Command} threw ({CorrelationId}, guild {GuildId})")]
         public static partial void CommandFailed(ILogger logger, Exception exception, string command, string correlationId, ulong? guildId);
     }

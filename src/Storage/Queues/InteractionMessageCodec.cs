@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using Serverless.Domain.Commands;
+using Serverless.Domain.DeferredWork;
 
 namespace Serverless.Storage.Queues;
 
-/// <summary>The one place that turns a <see cref="DeferredCommand"/> into queue text and back.</summary>
-public static class InteractionMessageCodec
+/// <summary>
+/// The one place that turns a <see cref="DeferredCommand"/> into queue text and back; registered as the
+/// <see cref="IDeferredCommandDecoder"/> the <see cref="DeferredWorkRunner"/> reads with.
+/// </summary>
+public sealed class InteractionMessageCodec : IDeferredCommandDecoder
 {
     public static string Encode(DeferredCommand command)
     {
@@ -90,6 +94,11 @@ public static class InteractionMessageCodec
         problem = null;
         return true;
     }
+
+    bool IDeferredCommandDecoder.TryDecode(string text, out DeferredCommand? command, out string? problem) =>
+        TryDecode(text, out command, out problem);
+
+    bool IDeferredCommandDecoder.IsSmokeProbe(string text, out string? probeId) => SmokeProbeMessage.TryRead(text, out probeId);
 
     private static string? Format(ulong? value) => value?.ToString(CultureInfo.InvariantCulture);
 

@@ -16,8 +16,8 @@ public sealed class VoiceWorkRouterTests
     {
         var router = Router(CommandCatalog.Features);
 
-        await router.RunAsync(Work("music", ("subcommand", "skip")), CancellationToken.None);
-        await router.RunAsync(Work("music", (InteractionRoute.ComponentOption, MusicCommand.Buttons.Pause)), CancellationToken.None);
+        await router.HandleAsync(Work("music", ("subcommand", "skip")), CancellationToken.None);
+        await router.HandleAsync(Work("music", (InteractionRoute.ComponentOption, MusicCommand.Buttons.Pause)), CancellationToken.None);
 
         Assert.Equal(2, _music.Handled.Count);
         Assert.Empty(_jukebox.Handled);
@@ -28,7 +28,7 @@ public sealed class VoiceWorkRouterTests
     {
         var router = Router([.. CommandCatalog.Features, new JukeboxFeature()]);
 
-        await router.RunAsync(Work("jukebox", (InteractionRoute.ComponentOption, "jukebox:next")), CancellationToken.None);
+        await router.HandleAsync(Work("jukebox", (InteractionRoute.ComponentOption, "jukebox:next")), CancellationToken.None);
 
         Assert.Single(_jukebox.Handled);
         Assert.Empty(_music.Handled);
@@ -41,7 +41,7 @@ public sealed class VoiceWorkRouterTests
     {
         var router = Router(CommandCatalog.Features);
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => router.RunAsync(Work(command), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => router.HandleAsync(Work(command), CancellationToken.None));
 
         Assert.Contains($"/{command}", failure.Message, StringComparison.Ordinal);
         Assert.Empty(_music.Handled);

@@ -18,6 +18,7 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
     private const string Token = "aW50ZXJhY3Rpb24tdG9rZW4";
     private readonly InMemoryLedger _ledger = new();
     private readonly CannedDiscordHandler _discord = new();
+    private readonly RecordingPoisonQueue _poison = new();
     private FunctionTestHost _host = null!;
 
     public async Task InitializeAsync()
@@ -29,6 +30,7 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
             services =>
             {
                 services.AddSingleton<IInteractionLedger>(_ledger);
+                services.AddSingleton<IPoisonQueue>(_poison);
                 services.AddSingleton<IStorageStatusProbe>(new HealthyStorage());
                 services.AddFeature(new SingleCommandFeature<VerboseDeferredCommand>(VerboseDeferredCommand.Definition, new VerboseDeferredCommand()));
                 services.AddHttpClient("discord").ConfigurePrimaryHttpMessageHandler(() => _discord);
@@ -92,6 +94,7 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
         var line = Assert.Single(_host.Logs.Entries, entry => entry.Id.Id == 2008);
         Assert.Contains("0f8fad5bd9cb469fa16570867728950e", line.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(_host.Logs.Entries, entry => entry.Id.Id == 2001);
+        Assert.Empty(_poison.Sent);
     }
 
     [Theory]
@@ -100,25 +103,27 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
     [InlineData("""{"v":1,"kind":"smoke","correlationId":"a\nforged log line"}""")]
     public async Task SmokeProbe_NotOfThisShape_IsRefusedLikeAnyUnreadableMessage(string message)
     {
-        await Assert.ThrowsAsync<FunctionRunFailedException>(() => RunAsync(message));
+        await RunAsync(message);
 
         Assert.DoesNotContain(_host.Logs.Entries, entry => entry.Id.Id == 2008);
         Assert.Contains(_host.Logs.Entries, entry => entry.Id.Id == 2001);
+        Assert.Equal(("interactions", message), Assert.Single(_poison.Sent));
     }
 
     [Theory]
     [InlineData("""{"v":2,"kind":"interaction"}""", "unknown message version or kind: v=2")]
     [InlineData("""{"v":1,"kind":"post"}""", "unknown message version or kind: v=1, kind=post")]
     [InlineData("""{"v":1,"kind":""", "not valid JSON")]
-    public async Task UnreadableMessage_FailsTheInvocationForThePoisonQueue_LoggingWhy(string message, string reason)
+    public async Task UnreadableMessage_GoesToThePoisonQueueAtOnce_Verbatim_LoggingWhy(string message, string reason)
     {
-        var failure = await Assert.ThrowsAsync<FunctionRunFailedException>(() => RunAsync(message));
+        // Completes rather than failing the invocation: no delivery could read it, so it is not retried first.
+        await RunAsync(message);
 
-        Assert.Equal(InteractionWorker.FunctionName, failure.FunctionName);
-        Assert.StartsWith("interaction-worker failed: ", failure.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(message, failure.Message, StringComparison.Ordinal);
+        var poisoned = Assert.Single(_poison.Sent);
+        Assert.Equal(("interactions", message), poisoned);
         Assert.Contains(_host.Logs.Entries, entry => entry.Id.Id == 2001 && entry.Message.Contains(reason, StringComparison.Ordinal));
         Assert.Empty(_discord.Requests);
+        Assert.Empty(_ledger.Completed);
     }
 
     [Fact]
@@ -139,7 +144,11 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
 
         var failure = await Assert.ThrowsAsync<FunctionRunFailedException>(() => RunAsync(Message(interactionAge: TimeSpan.FromSeconds(5))));
 
+        Assert.Equal(InteractionWorker.FunctionName, failure.FunctionName);
+        Assert.StartsWith("interaction-worker failed: ", failure.Message, StringComparison.Ordinal);
         Assert.Empty(_ledger.Completed);
+        Assert.Empty(_poison.Sent);
+        Assert.Contains(_host.Logs.Entries, entry => entry.Id.Id == 2005);
         Assert.Contains("0f8fad5bd9cb469fa16570867728950e", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, failure.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("test-bot-token", failure.ToString(), StringComparison.Ordinal);
@@ -193,6 +202,32 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
 
         public ValueTask<CommandReply> ExecuteAsync(CommandInvocation invocation, CancellationToken cancellationToken) =>
             ValueTask.FromResult(new CommandReply(new string('w', 3000), Ephemeral: false));
+    }
+
+    private sealed class RecordingPoisonQueue : IPoisonQueue
+    {
+        private readonly List<(string Queue, string Text)> _sent = [];
+
+        public IReadOnlyList<(string Queue, string Text)> Sent
+        {
+            get
+            {
+                lock (_sent)
+                {
+                    return [.. _sent];
+                }
+            }
+        }
+
+        public Task SendAsync(string queue, string messageText, CancellationToken cancellationToken)
+        {
+            lock (_sent)
+            {
+                _sent.Add((queue, messageText));
+            }
+
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class HealthyStorage : IStorageStatusProbe

@@ -242,7 +242,7 @@ public sealed class PostPublisherTests : IClassFixture<AzuriteFixture>
                 }
 
                 // A snowflake of the (fake) clock, as Discord's ids are.
-                var id = ((ulong)(clock.GetUtcNow().ToUnixTimeMilliseconds() - Serverless.Discord.Snowflake.DiscordEpochMilliseconds) << 22) + (ulong)Interlocked.Increment(ref _sequence);
+                var id = ((ulong)(clock.GetUtcNow().ToUnixTimeMilliseconds() - Serverless.Domain.Snowflake.DiscordEpochMilliseconds) << 22) + (ulong)Interlocked.Increment(ref _sequence);
                 var content = body.RootElement.GetProperty("content").GetString()!;
                 Posted.Enqueue((id, content));
                 return Json(Message(id, content));

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Serverless.Discord;
+using Serverless.Domain;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Features.ScheduledPosts;
 

@@ -1,4 +1,4 @@
-namespace Serverless.Discord;
+namespace Serverless.Domain;
 
 public static class Snowflake
 {

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Domain.Commands;
+
+namespace Serverless.Domain.DeferredWork;
+
+/// <summary>
+/// The one set of rules for deferred work, whichever process runs it: read the message, drop it when its interaction is
+/// older than <see cref="DeferredWorkOptions.Deadline"/> (measured from the interaction id's timestamp), skip it when
+/// the ledger says it is done, run the host's <see cref="IDeferredWorkHandler"/>, mark it done. Safe to run twice for one
+/// message. The queue adapter acts on the returned <see cref="DeferredWorkOutcome"/>.
+/// </summary>
+public sealed partial class DeferredWorkRunner(
+    IDeferredCommandDecoder decoder,
+    IInteractionLedger ledger,
+    IOptions<DeferredWorkOptions> options,
+    TimeProvider timeProvider,
+    ILogger<DeferredWorkRunner> logger)
+{
+    public async Task<DeferredWorkOutcome> RunAsync(string messageText, IDeferredWorkHandler handler, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (!decoder.TryDecode(messageText, out var work, out var problem))
+        {
+            // Looked at only when the message is not an interaction, so answering users costs nothing more.
+            if (decoder.IsSmokeProbe(messageText, out var probeId))
+            {
+                Log.SmokeProbe(logger, probeId!);
+                return DeferredWorkOutcome.Completed;
+            }
+
+            // No delivery can fix it: parked at once where operators look, verbatim.
+            Log.Unreadable(logger, problem!);
+            return DeferredWorkOutcome.Poison("unreadable message (event 2001)");
+        }
+
+        var invocation = work!.Invocation;
+
+        // Every line logged while the work runs, the handler's included, names the interaction it belongs to.
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["CorrelationId"] = invocation.CorrelationId,
+            ["GuildId"] = invocation.GuildId,
+            ["Feature"] = invocation.CommandName,
+        });
+        var age = timeProvider.GetUtcNow() - Snowflake.CreatedAt(work.InteractionId);
+        if (age > options.Value.Deadline)
+        {
+            Log.TooLate(logger, invocation.CommandName, invocation.CorrelationId, invocation.GuildId, age.TotalMinutes);
+            return DeferredWorkOutcome.Skipped;
+        }
+
+        try
+        {
+            if (await ledger.IsCompletedAsync(work.InteractionId, cancellationToken))
+            {
+                Log.AlreadyDone(logger, invocation.CommandName, invocation.CorrelationId, invocation.GuildId);
+                return DeferredWorkOutcome.Skipped;
+            }
+
+            await handler.HandleAsync(work, cancellationToken);
+            await ledger.MarkCompletedAsync(work.InteractionId, invocation.CommandName, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IInteractionGoneError { IsInteractionGone: true } gone)
+        {
+            Log.InteractionGone(logger, invocation.CommandName, invocation.CorrelationId, invocation.GuildId, gone.ErrorCode);
+            return DeferredWorkOutcome.Skipped;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down is not a failure: the message comes back after its visibility timeout.
+            Log.Failed(logger, exception, invocation.CommandName, invocation.CorrelationId, invocation.GuildId);
+            return DeferredWorkOutcome.Retry($"{invocation.CommandName} ({invocation.CorrelationId}) threw {exception.GetType().Name}");
+        }
+
+        Log.Answered(logger, invocation.CommandName, invocation.CorrelationId, invocation.GuildId);
+        return DeferredWorkOutcome.Completed;
+    }
+
+    // Ids 2001–2006 and 2008 are the runner's in every process that runs it; the runbook lists them.
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Deferred work message refused, moved to the poison queue: {Problem}")]
+        public static partial void Unreadable(ILogger logger, string problem);
+
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Dropped {Command}: its interaction token is {AgeMinutes:0.0} minutes old ({CorrelationId}, guild {GuildId})")]
+        public static partial void TooLate(ILogger logger, string command, string correlationId, ulong? guildId, double ageMinutes);
+
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Skipped {Command}: already answered ({CorrelationId}, guild {GuildId})")]
+        public static partial void AlreadyDone(ILogger logger, string command, string correlationId, ulong? guildId);
+
+        [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Dropped {Command}: Discord no longer knows the interaction, code {ErrorCode} ({CorrelationId}, guild {GuildId})")]
+        public static partial void InteractionGone(ILogger logger, string command, string correlationId, ulong? guildId, int? errorCode);
+
+        [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Deferred {Command} failed and will be retried ({CorrelationId}, guild {GuildId})")]
+        public static partial void Failed(ILogger logger, Exception exception, string command, string correlationId, ulong? guildId);
+
+        [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Answered deferred {Command} ({CorrelationId}, guild {GuildId})")]
+        public static partial void Answered(ILogger logger, string command, string correlationId, ulong? guildId);
+
+        [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Smoke probe {CorrelationId} taken off the queue; nothing to run")]
+        public static partial void SmokeProbe(ILogger logger, string correlationId);
+    }
+}
