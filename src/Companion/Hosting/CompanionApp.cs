@@ -5,14 +5,15 @@ using Serverless.Companion.Lavalink;
 using Serverless.Companion.Music;
 using Serverless.Companion.Voice;
 using Serverless.Companion.VoiceQueue;
-using Serverless.Discord;
 using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
+using Serverless.Discord;
 using Serverless.Domain.Commands;
 using Serverless.Domain.DeferredWork;
+using Serverless.Domain.Hosting;
 using Serverless.Ports.Sessions;
-using Serverless.Storage;
 using Serverless.Storage.Queues;
+using Serverless.Storage;
 
 namespace Serverless.Companion.Hosting;
 

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Serverless.Discord.Gateway.Events;
 using Serverless.Discord.Hosting;
+using Serverless.Domain.Hosting;
 
 namespace Serverless.Companion.Lavalink;
 

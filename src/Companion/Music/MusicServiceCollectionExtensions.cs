@@ -2,11 +2,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Companion.Lavalink;
 using Serverless.Companion.VoiceQueue;
+using Serverless.Discord.Hosting;
 using Serverless.Discord.Permissions;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Features.Music;
+using Serverless.Domain.Hosting;
 using Serverless.Domain.Permissions;
-using Serverless.Discord.Hosting;
 
 namespace Serverless.Companion.Music;
 

@@ -1,12 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Serverless.Discord.Gateway;
 using Serverless.Discord.Gateway.Events;
+using Serverless.Discord.Gateway;
 using Serverless.Discord.Rest;
+using Serverless.Domain.Hosting;
 using Serverless.Ports.Sessions;
 
 namespace Serverless.Discord.Hosting;

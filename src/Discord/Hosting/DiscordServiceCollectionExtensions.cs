@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Discord.Permissions;
 using Serverless.Discord.Rest;
+using Serverless.Domain.Hosting;
 using Serverless.Domain.Permissions;
 using Serverless.Ports.RateLimiting;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Domain.Hosting;
 
 namespace Serverless.Domain.Commands;
 
@@ -43,9 +44,7 @@ public sealed class FeatureBuilder
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
-        // The same registration as the hosts' ValidateOnStartWith: one validator however often it is declared.
-        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
-        return Services.AddOptions<TOptions>().ValidateOnStart();
+        return Services.AddOptions<TOptions>().ValidateOnStartWith<TOptions, TValidator>();
     }
 
     /// <summary>

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
-using Serverless.Discord;
 using Serverless.Discord.Hosting;
-using Serverless.Discord.Rest;
 using Serverless.Discord.Interactions;
+using Serverless.Discord.Rest;
+using Serverless.Discord;
 using Serverless.Domain.Commands;
+using Serverless.Domain.DeferredWork;
+using Serverless.Domain.Hosting;
 using Serverless.Functions.Features.Health;
 using Serverless.Functions.Features.Housekeeping;
 using Serverless.Functions.Features.ScheduledPosts;

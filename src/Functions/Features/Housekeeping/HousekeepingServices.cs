@@ -1,4 +1,5 @@
 using Serverless.Discord.Hosting;
+using Serverless.Domain.Hosting;
 
 namespace Serverless.Functions.Features.Housekeeping;
 

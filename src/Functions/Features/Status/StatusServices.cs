@@ -1,5 +1,6 @@
 using Serverless.Discord.Hosting;
 using Serverless.Domain.Features.Status;
+using Serverless.Domain.Hosting;
 
 namespace Serverless.Functions.Features.Status;
 

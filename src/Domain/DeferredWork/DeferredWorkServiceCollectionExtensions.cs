@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Serverless.Domain.DeferredWork;
+using Serverless.Domain.Hosting;
 
-namespace Serverless.Discord.Hosting;
+namespace Serverless.Domain.DeferredWork;
 
 public static class DeferredWorkServiceCollectionExtensions
 {
