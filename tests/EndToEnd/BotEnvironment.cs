@@ -7,7 +7,7 @@ using Serverless.Sandbox.Hosting;
 using Serverless.Storage.Queues;
 using Serverless.TestSupport;
 
-namespace Serverless.EndToEnd;
+namespace Serverless.EndToEnd.Tests;
 
 /// <summary>
 /// The whole bot on loopback: a private Azurite, the Sandbox's Discord, and the DevHost playing the

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Serverless.TestSupport;
 
-namespace Serverless.EndToEnd;
+namespace Serverless.EndToEnd.Tests;
 
 /// <summary>
 /// The companion as its own process (the build the container runs), with its output kept for assertions.

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
-namespace Serverless.EndToEnd;
+namespace Serverless.EndToEnd.Tests;
 
 /// <summary>
 /// The endpoint's rejections as Discord meets them: through the DevHost, which forwards the request to the isolated

@@ -6,7 +6,7 @@ using Serverless.Sandbox.Interactions;
 using Serverless.Storage.CompanionState;
 using Serverless.Storage.Queues;
 
-namespace Serverless.EndToEnd;
+namespace Serverless.EndToEnd.Tests;
 
 /// <summary>Discord's requests through the DevHost to the real worker, queues in Azurite, answers in the Sandbox.</summary>
 [Collection(EndToEndCollection.Name)]

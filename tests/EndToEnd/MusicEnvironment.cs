@@ -4,7 +4,7 @@ using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Interactions;
 using Serverless.Sandbox.Lavalink;
 
-namespace Serverless.EndToEnd;
+namespace Serverless.EndToEnd.Tests;
 
 /// <summary>
 /// The whole music path: the signed command through the DevHost and the worker onto the <c>voice</c> queue in Azurite,

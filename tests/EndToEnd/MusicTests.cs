@@ -2,7 +2,7 @@ using Serverless.Domain.Features.Music;
 using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Interactions;
 
-namespace Serverless.EndToEnd;
+namespace Serverless.EndToEnd.Tests;
 
 /// <summary>
 /// <c>/music</c> end to end: the signed command through the DevHost onto the <c>voice</c> queue, the companion on the

@@ -2,7 +2,7 @@ using System.Reflection.PortableExecutable;
 using System.Text.Json;
 using Serverless.TestSupport;
 
-namespace Serverless.EndToEnd;
+namespace Serverless.EndToEnd.Tests;
 
 [Collection(EndToEndCollection.Name)]
 public sealed class PublishedAppTests(PublishedFunctionApp app)

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Serverless.TestSupport;
 
-namespace Serverless.EndToEnd;
+namespace Serverless.EndToEnd.Tests;
 
 /// <summary>
 /// Publishes src/Functions once per test run exactly as Azure receives it: ReadyToRun for linux-x64, framework-dependent

@@ -8,7 +8,7 @@ using Serverless.Storage;
 using Serverless.Storage.Queues;
 using Serverless.Storage.ScheduledPosts;
 
-namespace Serverless.EndToEnd;
+namespace Serverless.EndToEnd.Tests;
 
 /// <summary>
 /// The scheduled-post pipeline through the DevHost: the <c>scheduled-posts-due</c> timer (run on demand, as the

@@ -4,7 +4,7 @@ using Serverless.Ops;
 using Serverless.Storage;
 using Serverless.Storage.Queues;
 
-namespace Serverless.EndToEnd;
+namespace Serverless.EndToEnd.Tests;
 
 /// <summary><c>bot-ops smoke</c> against the local stack: Azurite, the Sandbox's Discord, and the DevHost with the worker.</summary>
 [Collection(EndToEndCollection.Name)]

@@ -72,13 +72,13 @@ public sealed partial class VoiceQueueConsumer(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Voice message {MessageId} moved to voice-poison: {Reason}")]
+        [LoggerMessage(EventId = 7501, Level = LogLevel.Error, Message = "Voice message {MessageId} moved to voice-poison: {Reason}")]
         public static partial void Poisoned(ILogger logger, string messageId, string? reason);
 
-        [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Voice message {MessageId} failed on delivery {DequeueCount}, the last allowed; moved to voice-poison: {Reason}")]
+        [LoggerMessage(EventId = 7502, Level = LogLevel.Error, Message = "Voice message {MessageId} failed on delivery {DequeueCount}, the last allowed; moved to voice-poison: {Reason}")]
         public static partial void GaveUp(ILogger logger, string messageId, long dequeueCount, string? reason);
 
-        [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Voice message {MessageId} could not be deleted or moved; it will be delivered again")]
+        [LoggerMessage(EventId = 7503, Level = LogLevel.Warning, Message = "Voice message {MessageId} could not be deleted or moved; it will be delivered again")]
         public static partial void SettleFailed(ILogger logger, Exception exception, string messageId);
     }
 }
