@@ -7,8 +7,8 @@ namespace Serverless.Discord.Permissions;
 /// <summary>
 /// Answers "can the bot post in this channel?" from Discord's REST API, so a command can refuse a channel before
 /// anything is stored, and computes a member's permissions from the roles an interaction lists. The channel is always
-/// read fresh; the guild's roles and the bot's member are cached for a short while, so a burst of checks in one guild
-/// costs one call each rather than four.
+/// read fresh (checks that overlap share one read); the guild's roles and the bot's member are cached for a short
+/// while, so a burst of checks in one guild costs one call each rather than four.
 /// </summary>
 public sealed class BotChannelPermissions(DiscordRestClient discord, TimeProvider timeProvider) : IChannelPostingCheck, IVoicePermissionCheck, IMemberPermissionLookup
 {
@@ -19,6 +19,9 @@ public sealed class BotChannelPermissions(DiscordRestClient discord, TimeProvide
     public const int MaxGuilds = 2_000;
 
     private readonly BotGuildCache _guilds = new(timeProvider, GuildLifetime, MaxGuilds);
+    private readonly SharedReads<ulong, ChannelPayload> _channelReads = new();
+    private readonly SharedReads<ulong, BotGuild?> _guildReads = new();
+    private readonly SharedReads<bool, ulong> _botUserReads = new();
     private ulong _botUserId;
 
     /// <summary>
@@ -31,7 +34,7 @@ public sealed class BotChannelPermissions(DiscordRestClient discord, TimeProvide
         ChannelPayload channel;
         try
         {
-            channel = await discord.GetChannelAsync(channelId, cancellationToken);
+            channel = await ReadChannelAsync(channelId, cancellationToken);
         }
         catch (DiscordApiException e) when (e.Status == HttpStatusCode.NotFound)
         {
@@ -79,7 +82,7 @@ public sealed class BotChannelPermissions(DiscordRestClient discord, TimeProvide
         ChannelPayload channel;
         try
         {
-            channel = await discord.GetChannelAsync(channelId, cancellationToken);
+            channel = await ReadChannelAsync(channelId, cancellationToken);
         }
         catch (DiscordApiException e) when (e.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
         {
@@ -120,7 +123,7 @@ public sealed class BotChannelPermissions(DiscordRestClient discord, TimeProvide
         ChannelPayload channel;
         try
         {
-            channel = await discord.GetChannelAsync(channelId, cancellationToken);
+            channel = await ReadChannelAsync(channelId, cancellationToken);
         }
         catch (DiscordApiException e) when (e.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
         {
@@ -147,10 +150,17 @@ public sealed class BotChannelPermissions(DiscordRestClient discord, TimeProvide
             return known;
         }
 
-        var me = await discord.GetCurrentUserAsync(cancellationToken);
-        Volatile.Write(ref _botUserId, me.Id);
-        return me.Id;
+        return await _botUserReads.ReadAsync(true, async () =>
+        {
+            var me = await discord.GetCurrentUserAsync(CancellationToken.None);
+            Volatile.Write(ref _botUserId, me.Id);
+            return me.Id;
+        }, cancellationToken);
     }
+
+    /// <summary>The channel as Discord has it now: overlapping checks of one channel share the call.</summary>
+    private Task<ChannelPayload> ReadChannelAsync(ulong channelId, CancellationToken cancellationToken) =>
+        _channelReads.ReadAsync(channelId, () => discord.GetChannelAsync(channelId, CancellationToken.None), cancellationToken);
 
     /// <returns>Null when the bot is not a member of the guild (Discord answered 403 or 404).</returns>
     private async Task<BotGuild?> GuildAsync(ulong guildId, ulong botUserId, CancellationToken cancellationToken)
@@ -160,10 +170,15 @@ public sealed class BotChannelPermissions(DiscordRestClient discord, TimeProvide
             return cached;
         }
 
+        return await _guildReads.ReadAsync(guildId, () => LoadGuildAsync(guildId, botUserId), cancellationToken);
+    }
+
+    private async Task<BotGuild?> LoadGuildAsync(ulong guildId, ulong botUserId)
+    {
         try
         {
-            var guild = await discord.GetGuildAsync(guildId, cancellationToken);
-            var member = await discord.GetGuildMemberAsync(guildId, botUserId, cancellationToken);
+            var guild = await discord.GetGuildAsync(guildId, CancellationToken.None);
+            var member = await discord.GetGuildMemberAsync(guildId, botUserId, CancellationToken.None);
             var fresh = new BotGuild(
                 guild.OwnerId,
                 [.. (guild.Roles ?? []).Select(role => new GuildRole(role.Id, PermissionBitfield.Parse(role.Permissions)))],

@@ -172,7 +172,7 @@ internal sealed partial class RateLimitCoordinator(
                     lease.Contended = reservation.Granted < wanted;
                     if (reservation.Granted > 0)
                     {
-                        lease.Fill(reservation.Granted - 1, reservation.ValidUntil);
+                        lease.Fill(reservation.Granted - 1, reservation.ValidUntil, reservation.Probe);
                         return (key, reservation.ValidUntil);
                     }
 
@@ -226,7 +226,7 @@ internal sealed partial class RateLimitCoordinator(
             // "one fewer left in the window we know" is not, and costs no write.
             // A window that ends later than the shared row thinks (its first request reached Discord late) is
             // news too: otherwise someone would open the next window while Discord still counts this one.
-            tellOthers = learnedRoute || key != usedKey || observation.Remaining <= 0 || lease.KnownResetAt is null
+            tellOthers = learnedRoute || key != usedKey || lease.Probing || observation.Remaining <= 0 || lease.KnownResetAt is null
                 || now >= lease.KnownResetAt || RateLimitMath.SpendBy(resetAt) > lease.KnownResetAt + RateLimitMath.WindowMargin;
             lease.Observe(observation.Remaining, RateLimitMath.SpendBy(resetAt));
         }
@@ -437,8 +437,12 @@ internal sealed partial class RateLimitCoordinator(
             return false;
         }
 
-        public void Fill(int slots, DateTimeOffset validUntil)
+        /// <summary>This process sent the probe of an unknown bucket: the shared row says "probing" until its answer is written.</summary>
+        public bool Probing { get; private set; }
+
+        public void Fill(int slots, DateTimeOffset validUntil, bool probe)
         {
+            Probing = probe;
             Slots = slots;
             ValidUntil = validUntil;
             KnownResetAt = validUntil;
@@ -448,6 +452,7 @@ internal sealed partial class RateLimitCoordinator(
         public void Observe(int remaining, DateTimeOffset resetAt)
         {
             // Never hold more than Discord says is left; a new window's slots come from the store.
+            Probing = false;
             Slots = Math.Min(Slots, Math.Max(0, remaining));
             KnownResetAt = KnownResetAt is { } known && known > resetAt ? known : resetAt;
             BlockedUntil = DateTimeOffset.MinValue;

@@ -19,7 +19,8 @@ public sealed record BucketDefaults(int? Limit, TimeSpan Period)
 /// The answer to a reservation: <paramref name="Granted"/> slots (0 when none) usable until
 /// <paramref name="ValidUntil"/>; when none were granted, try again at <paramref name="ValidUntil"/>.
 /// </summary>
-public readonly record struct Reservation(int Granted, DateTimeOffset ValidUntil);
+/// <param name="Probe">The one request sent into an unknown bucket: its answer is news for every instance.</param>
+public readonly record struct Reservation(int Granted, DateTimeOffset ValidUntil, bool Probe = false);
 
 /// <summary>What one response said about its bucket (the <c>X-RateLimit-*</c> headers, or a 429's retry_after).</summary>
 public readonly record struct BucketObservation(int Limit, int Remaining, TimeSpan ResetAfter);

@@ -31,7 +31,7 @@ public static class RateLimitMath
             {
                 // Nothing known: one request goes out alone and its headers tell everyone else.
                 var resetAt = now + ProbeHold;
-                return (new BucketState(1, 0, resetAt, period, Probing: true), new Reservation(1, resetAt));
+                return (new BucketState(1, 0, resetAt, period, Probing: true), new Reservation(1, resetAt, Probe: true));
             }
 
             var granted = Math.Min(wanted, FairShare(known));

@@ -150,6 +150,29 @@ public sealed class BotChannelPermissionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheBotsAndTheMembersCheckOfOneForm_AtOnce_ReadTheChannelAndTheGuildOnce()
+    {
+        // A submitted form checks the bot and the member in parallel; two first reads of one bucket at once would
+        // make the second wait for the first's rate-limit headers.
+        var bot = _permissions.CheckCanPostAsync(Guild, Channel, CancellationToken.None);
+        var member = _permissions.InChannelAsync(Guild, Channel, 100000000000000099, [], CancellationToken.None);
+        await _harness.DriveAsync(Task.WhenAll(bot, member));
+
+        Assert.True((await bot).CanPost);
+        Assert.NotNull(await member);
+        Assert.Equal((1, 1, 1, 1), (CountOf("/users/@me"), CountOf($"/guilds/{Guild}"), CountOf($"/guilds/{Guild}/members/"), CountOf("/channels/")));
+    }
+
+    [Fact]
+    public async Task ChecksOneAfterTheOther_EachReadTheChannelFresh()
+    {
+        await CheckAsync(Channel);
+        await CheckAsync(Channel);
+
+        Assert.Equal(2, CountOf("/channels/"));
+    }
+
+    [Fact]
     public async Task RoleChanges_ShowOnceTheCacheExpires()
     {
         Assert.True((await CheckAsync(Channel)).CanPost);

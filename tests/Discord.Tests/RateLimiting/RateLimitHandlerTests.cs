@@ -31,6 +31,27 @@ public sealed class RateLimitHandlerTests
     }
 
     [Fact]
+    public async Task AfterAProbesAnswer_TheNextRequestGoesAtOnce_NotAfterTheProbeHold()
+    {
+        // The route's bucket is known from channel 41, so channel 42's first request probes a new bucket of a known
+        // route. A one-second bucket ends before the probe's hold would: only writing the probe's answer down (rather
+        // than leaving the shared row "probing") lets the next request go at once.
+        using var harness = new ClientHarness(store: new InMemoryRateLimitStore());
+        harness.Discord.BucketLimit = 5;
+        harness.Discord.BucketPeriod = TimeSpan.FromSeconds(1);
+
+        await harness.DriveAsync(Task.Run(async () =>
+        {
+            await harness.Client.CreateMessageAsync(41, Message());
+            await harness.Client.CreateMessageAsync(42, Message());
+            await harness.Client.CreateMessageAsync(42, Message());
+        }));
+
+        var gap = harness.Discord.Calls[2].At - harness.Discord.Calls[1].At;
+        Assert.True(gap < TimeSpan.FromMilliseconds(500), $"the second request on channel 42 went {gap} after the first");
+    }
+
+    [Fact]
     public async Task LoneInstance_WithBudget_ClaimsLeases_NotOneStoreWritePerRequest()
     {
         using var harness = new ClientHarness(options => options.BucketLeaseSize = 5, store: new InMemoryRateLimitStore());
