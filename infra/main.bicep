@@ -11,7 +11,7 @@ param environmentName string
 @description('Region for every resource; Flex Consumption and Container Apps must both be offered there.')
 param location string
 
-@description('Object id of the person or pipeline running azd: gets Key Vault Secrets Officer so it can rotate the two secrets. Empty: none.')
+@description('Object id of the person or pipeline running azd: gets Key Vault Secrets Officer to rotate the two secrets, and Storage Queue Data Contributor for the smoke check\'s probe. Empty: none.')
 param principalId string = ''
 
 @description('Discord application id (a snowflake), from the Developer Portal.')
@@ -87,6 +87,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     deploymentContainerName: 'app-package-${resourceToken}'
     identityPrincipalId: identity.outputs.principalId
+    operatorPrincipalId: principalId
   }
 }
 

@@ -5,6 +5,8 @@ param location string
 param tags object
 param deploymentContainerName string
 param identityPrincipalId string
+@description('The person or pipeline running azd: may put the smoke check\'s probe on a queue. Empty: none.')
+param operatorPrincipalId string = ''
 
 // Serverless.Storage.Queues.QueueNames.Work and their -poison twins. Tests compare this with the code.
 var queueNames = [
@@ -108,6 +110,17 @@ resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     principalId: identityPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
+  }
+}
+
+// `bot-ops smoke` (azd's postdeploy hook) puts a no-op probe on `interactions` as the deploying principal and
+// watches it drained; shared keys are off, so it signs in like the apps do.
+resource operatorQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(account.id, operatorPrincipalId, storageQueueDataContributor)
+  scope: account
+  properties: {
+    principalId: operatorPrincipalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributor)
   }
 }
 

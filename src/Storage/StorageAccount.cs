@@ -127,10 +127,7 @@ public sealed class StorageAccount
             throw new StorageConfigurationException($"{SettingName} is missing: set it to a connection string, or set {SettingName}__accountName to use a managed identity.");
         }
 
-        var clientId = options.ClientId;
-        TokenCredential credential = string.IsNullOrWhiteSpace(clientId)
-            ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
-            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
+        var credential = CreateCredential(options);
         var queueUri = options.QueueServiceUri ?? $"https://{accountName}.queue.core.windows.net";
         var tableUri = options.TableServiceUri ?? $"https://{accountName}.table.core.windows.net";
         if (!Uri.TryCreate(queueUri, UriKind.Absolute, out var queues) || !Uri.TryCreate(tableUri, UriKind.Absolute, out var tables))
@@ -142,6 +139,24 @@ public sealed class StorageAccount
             queueOptions => new QueueServiceClient(queues, credential, queueOptions),
             () => new TableServiceClient(tables, credential, TableOptions(requestObserver)),
             requestObserver);
+    }
+
+    /// <summary>
+    /// The app's managed identity when the settings say so (<c>__credential=managedidentity</c>, or a user-assigned
+    /// <c>__clientId</c>); otherwise whoever is signed in where this runs, so <c>bot-ops</c> on an operator's machine
+    /// reaches an account whose shared keys are off.
+    /// </summary>
+    internal static TokenCredential CreateCredential(StorageOptions options)
+    {
+        var clientId = options.ClientId;
+        if (!string.IsNullOrWhiteSpace(clientId))
+        {
+            return new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
+        }
+
+        return string.Equals(options.Credential, "managedidentity", StringComparison.OrdinalIgnoreCase)
+            ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
+            : new DefaultAzureCredential();
     }
 }
 

@@ -5,8 +5,8 @@ namespace Serverless.Storage;
 
 /// <summary>
 /// The <c>AzureWebJobsStorage</c> setting as the Functions host reads it: the setting itself as a connection string, or
-/// <c>AzureWebJobsStorage__accountName</c> (with optional <c>__clientId</c>, <c>__queueServiceUri</c>,
-/// <c>__tableServiceUri</c>) for a managed identity.
+/// <c>AzureWebJobsStorage__accountName</c> (with optional <c>__credential</c>, <c>__clientId</c>, <c>__queueServiceUri</c>,
+/// <c>__tableServiceUri</c>) for an Entra identity.
 /// </summary>
 public sealed class StorageOptions
 {
@@ -16,6 +16,13 @@ public sealed class StorageOptions
     public string? ConnectionString { get; set; }
 
     public string? AccountName { get; set; }
+
+    /// <summary>
+    /// <c>managedidentity</c> (as the host reads it) to use only the app's managed identity; unset, a user-assigned
+    /// <see cref="ClientId"/> still means that identity, and otherwise the developer's or operator's own sign-in
+    /// (Azure CLI, azd, environment, or a managed identity where there is one) is used, as the ops CLI needs.
+    /// </summary>
+    public string? Credential { get; set; }
 
     /// <summary>A user-assigned identity's client id; the system-assigned identity when unset.</summary>
     public string? ClientId { get; set; }
@@ -41,6 +48,7 @@ public sealed class StorageOptions
         var section = configuration.GetSection(SectionName);
         ConnectionString = section.Value;
         AccountName = section["accountName"];
+        Credential = section["credential"];
         ClientId = section["clientId"];
         QueueServiceUri = section["queueServiceUri"];
         TableServiceUri = section["tableServiceUri"];

@@ -159,14 +159,15 @@ public sealed class MainTemplateTests(CompiledTemplateFixture compiled) : IClass
         var roles = assignments.Select(assignment => RoleGuid(assignment)).ToList();
 
         Assert.Equal(
-            new[] { AcrPull, KeyVaultSecretsOfficer, KeyVaultSecretsUser, MonitoringMetricsPublisher, StorageBlobDataOwner, StorageQueueDataContributor, StorageTableDataContributor }.Order(),
+            new[] { AcrPull, KeyVaultSecretsOfficer, KeyVaultSecretsUser, MonitoringMetricsPublisher, StorageBlobDataOwner, StorageQueueDataContributor, StorageQueueDataContributor, StorageTableDataContributor }.Order(),
             roles.Order());
         // Scoped to the resource the role is about, never the resource group or subscription.
         Assert.All(assignments, assignment => Assert.False(string.IsNullOrEmpty((string?)assignment.Node["scope"]), assignment.ToString()));
-        // Only the operator's rotation role goes to the deploying principal; everything else to the apps' identity.
-        var officer = Assert.Single(assignments, assignment => RoleGuid(assignment) == KeyVaultSecretsOfficer);
-        Assert.Contains("operatorPrincipalId", (string?)officer.Properties!["principalId"], StringComparison.Ordinal);
-        Assert.All(assignments.Where(assignment => assignment != officer), assignment =>
+        // Only the operator's rotation role and the queue role of the smoke check's probe go to the deploying
+        // principal; everything else to the apps' identity.
+        var operatorRoles = assignments.Where(assignment => ((string?)assignment.Properties!["principalId"])!.Contains("operatorPrincipalId", StringComparison.Ordinal)).ToList();
+        Assert.Equal(new[] { KeyVaultSecretsOfficer, StorageQueueDataContributor }.Order(), operatorRoles.Select(RoleGuid).Order());
+        Assert.All(assignments.Except(operatorRoles), assignment =>
             Assert.Contains("identityPrincipalId", (string?)assignment.Properties!["principalId"], StringComparison.Ordinal));
     }
 

@@ -105,6 +105,19 @@ public sealed class StorageAdapterTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Equal("botstorage", account.Tables.AccountName);
     }
 
+    [Theory]
+    [InlineData(null, null, typeof(Azure.Identity.DefaultAzureCredential))]
+    [InlineData("managedidentity", null, typeof(Azure.Identity.ManagedIdentityCredential))]
+    [InlineData("ManagedIdentity", null, typeof(Azure.Identity.ManagedIdentityCredential))]
+    [InlineData(null, "00000000-0000-0000-0000-000000000001", typeof(Azure.Identity.ManagedIdentityCredential))]
+    [InlineData("managedidentity", "00000000-0000-0000-0000-000000000001", typeof(Azure.Identity.ManagedIdentityCredential))]
+    public void AccountName_TheAppsIdentityWhenConfigured_ElseWhoeverIsSignedIn(string? credential, string? clientId, Type expected)
+    {
+        var options = StorageOptions.From(Configuration(new() { ["AzureWebJobsStorage:accountName"] = "botstorage", ["AzureWebJobsStorage:credential"] = credential, ["AzureWebJobsStorage:clientId"] = clientId }));
+
+        Assert.IsType(expected, StorageAccount.CreateCredential(options));
+    }
+
     [Fact]
     public void MissingSetting_NamesIt()
     {
