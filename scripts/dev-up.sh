@@ -112,6 +112,18 @@ if [ -z "$(setting Discord__BotToken)" ] || [ -z "$(setting Discord__PublicKey)"
   fi
   sandbox=1
   echo "No Discord credentials configured: using the offline Sandbox at http://127.0.0.1:$SANDBOX_PORT."
+
+  # The Sandbox's credentials live only in this script's environment; the ops CLI reads them from this file
+  # (ignored, rewritten at every start). The bot's slash commands are registered as `azd up` would.
+  sandbox_settings="$tools/sandbox.settings.json"
+  node -e 'const [file, ...pairs] = process.argv.slice(1); const Values = {};
+    for (let i = 0; i < pairs.length; i += 2) Values[pairs[i]] = pairs[i + 1];
+    require("fs").writeFileSync(file, JSON.stringify({ IsEncrypted: false, Values }, null, 2) + "\n");' \
+    "$sandbox_settings" Discord__ApplicationId "$Discord__ApplicationId" Discord__PublicKey "$Discord__PublicKey" \
+    Discord__BotToken "$Discord__BotToken" Discord__ApiBaseUrl "$Discord__ApiBaseUrl" \
+    AzureWebJobsStorage "$(setting AzureWebJobsStorage)"
+  dotnet run --no-build --project src/Ops -- commands deploy --settings "$sandbox_settings" > /dev/null \
+    || echo "Registering the slash commands in the Sandbox failed; the bot still answers, but 'commands check' shows drift." >&2
 fi
 
 # 4. The DevHost plays the Functions host: it starts the isolated worker named by the build output's
@@ -148,6 +160,8 @@ if [ -n "${sandbox:-}" ]; then
   echo "  node -e 'fetch(process.argv[1],{method:\"POST\",headers:{\"content-type\":\"application/json\"},body:process.argv[2]}).then(r=>r.text()).then(console.log)' \\"
   echo "    http://127.0.0.1:$SANDBOX_PORT/_sandbox/voice-states '{\"channelId\":\"$voice_channel\"}'"
   echo "  dotnet run --project dev/Sandbox -- send /music play -o query=lofi --wait 10"
+  echo "Check the stack as azd's post-deploy hook checks Azure:"
+  echo "  dotnet run --project src/Ops -- smoke --url http://127.0.0.1:$PORT --settings .tools/sandbox.settings.json"
 else
   echo "Expose the port with your tunnel of choice and set it as the Interactions Endpoint URL."
 fi
