@@ -38,7 +38,9 @@ internal sealed class ClientHarness : IDisposable
         });
         services.Configure<DiscordRateLimitOptions>(options => configure?.Invoke(options));
         var http = services.AddDiscordRest(new ConfigurationBuilder().Build());
-        http.ConfigurePrimaryHttpMessageHandler(() => apiBaseUrl is null ? Discord : new CountingHandler(InFlightWork) { InnerHandler = new SocketsHttpHandler() });
+        // The fake clock stands still while a call is in Discord's hands, fake or real: the time a call is recorded at
+        // is then the time it was sent at, however slow this machine is.
+        http.ConfigurePrimaryHttpMessageHandler(() => new CountingHandler(InFlightWork) { InnerHandler = apiBaseUrl is null ? Discord : new SocketsHttpHandler() });
         _provider = services.BuildServiceProvider();
         Client = _provider.GetRequiredService<DiscordRestClient>();
     }
