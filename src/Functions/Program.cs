@@ -1,6 +1,8 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Hosting;
 using Serverless.Functions.Hosting;
+using Serverless.Telemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
@@ -8,6 +10,8 @@ builder.ConfigureFunctionsWebApplication();
 // Log levels in code rather than an appsettings.json: no settings file to find and watch at start-up.
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Services.AddFunctionApp(builder.Configuration);
+// The worker's invocation span is the request's: it carries the host's trace context, and the host leaves the worker's telemetry to it.
+builder.Services.AddBotTelemetry(builder.Configuration, roleName: "functions")?.UseFunctionsWorkerDefaults();
 using var host = builder.Build();
 
 // Checked before the worker connects to the host: bad settings stop it with one line per key, not a failed invocation later.

@@ -14,6 +14,7 @@ using Serverless.Domain.Hosting;
 using Serverless.Ports.Sessions;
 using Serverless.Storage.Queues;
 using Serverless.Storage;
+using Serverless.Telemetry;
 
 namespace Serverless.Companion.Hosting;
 
@@ -31,6 +32,7 @@ public static class CompanionApp
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddCompanionServices(builder.Configuration);
+        builder.Services.AddBotTelemetry(builder.Configuration, roleName: "companion");
         return builder;
     }
 

@@ -1,3 +1,5 @@
+using Serverless.Domain.Telemetry;
+
 namespace Serverless.Domain.Commands;
 
 /// <summary>A command acknowledged with "thinking…" whose answer a queue worker edits in later.</summary>
@@ -13,6 +15,9 @@ public sealed record DeferredCommand
     public required string InteractionToken { get; init; }
 
     public required DateTimeOffset EnqueuedAt { get; init; }
+
+    /// <summary>The span that enqueued the work, restored by the process that runs it so both are one trace.</summary>
+    public QueuedTraceContext Trace { get; init; }
 }
 
 /// <summary>Which process does a deferred command's work, and so which queue carries it.</summary>

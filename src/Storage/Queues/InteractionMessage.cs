@@ -4,7 +4,8 @@ namespace Serverless.Storage.Queues;
 
 /// <summary>
 /// The envelope every queue message starts with (<c>v</c>, <c>kind</c>, <c>correlationId</c>, <c>guildId</c>,
-/// <c>feature</c>, <c>action</c>, <c>enqueuedAt</c>); each message adds its own fields. The host copies top-level
+/// <c>feature</c>, <c>action</c>, <c>enqueuedAt</c>, and the W3C <c>traceparent</c> and <c>tracestate</c> of the span that
+/// enqueued it); each message adds its own fields. The host copies top-level
 /// fields into its invocation metadata, so none is named like the host's own (<c>Id</c>, <c>DequeueCount</c>, …).
 /// </summary>
 public abstract class QueueEnvelope
@@ -37,6 +38,13 @@ public abstract class QueueEnvelope
     [JsonPropertyName("enqueuedAt")]
     [JsonPropertyOrder(-1)]
     public DateTimeOffset EnqueuedAt { get; set; }
+
+    /// <summary>The enqueuing span (W3C <c>traceparent</c>); absent when nothing was traced.</summary>
+    [JsonPropertyName("traceparent")]
+    public string? TraceParent { get; set; }
+
+    [JsonPropertyName("tracestate")]
+    public string? TraceState { get; set; }
 }
 
 /// <summary>Wire shape of a message on the <c>interactions</c> queue: the envelope, then the interaction to answer.</summary>

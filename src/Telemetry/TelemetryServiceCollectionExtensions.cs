@@ -1,0 +1,59 @@
+using Microsoft.ApplicationInsights.WorkerService;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Serverless.Domain.Hosting;
+using Serverless.Domain.Telemetry;
+
+namespace Serverless.Telemetry;
+
+public static class TelemetryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Sends this process's spans, metrics and logs to Application Insights (Microsoft.ApplicationInsights 3.x, which is
+    /// OpenTelemetry with the Azure Monitor exporter) when <see cref="TelemetryOptions.ConnectionStringKey"/> is set, and
+    /// registers nothing when it is not. Returns the OpenTelemetry builder so a host can add its own sources (the
+    /// Functions worker's invocation spans), or null when telemetry is off.
+    /// </summary>
+    /// <param name="roleName">The cloud role Application Insights files this process under (<c>functions</c>, <c>companion</c>).</param>
+    public static IOpenTelemetryBuilder? AddBotTelemetry(this IServiceCollection services, IConfiguration configuration, string roleName)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var connectionString = configuration[TelemetryOptions.ConnectionStringKey];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return null;
+        }
+
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.SectionName)).ValidateOnStartWith<TelemetryOptions, TelemetryOptionsValidator>();
+        var options = configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        services.AddApplicationInsightsTelemetryWorkerService(insights =>
+        {
+            insights.ConnectionString = connectionString;
+            insights.Credential = IngestionCredential.FromAuthenticationString(configuration[TelemetryOptions.AuthenticationStringKey]);
+            insights.SamplingRatio = (float)Math.Clamp(options.SamplingRatio, 0, 1);
+            insights.TracesPerSecond = null;
+            // Live metrics only where the resource offers them; a local stand-in has no live endpoint.
+            insights.EnableQuickPulseMetricStream = connectionString.Contains("LiveEndpoint=", StringComparison.OrdinalIgnoreCase);
+            // Windows performance counters mean nothing on Linux plans and containers.
+            insights.EnablePerformanceCounterCollectionModule = false;
+            // HttpClient spans would record webhook URLs, which carry interaction tokens; the Discord and Lavalink
+            // clients record their own dependency spans with route templates instead.
+            insights.EnableDependencyTrackingTelemetryModule = false;
+        });
+
+        var builder = services.AddOpenTelemetry();
+        builder.ConfigureResource(resource => resource.AddService(serviceName: roleName, serviceNamespace: "discord-bot"));
+        builder.WithTracing(tracing => tracing
+            .AddSource(TelemetryNames.Prefix + "*")
+            .AddProcessor(new DimensionPropagationProcessor())
+            .AddProcessor(new SpanSecretRedactionProcessor()));
+        builder.WithMetrics(metrics => metrics.AddMeter(TelemetryNames.Prefix + "*"));
+        builder.WithLogging(logging => logging.AddProcessor(new LogSecretRedactionProcessor()), logging => logging.IncludeScopes = true);
+        return builder;
+    }
+}
