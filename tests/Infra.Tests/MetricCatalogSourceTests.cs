@@ -31,6 +31,19 @@ public sealed partial class MetricCatalogSourceTests
         Assert.True(undocumented.Count == 0, $"created in src/ but not in docs/telemetry.md's catalog: {string.Join(", ", undocumented)}");
     }
 
+    [Theory]
+    [InlineData("docs/runbook.md")]
+    [InlineData("docs/telemetry.md")]
+    public void Every_metric_a_documented_query_names_is_in_the_catalog(string document)
+    {
+        var catalog = TelemetryCatalog.MetricNames();
+        var text = File.ReadAllText(Path.Combine(RepositoryPaths.Root, document));
+        var queries = KustoBlock().Matches(text).Select(match => match.Groups["query"].Value).ToList();
+
+        Assert.NotEmpty(queries);
+        Assert.All(queries.SelectMany(TelemetryCatalog.MetricNamesIn), name => Assert.Contains(name, catalog));
+    }
+
     [Fact]
     public void The_creation_pattern_finds_every_kind_of_instrument()
     {
@@ -54,6 +67,9 @@ public sealed partial class MetricCatalogSourceTests
         .EnumerateFiles(Path.Combine(RepositoryPaths.Root, "src"), "*.cs", SearchOption.AllDirectories)
         .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
             && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+
+    [GeneratedRegex(@"```kusto\n(?<query>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex KustoBlock();
 
     [GeneratedRegex(@"Create(?:Counter|Histogram|ObservableGauge|ObservableCounter|ObservableUpDownCounter|UpDownCounter|Gauge)<[^>]+>\(\s*""(?<name>[^""]+)""")]
     private static partial Regex InstrumentCreation();
