@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Azure.Identity;
-using Serverless.Telemetry;
+using Serverless.Observability;
 
 namespace Serverless.Infra.Tests;
 
