@@ -35,7 +35,18 @@ public static class CompanionApp
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddCompanionServices(builder.Configuration);
-        builder.Services.AddBotTelemetry(builder.Configuration, roleName: "companion");
+        // Bad telemetry settings stop the companion at the configuration check, naming the key, instead of in
+        // Application Insights' own start-up with a stack trace.
+        var telemetryFailures = TelemetrySettingsCheck.Failures(builder.Configuration);
+        if (telemetryFailures.Count == 0)
+        {
+            builder.Services.AddBotTelemetry(builder.Configuration, roleName: "companion");
+        }
+        else
+        {
+            builder.Services.AddSingleton(new TelemetrySettingsFailures(telemetryFailures));
+        }
+
         return builder;
     }
 
@@ -113,7 +124,11 @@ public static class CompanionApp
     }
 
     /// <summary>Every failed setting, each naming its key; empty when the configuration is usable.</summary>
-    public static IReadOnlyList<string> ValidateConfiguration(IServiceProvider services) => StartupConfiguration.Failures(services);
+    public static IReadOnlyList<string> ValidateConfiguration(IServiceProvider services) =>
+        [.. services.GetService<TelemetrySettingsFailures>()?.Failures ?? [], .. StartupConfiguration.Failures(services)];
+
+    /// <summary>What <see cref="TelemetrySettingsCheck"/> found when the builder was made, for <see cref="ValidateConfiguration"/>.</summary>
+    private sealed record TelemetrySettingsFailures(IReadOnlyList<string> Failures);
 }
 
 /// <summary>

@@ -79,7 +79,9 @@ public sealed class CompanionConsoleTests
     [Theory]
     [InlineData("Telemetry__SamplingRatio", "2")]
     [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "Authorization=Basic")]
-    public async Task ABadTelemetrySetting_StopsTheCompanion_NamingItsKey(string key, string value)
+    [InlineData("Telemetry__SamplingRatio", "abc")]
+    [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING", "not-a-connection-string")]
+    public async Task ABadTelemetrySetting_StopsTheCompanionCleanly_NamingItsKey_NotItsValue(string key, string value)
     {
         await using var run = await CompanionRun.StartAsync(new Dictionary<string, string>
         {
@@ -90,8 +92,12 @@ public sealed class CompanionConsoleTests
 
         var exitCode = await run.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
-        Assert.True(exitCode is not null and not 0, run.Describe());
-        Assert.Contains(run.StandardError, line => line.Contains(key, StringComparison.Ordinal));
+        // 2 is the configuration check's exit, with one line per failure; a crash would be 134 and a stack trace.
+        Assert.True(exitCode == 2, $"exit {exitCode}\n{run.Describe()}");
+        var failure = Assert.Single(run.StandardError);
+        Assert.StartsWith("Configuration error: ", failure, StringComparison.Ordinal);
+        Assert.Contains(key, failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, failure, StringComparison.Ordinal);
     }
 
     private static JsonElement ParseObject(string line, CompanionRun run)
