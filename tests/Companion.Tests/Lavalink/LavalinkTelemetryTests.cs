@@ -4,8 +4,8 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Companion.Lavalink;
 using Serverless.Companion.Tests.Music;
-using Serverless.Companion.Tests.Telemetry;
 using Serverless.Domain.Telemetry;
+using Serverless.TestSupport.Telemetry;
 
 namespace Serverless.Companion.Tests.Lavalink;
 
@@ -96,8 +96,8 @@ public sealed class LavalinkTelemetryTests
     [Fact]
     public async Task AnUnreachableLavalink_IsStatusError_AndAFailedSpan()
     {
-        using var provider = TestMeters.CreateFactoryProvider();
-        var metrics = new LavalinkMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        using var factory = new TestMeterFactory();
+        var metrics = new LavalinkMetrics(factory);
         using var meters = new MeterRecorder(metrics.Meter);
         using var spans = new SpanRecorder(TelemetryNames.Lavalink);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ClosedPort()}/") };
@@ -164,8 +164,8 @@ public sealed class LavalinkTelemetryTests
     public async Task Players_CountsTheSessionsPlaying_NotPausedOrIdle()
     {
         using var music = new MusicHarness();
-        using var provider = TestMeters.CreateFactoryProvider();
-        var metrics = new LavalinkMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), music.Repository);
+        using var factory = new TestMeterFactory();
+        var metrics = new LavalinkMetrics(factory, music.Repository);
         using var meters = new MeterRecorder(metrics.Meter);
 
         Assert.Equal(0, Assert.Single(meters.Observe(LavalinkMetrics.PlayersName)).Value);

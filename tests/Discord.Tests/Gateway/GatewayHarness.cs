@@ -48,7 +48,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
     /// <summary>The shards' and manager's metrics, on a meter of this harness's own (tests listen to it alone).</summary>
     public GatewayMetrics Metrics => _metrics ??= new GatewayMetrics(_meterFactory, Registry);
 
-    private readonly Telemetry.TestMeterFactory _meterFactory = new();
+    private readonly Serverless.TestSupport.Telemetry.TestMeterFactory _meterFactory = new();
     private GatewayMetrics? _metrics;
 
     public CancellationToken Stopping => _stop.Token;

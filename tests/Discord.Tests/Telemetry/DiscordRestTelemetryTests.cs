@@ -3,6 +3,7 @@ using System.Net;
 using Serverless.Discord.Rest;
 using Serverless.Discord.Tests.RateLimiting;
 using Serverless.Domain.Telemetry;
+using Serverless.TestSupport.Telemetry;
 
 namespace Serverless.Discord.Tests.Telemetry;
 
@@ -18,11 +19,12 @@ public sealed class DiscordRestTelemetryTests
     public async Task WebhookCall_IsOneClientSpanNamedByTemplate_AndNoTagOrNameHoldsAToken()
     {
         using var harness = new ClientHarness(botToken: BotToken);
-        using var capture = new TelemetryCapture(harness.Get<DiscordRestMetrics>().Meter, TelemetryNames.DiscordRest);
+        using var meters = new MeterRecorder(harness.Get<DiscordRestMetrics>().Meter);
+        using var spans = new SpanRecorder(TelemetryNames.DiscordRest);
 
         await harness.DriveAsync(Task.Run(() => harness.Client.EditOriginalResponseAsync(100, InteractionToken, new MessageEditPayload { Content = "done" })));
 
-        var span = Assert.Single(capture.Spans);
+        var span = Assert.Single(spans.Spans);
         Assert.Equal(OriginalRoute, span.DisplayName);
         Assert.Equal(ActivityKind.Client, span.Kind);
         Assert.Equal(TelemetryNames.DiscordRest, span.Source.Name);
@@ -36,7 +38,7 @@ public sealed class DiscordRestTelemetryTests
         Assert.Null(span.GetTagItem("error.type"));
         AssertNoSecret(span);
 
-        var duration = Assert.Single(capture.Measurements(DiscordRestMetrics.DurationName));
+        var duration = Assert.Single(meters.Of(DiscordRestMetrics.DurationName));
         Assert.Equal("PATCH", duration.Tag("method"));
         Assert.Equal(OriginalRoute, duration.Tag("route"));
         Assert.Equal("200", duration.Tag("status"));
@@ -48,11 +50,12 @@ public sealed class DiscordRestTelemetryTests
     {
         using var harness = new ClientHarness(botToken: BotToken);
         harness.Discord.Script = (_, index) => index == 0 ? UserLimited(2.5) : null;
-        using var capture = new TelemetryCapture(harness.Get<DiscordRestMetrics>().Meter, TelemetryNames.DiscordRest);
+        using var meters = new MeterRecorder(harness.Get<DiscordRestMetrics>().Meter);
+        using var spans = new SpanRecorder(TelemetryNames.DiscordRest);
 
         await harness.DriveAsync(Task.Run(() => harness.Client.CreateMessageAsync(42, Message())));
 
-        var span = Assert.Single(capture.Spans);
+        var span = Assert.Single(spans.Spans);
         Assert.Equal("POST /channels/{channel.id}/messages", span.DisplayName);
         Assert.Equal(1, span.GetTagItem("discord.retries"));
         Assert.Equal(200, span.GetTagItem("http.response.status_code"));
@@ -60,18 +63,18 @@ public sealed class DiscordRestTelemetryTests
         Assert.InRange(waitedMs, 2500, 4000);
         AssertNoSecret(span);
 
-        var limited = Assert.Single(capture.Measurements(DiscordRestMetrics.RateLimitedName));
+        var limited = Assert.Single(meters.Of(DiscordRestMetrics.RateLimitedName));
         Assert.Equal(1, limited.Value);
         Assert.Equal("user", limited.Tag("scope"));
         Assert.Equal("POST /channels/{channel.id}/messages", limited.Tag("route"));
 
-        var wait = Assert.Single(capture.Measurements(DiscordRestMetrics.RateLimitWaitName));
+        var wait = Assert.Single(meters.Of(DiscordRestMetrics.RateLimitWaitName));
         Assert.Equal("POST /channels/{channel.id}/messages", wait.Tag("route"));
         Assert.Equal(waitedMs, wait.Value, precision: 0);
 
         // A user-scope 429 is an invalid request.
-        Assert.Equal(1, capture.Observe(DiscordRestMetrics.InvalidRequestsName)[^1].Value);
-        var duration = Assert.Single(capture.Measurements(DiscordRestMetrics.DurationName));
+        Assert.Equal(1, meters.Observe(DiscordRestMetrics.InvalidRequestsName)[^1].Value);
+        var duration = Assert.Single(meters.Of(DiscordRestMetrics.DurationName));
         Assert.Equal("200", duration.Tag("status"));
     }
 
@@ -85,16 +88,17 @@ public sealed class DiscordRestTelemetryTests
             1 => Scoped(FakeDiscord.TooMany(0.5, global: true), "global"),
             _ => null,
         };
-        using var capture = new TelemetryCapture(harness.Get<DiscordRestMetrics>().Meter, TelemetryNames.DiscordRest);
+        using var meters = new MeterRecorder(harness.Get<DiscordRestMetrics>().Meter);
+        using var spans = new SpanRecorder(TelemetryNames.DiscordRest);
 
         await harness.DriveAsync(Task.Run(() => harness.Client.CreateMessageAsync(42, Message())));
 
-        var scopes = capture.Measurements(DiscordRestMetrics.RateLimitedName).Select(m => m.Tag("scope")).ToList();
+        var scopes = meters.Of(DiscordRestMetrics.RateLimitedName).Select(m => m.Tag("scope")).ToList();
         Assert.Equal(["shared", "global"], scopes);
-        Assert.Equal(2, Assert.Single(capture.Spans).GetTagItem("discord.retries"));
+        Assert.Equal(2, Assert.Single(spans.Spans).GetTagItem("discord.retries"));
 
         // A shared-scope 429 costs nothing; the global one does.
-        Assert.Equal(1, capture.Observe(DiscordRestMetrics.InvalidRequestsName)[^1].Value);
+        Assert.Equal(1, meters.Observe(DiscordRestMetrics.InvalidRequestsName)[^1].Value);
     }
 
     [Fact]
@@ -102,12 +106,13 @@ public sealed class DiscordRestTelemetryTests
     {
         using var harness = new ClientHarness(botToken: BotToken);
         harness.Discord.Script = (_, index) => index == 0 ? FakeDiscord.Error(HttpStatusCode.ServiceUnavailable, 0) : null;
-        using var capture = new TelemetryCapture(harness.Get<DiscordRestMetrics>().Meter, TelemetryNames.DiscordRest);
+        using var meters = new MeterRecorder(harness.Get<DiscordRestMetrics>().Meter);
+        using var spans = new SpanRecorder(TelemetryNames.DiscordRest);
 
         await harness.DriveAsync(Task.Run(() => harness.Client.GetChannelAsync(42)));
 
         Assert.Equal(2, harness.Discord.Calls.Count);
-        var span = Assert.Single(capture.Spans);
+        var span = Assert.Single(spans.Spans);
         Assert.Equal("GET /channels/{channel.id}", span.DisplayName);
         Assert.Equal(1, span.GetTagItem("discord.retries"));
         Assert.Equal(200, span.GetTagItem("http.response.status_code"));
@@ -121,18 +126,19 @@ public sealed class DiscordRestTelemetryTests
     {
         using var harness = new ClientHarness(botToken: BotToken);
         harness.Discord.Script = (_, _) => FakeDiscord.Error(status, 50001);
-        using var capture = new TelemetryCapture(harness.Get<DiscordRestMetrics>().Meter, TelemetryNames.DiscordRest);
-        Assert.Equal(0, capture.Observe(DiscordRestMetrics.InvalidRequestsName)[^1].Value);
+        using var meters = new MeterRecorder(harness.Get<DiscordRestMetrics>().Meter);
+        using var spans = new SpanRecorder(TelemetryNames.DiscordRest);
+        Assert.Equal(0, meters.Observe(DiscordRestMetrics.InvalidRequestsName)[^1].Value);
 
         await Assert.ThrowsAnyAsync<DiscordApiException>(() => harness.DriveAsync(Task.Run(() => harness.Client.GetGuildAsync(7))));
 
-        var span = Assert.Single(capture.Spans);
+        var span = Assert.Single(spans.Spans);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal((int)status, span.GetTagItem("http.response.status_code"));
         Assert.Equal(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), span.GetTagItem("error.type"));
         AssertNoSecret(span);
-        Assert.Equal(1, capture.Observe(DiscordRestMetrics.InvalidRequestsName)[^1].Value);
-        Assert.Equal(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(capture.Measurements(DiscordRestMetrics.DurationName)).Tag("status"));
+        Assert.Equal(1, meters.Observe(DiscordRestMetrics.InvalidRequestsName)[^1].Value);
+        Assert.Equal(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(meters.Of(DiscordRestMetrics.DurationName)).Tag("status"));
     }
 
     [Fact]
@@ -147,22 +153,23 @@ public sealed class DiscordRestTelemetryTests
             },
             botToken: BotToken);
         harness.Discord.Script = (_, _) => FakeDiscord.Error(HttpStatusCode.InternalServerError, 0);
-        using var capture = new TelemetryCapture(harness.Get<DiscordRestMetrics>().Meter, TelemetryNames.DiscordRest);
-        Assert.Equal(0, capture.Observe(DiscordRestMetrics.CircuitStateName)[^1].Value);
+        using var meters = new MeterRecorder(harness.Get<DiscordRestMetrics>().Meter);
+        using var spans = new SpanRecorder(TelemetryNames.DiscordRest);
+        Assert.Equal(0, meters.Observe(DiscordRestMetrics.CircuitStateName)[^1].Value);
 
         for (var i = 0; i < 2; i++)
         {
             await Assert.ThrowsAsync<DiscordApiException>(() => harness.DriveAsync(Task.Run(() => harness.Client.GetChannelAsync(42))));
         }
 
-        Assert.Equal(2, capture.Observe(DiscordRestMetrics.CircuitStateName)[^1].Value);
+        Assert.Equal(2, meters.Observe(DiscordRestMetrics.CircuitStateName)[^1].Value);
         await Assert.ThrowsAsync<DiscordUnavailableException>(() => harness.DriveAsync(Task.Run(() => harness.Client.GetChannelAsync(42))));
 
-        var refused = capture.Spans[^1];
+        var refused = spans.Spans[^1];
         Assert.Equal(ActivityStatusCode.Error, refused.Status);
         Assert.Equal(typeof(DiscordUnavailableException).FullName, refused.GetTagItem("error.type"));
         Assert.Null(refused.GetTagItem("http.response.status_code"));
-        Assert.Equal("error", capture.Measurements(DiscordRestMetrics.DurationName)[^1].Tag("status"));
+        Assert.Equal("error", meters.Of(DiscordRestMetrics.DurationName)[^1].Tag("status"));
     }
 
     private static HttpResponseMessage UserLimited(double retryAfter) => Scoped(FakeDiscord.TooMany(retryAfter, global: false), "user");

@@ -1,6 +1,7 @@
 using Serverless.Discord.Gateway;
 using Serverless.Discord.Tests.Gateway;
 using Serverless.Domain.Telemetry;
+using Serverless.TestSupport.Telemetry;
 
 namespace Serverless.Discord.Tests.Telemetry;
 
@@ -10,31 +11,33 @@ public sealed class GatewayTelemetryTests
     public async Task IdentifyThenResume_AreCountedPerShard()
     {
         await using var harness = new GatewayHarness();
-        using var capture = new TelemetryCapture(harness.Metrics.Meter, TelemetryNames.DiscordGateway);
+        using var meters = new MeterRecorder(harness.Metrics.Meter);
+        using var spans = new SpanRecorder(TelemetryNames.DiscordGateway);
         harness.Start(harness.CreateShard());
         var connection = await harness.ReadyAsync();
 
-        var identify = Assert.Single(capture.Measurements(GatewayMetrics.IdentifiesName));
+        var identify = Assert.Single(meters.Of(GatewayMetrics.IdentifiesName));
         Assert.Equal(1, identify.Value);
         Assert.Equal("0", identify.Tag("shard"));
-        Assert.Empty(capture.Measurements(GatewayMetrics.ResumesName));
+        Assert.Empty(meters.Of(GatewayMetrics.ResumesName));
 
         connection.Send("""{"op":7,"d":null}""");
         var resumed = await harness.Connector.NextConnectionAsync();
         resumed.SendHello(GatewayHarness.QuietHeartbeatMs);
         await resumed.NextSentAsync(GatewayOpcode.Resume);
 
-        var resume = Assert.Single(capture.Measurements(GatewayMetrics.ResumesName));
+        var resume = Assert.Single(meters.Of(GatewayMetrics.ResumesName));
         Assert.Equal(1, resume.Value);
         Assert.Equal("0", resume.Tag("shard"));
-        Assert.Single(capture.Measurements(GatewayMetrics.IdentifiesName));
+        Assert.Single(meters.Of(GatewayMetrics.IdentifiesName));
     }
 
     [Fact]
     public async Task HeartbeatAck_RecordsTheRoundTripInTheLatencyHistogram()
     {
         await using var harness = new GatewayHarness(random: 0.5);
-        using var capture = new TelemetryCapture(harness.Metrics.Meter, TelemetryNames.DiscordGateway);
+        using var meters = new MeterRecorder(harness.Metrics.Meter);
+        using var spans = new SpanRecorder(TelemetryNames.DiscordGateway);
         harness.Start(harness.CreateShard());
         var (connection, _) = await harness.ConnectAndIdentifyAsync(heartbeatMs: 1000);
         harness.Clock.Advance(TimeSpan.FromMilliseconds(500));
@@ -45,7 +48,7 @@ public sealed class GatewayTelemetryTests
         connection.SendReady(1, GatewayHarness.SessionId, GatewayHarness.ResumeUrl);
         await harness.Handler.WaitForSequenceAsync(1);
 
-        var latency = Assert.Single(capture.Measurements(GatewayMetrics.LatencyName));
+        var latency = Assert.Single(meters.Of(GatewayMetrics.LatencyName));
         Assert.Equal(40, latency.Value);
         Assert.Equal("0", latency.Tag("shard"));
     }
@@ -54,22 +57,23 @@ public sealed class GatewayTelemetryTests
     public async Task ShardStateAndIdentifiesRemaining_AreObservable()
     {
         await using var harness = new GatewayHarness();
-        using var capture = new TelemetryCapture(harness.Metrics.Meter, TelemetryNames.DiscordGateway);
-        Assert.Empty(capture.Observe(GatewayMetrics.ShardStateName));
-        Assert.Empty(capture.Observe(GatewayMetrics.IdentifiesRemainingName));
+        using var meters = new MeterRecorder(harness.Metrics.Meter);
+        using var spans = new SpanRecorder(TelemetryNames.DiscordGateway);
+        Assert.Empty(meters.Observe(GatewayMetrics.ShardStateName));
+        Assert.Empty(meters.Observe(GatewayMetrics.IdentifiesRemainingName));
 
         var manager = harness.CreateManager(new GatewayBotInfo(GatewayHarness.GatewayUrl, 1, new GatewaySessionStartLimit(1000, 500, TimeSpan.FromHours(20), 1)));
         harness.Start(manager.RunAsync);
         await harness.ReadyAsync();
 
-        var state = Assert.Single(capture.Observe(GatewayMetrics.ShardStateName));
+        var state = Assert.Single(meters.Observe(GatewayMetrics.ShardStateName));
         Assert.Equal(2, state.Value);
         Assert.Equal("0", state.Tag("shard"));
-        Assert.Equal(499, capture.Observe(GatewayMetrics.IdentifiesRemainingName)[^1].Value);
+        Assert.Equal(499, meters.Observe(GatewayMetrics.IdentifiesRemainingName)[^1].Value);
 
         harness.Stop();
         await GatewayHarness.WaitForStateAsync(manager.Shards[0], GatewayShardState.Disconnected);
-        Assert.Equal(0, capture.Observe(GatewayMetrics.ShardStateName)[^1].Value);
+        Assert.Equal(0, meters.Observe(GatewayMetrics.ShardStateName)[^1].Value);
     }
 
     [Theory]

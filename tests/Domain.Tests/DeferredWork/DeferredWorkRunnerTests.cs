@@ -1,10 +1,10 @@
-using Serverless.Domain.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Domain.Commands;
 using Serverless.Domain.DeferredWork;
 using Serverless.TestSupport;
+using Serverless.TestSupport.Telemetry;
 
 namespace Serverless.Domain.Tests.DeferredWork;
 

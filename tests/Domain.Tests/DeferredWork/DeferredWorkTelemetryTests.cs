@@ -6,6 +6,7 @@ using Serverless.Domain.Commands;
 using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Telemetry;
 using Serverless.Domain.Tests.Support;
+using Serverless.TestSupport.Telemetry;
 
 namespace Serverless.Domain.Tests.DeferredWork;
 
@@ -21,11 +22,11 @@ public sealed class DeferredWorkTelemetryTests : IDisposable
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
     private readonly TestMeterFactory _meters = new();
-    private readonly RecordedMeasurements _measurements;
+    private readonly MeterRecorder _measurements;
     private readonly Queue _queue = new();
     private readonly Handler _handler = new();
 
-    public DeferredWorkTelemetryTests() => _measurements = new RecordedMeasurements(_meters);
+    public DeferredWorkTelemetryTests() => _measurements = new MeterRecorder(_meters);
 
     [Fact]
     public async Task TheWork_RunsInAConsumerSpan_UnderTheEnvelopesTrace_LinkedToTheInvocation_WithTheDimensions()
@@ -104,14 +105,14 @@ public sealed class DeferredWorkTelemetryTests : IDisposable
         var durations = _measurements.Of(DeferredWorkMetrics.DurationName);
         Assert.Equal(
             [("interactions", "status", "completed"), ("interactions", "status", "skipped"), ("interactions", "unknown", "poison"), ("voice", "music skip", "retry")],
-            durations.Select(m => (m.Tags["queue"], m.Tags["command"], m.Tags["outcome"])));
+            durations.Select(m => (m.Tag("queue"), m.Tag("command"), m.Tag("outcome"))));
         Assert.All(durations, m => Assert.Equal("ms", m.Unit));
         Assert.All(durations, m => Assert.Equal(TelemetryNames.Queues, m.Meter));
         Assert.Equal(250, durations[0].Value);
 
         var ages = _measurements.Of(DeferredWorkMetrics.AgeName);
         Assert.Equal(3, ages.Count);
-        Assert.Equal(("interactions", "status"), (ages[0].Tags["queue"], ages[0].Tags["command"]));
+        Assert.Equal(("interactions", "status"), (ages[0].Tag("queue"), ages[0].Tag("command")));
         Assert.Equal(3000, ages[0].Value, precision: 0);
         Assert.Equal(TimeSpan.FromMinutes(20).TotalMilliseconds, ages[1].Value, precision: 0);
         Assert.All(ages, m => Assert.DoesNotContain("outcome", m.Tags.Keys));

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,10 +7,10 @@ using Serverless.Domain.Features.Status;
 using Serverless.Domain.Telemetry;
 using Serverless.Functions.Features.QueueMetrics;
 using Serverless.Functions.Hosting;
-using Serverless.Functions.Tests.Support;
 using Serverless.Storage.CompanionState;
 using Serverless.Storage.Queues;
 using Serverless.TestSupport;
+using Serverless.TestSupport.Telemetry;
 
 namespace Serverless.Functions.Tests.QueueMetrics;
 
@@ -34,8 +35,9 @@ public sealed class QueueMetricsTimerTests(AzuriteFixture azurite) : IClassFixtu
         var clock = new FakeTimeProvider(first.Value.InsertionTime.AddSeconds(90));
         var heartbeats = new TableCompanionHeartbeatStore(azurite.Account);
         await heartbeats.WriteAsync(Heartbeat(clock.GetUtcNow().AddSeconds(-42)), CancellationToken.None);
-        using var metrics = new MetricRecorder();
-        var (timer, gauges) = Create(new AzureQueueDepthReader(azurite.Account), heartbeats, metrics, clock);
+        using var meters = new TestMeterFactory();
+        using var metrics = new MeterRecorder(meters);
+        var (timer, gauges) = Create(new AzureQueueDepthReader(azurite.Account), heartbeats, meters, clock);
 
         var outcome = await timer.RunAsync(CancellationToken.None);
         metrics.Observe();
@@ -62,8 +64,8 @@ public sealed class QueueMetricsTimerTests(AzuriteFixture azurite) : IClassFixtu
     {
         var queues = new CountingReader();
         var heartbeats = new CountingHeartbeats();
-        using var metrics = new MetricRecorder(listen: false);
-        var (timer, gauges) = Create(queues, heartbeats, metrics, new FakeTimeProvider());
+        using var meters = new TestMeterFactory();
+        var (timer, gauges) = Create(queues, heartbeats, meters, new FakeTimeProvider());
 
         var outcome = await timer.RunAsync(CancellationToken.None);
 
@@ -79,8 +81,9 @@ public sealed class QueueMetricsTimerTests(AzuriteFixture azurite) : IClassFixtu
     {
         var queues = new CountingReader { Failing = QueueNames.Voice };
         var heartbeats = new CountingHeartbeats { Fail = true };
-        using var metrics = new MetricRecorder();
-        var (timer, _) = Create(queues, heartbeats, metrics, new FakeTimeProvider());
+        using var meters = new TestMeterFactory();
+        using var metrics = new MeterRecorder(meters);
+        var (timer, _) = Create(queues, heartbeats, meters, new FakeTimeProvider());
 
         var outcome = await timer.RunAsync(CancellationToken.None);
         metrics.Observe();
@@ -96,8 +99,9 @@ public sealed class QueueMetricsTimerTests(AzuriteFixture azurite) : IClassFixtu
     [Fact]
     public async Task NoHeartbeatYet_ReportsNoHeartbeatAge()
     {
-        using var metrics = new MetricRecorder();
-        var (timer, _) = Create(new CountingReader(), new CountingHeartbeats(), metrics, new FakeTimeProvider());
+        using var meters = new TestMeterFactory();
+        using var metrics = new MeterRecorder(meters);
+        var (timer, _) = Create(new CountingReader(), new CountingHeartbeats(), meters, new FakeTimeProvider());
 
         await timer.RunAsync(CancellationToken.None);
         metrics.Observe();
@@ -117,9 +121,9 @@ public sealed class QueueMetricsTimerTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Contains(services, d => d.ServiceType == typeof(IQueueDepthReader));
     }
 
-    private static (QueueMetricsTimer Timer, QueueMetricsGauges Gauges) Create(IQueueDepthReader queues, ICompanionHeartbeatStore heartbeats, MetricRecorder metrics, TimeProvider clock)
+    private static (QueueMetricsTimer Timer, QueueMetricsGauges Gauges) Create(IQueueDepthReader queues, ICompanionHeartbeatStore heartbeats, IMeterFactory meters, TimeProvider clock)
     {
-        var gauges = new QueueMetricsGauges(metrics.Factory);
+        var gauges = new QueueMetricsGauges(meters);
         return (new QueueMetricsTimer(queues, heartbeats, gauges, clock, NullLogger<QueueMetricsTimer>.Instance), gauges);
     }
 

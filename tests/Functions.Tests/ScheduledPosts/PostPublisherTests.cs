@@ -11,8 +11,8 @@ using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Functions.Features.ScheduledPosts;
 using Serverless.Functions.Hosting;
 using Serverless.Storage.ScheduledPosts;
-using Serverless.Functions.Tests.Support;
 using Serverless.TestSupport;
+using Serverless.TestSupport.Telemetry;
 
 namespace Serverless.Functions.Tests.ScheduledPosts;
 
@@ -26,15 +26,21 @@ public sealed class PostPublisherTests : IClassFixture<AzuriteFixture>, IDisposa
 
     private readonly FakeTimeProvider _clock = new(Now);
     private readonly ScriptedChannel _discord;
-    private readonly MetricRecorder _metrics = new();
+    private readonly TestMeterFactory _meters = new();
+    private readonly MeterRecorder _metrics;
 
     public PostPublisherTests(AzuriteFixture azurite)
     {
         _azurite = azurite;
         _discord = new ScriptedChannel(_clock);
+        _metrics = new MeterRecorder(_meters);
     }
 
-    public void Dispose() => _metrics.Dispose();
+    public void Dispose()
+    {
+        _metrics.Dispose();
+        _meters.Dispose();
+    }
 
     [Fact]
     public async Task PublishedPost_CountsPublished_RecordsItsLatenessFromTheClock_AndIsLateOnlyPastTheThreshold()
@@ -189,7 +195,7 @@ public sealed class PostPublisherTests : IClassFixture<AzuriteFixture>, IDisposa
             rest,
             new SentPostFinder(rest, options),
             options,
-            new ScheduledPostMetrics(_metrics.Factory, options),
+            new ScheduledPostMetrics(_meters, options),
             _clock,
             NullLogger<PostPublisher>.Instance);
     }
