@@ -1,0 +1,200 @@
+using Serverless.Domain.Telemetry;
+using Serverless.Sandbox.Hosting;
+using Serverless.Sandbox.Interactions;
+using Serverless.TestSupport.Telemetry;
+
+namespace Serverless.EndToEnd.Tests;
+
+/// <summary>
+/// One trace per interaction, as Application Insights receives it from both processes: the worker's invocation
+/// span, the enqueue, the queued work and each Discord or Lavalink call share one operation id.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class TelemetryTraceTests(TelemetryEnvironment bot) : IClassFixture<TelemetryEnvironment>
+{
+    private const string PatchOriginal = "PATCH /webhooks/{application.id}/{interaction.token}/messages/@original";
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task DeferredCommand_IsOneTrace_FromTheInteractionRequestThroughTheQueueToDiscordsPatchOriginal()
+    {
+        await bot.CommandAsync(new CommandInteraction { Name = "status" });
+
+        var patch = await bot.Recorder.WaitForAsync<RecordedDependency>(d => d.Name == PatchOriginal && d.Property(TelemetryDimensions.Command) == "status", Patience);
+        var process = await AncestorAsync<RecordedRequest>(patch, "process interactions");
+        var enqueue = await ParentAsync<RecordedDependency>(process);
+        var request = await RootAsync(enqueue);
+
+        Assert.Equal("enqueue interactions", enqueue.Name);
+        Assert.True(request.EndsWithRole("functions"), request.ToString());
+        Assert.True(process.EndsWithRole("functions"), process.ToString());
+        RecordedSpan[] trace = [request, enqueue, process, patch];
+        Assert.All(trace, span => Assert.Equal(request.OperationId, span.OperationId));
+        AssertSameDimensions(trace, command: "status");
+        Assert.Equal("200", patch.ResultCode);
+    }
+
+    [Fact]
+    public async Task MusicPlay_IsOneTrace_ThroughTheVoiceQueueToTheCompanionsLavalinkCall()
+    {
+        await bot.MusicAsync("play", CommandOption.String("query", "sandbox:track?length=600000&title=Traced"));
+
+        var process = await bot.Recorder.WaitForAsync<RecordedRequest>(r => r.Name == "process voice" && r.Property(TelemetryDimensions.Command) == "music play", Patience);
+        var lavalink = await bot.Recorder.WaitForAsync<RecordedDependency>(
+            d => d.OperationId == process.OperationId && d.EndsWithRole("companion") && d.Name is { } name && name.Contains("/v4/", StringComparison.Ordinal),
+            Patience);
+        var enqueue = await ParentAsync<RecordedDependency>(process);
+        var request = await RootAsync(enqueue);
+
+        Assert.True(process.EndsWithRole("companion"), process.ToString());
+        Assert.Equal("enqueue voice", enqueue.Name);
+        Assert.True(enqueue.EndsWithRole("functions"), enqueue.ToString());
+        Assert.True(request.EndsWithRole("functions"), request.ToString());
+        Assert.Same(process, await AncestorAsync<RecordedRequest>(lavalink, "process voice"));
+        RecordedSpan[] trace = [request, enqueue, process, lavalink];
+        Assert.All(trace, span => Assert.Equal(request.OperationId, span.OperationId));
+        AssertSameDimensions(trace, command: "music play");
+    }
+
+    /// <summary>The four dimensions on every span of the trace, the same values throughout.</summary>
+    private static void AssertSameDimensions(RecordedSpan[] trace, string command)
+    {
+        Assert.All(trace, span =>
+        {
+            Assert.False(string.IsNullOrEmpty(span.Property(TelemetryDimensions.CorrelationId)), $"{span} has no CorrelationId");
+            Assert.Equal(SandboxDefaults.GuildId.ToString(System.Globalization.CultureInfo.InvariantCulture), span.Property(TelemetryDimensions.GuildId));
+            Assert.Equal(command, span.Property(TelemetryDimensions.Command));
+            Assert.False(string.IsNullOrEmpty(span.Property(TelemetryDimensions.Feature)), $"{span} has no Feature");
+        });
+        Assert.Single(trace.Select(span => span.Property(TelemetryDimensions.CorrelationId)).Distinct());
+        Assert.Single(trace.Select(span => span.Property(TelemetryDimensions.Feature)).Distinct());
+    }
+
+    private Task<T> ParentAsync<T>(RecordedSpan child)
+        where T : RecordedSpan
+    {
+        Assert.False(string.IsNullOrEmpty(child.ParentId), $"{child} has no parent");
+        return bot.Recorder.WaitForAsync<T>(span => span.SpanId == child.ParentId, Patience);
+    }
+
+    /// <summary>The nearest ancestor named <paramref name="name"/>, each parent waited for as batches arrive.</summary>
+    private async Task<T> AncestorAsync<T>(RecordedSpan span, string name)
+        where T : RecordedSpan
+    {
+        var current = span;
+        while (true)
+        {
+            current = await ParentAsync<RecordedSpan>(current);
+            if (current.Name == name)
+            {
+                return Assert.IsType<T>(current);
+            }
+        }
+    }
+
+    /// <summary>The trace's first span: the worker's invocation span for the interaction request.</summary>
+    private async Task<RecordedSpan> RootAsync(RecordedSpan span)
+    {
+        var current = span;
+        while (!string.IsNullOrEmpty(current.ParentId))
+        {
+            current = await ParentAsync<RecordedSpan>(current);
+        }
+
+        Assert.Contains("interactions", current.Name, StringComparison.Ordinal);
+        return current;
+    }
+}
+
+/// <summary>
+/// What both processes flush when they stop: metrics (exported once a minute otherwise) with their dimensions, and
+/// nothing secret anywhere in what was sent.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class TelemetryShutdownTests(TelemetryShutdownEnvironment bot) : IClassFixture<TelemetryShutdownEnvironment>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Metrics_ArriveFromBothProcesses_WithTheCatalogsDimensions()
+    {
+        await bot.ScenarioAsync();
+        await bot.Recorder.WaitUntilAsync(
+            r => r.Metrics.Any(m => m.MetricName == "bot.interaction.duration") && r.Metrics.Any(m => m.EndsWithRole("companion") && m.MetricName!.StartsWith("discord.", StringComparison.Ordinal)),
+            Patience,
+            "metrics from both processes");
+
+        AssertMetric("functions", "bot.interaction.duration", ("command", "ping"), ("type", "command"), ("outcome", "answered"));
+        AssertMetric("functions", "bot.interaction.duration", ("command", "status"), ("type", "command"), ("outcome", "deferred"));
+        AssertMetric("functions", "bot.interaction.duration", ("type", "ping"));
+        AssertMetric("functions", "bot.deferred_work.duration", ("queue", "interactions"), ("command", "status"), ("outcome", "completed"));
+        AssertMetric("functions", "bot.deferred_work.age", ("queue", "interactions"), ("command", "status"));
+        AssertMetric("functions", "discord.rest.duration", ("method", "PATCH"), ("route", "PATCH /webhooks/{application.id}/{interaction.token}/messages/@original"), ("status", "200"));
+        AssertMetric("companion", "discord.gateway.latency", ("shard", "0"));
+        AssertMetric("companion", "discord.gateway.identifies", ("shard", "0"));
+        AssertMetric("companion", "lavalink.rest.duration", ("method", null), ("route", null), ("status", null));
+        Assert.All(bot.Recorder.Metrics, metric => Assert.DoesNotContain(metric.Properties.Keys, key => key is "GuildId" or "guild" or "guild_id" or "user" or "UserId"));
+    }
+
+    [Fact]
+    public async Task NothingSecret_InAnyPayloadOfEitherProcess()
+    {
+        await bot.ScenarioAsync();
+        await bot.Recorder.WaitUntilAsync(r => r.Items.Any(i => i.EndsWithRole("companion")) && r.Items.Any(i => i.EndsWithRole("functions")), Patience, "telemetry from both processes");
+
+        var tokens = bot.Discord.State.Interactions.Select(i => i.Token).ToList();
+        Assert.True(tokens.Count >= 4, "the scenario sent its interactions");
+        var secrets = new List<(string What, string Value)>
+        {
+            ("the bot token", bot.Discord.BotToken),
+            ("the Lavalink password", bot.Lavalink.Password),
+            ("the Discord public key", bot.Discord.PublicKeyHex),
+            ("what the user typed", "Zanzibar Quokka"),
+        };
+        secrets.AddRange(tokens.Select(token => ("an interaction token", token)));
+        secrets.AddRange(bot.Replies.Where(reply => reply.Length >= 8).Select(reply => ("a reply the bot posted", reply)));
+
+        var payloads = bot.Recorder.RawPayloads;
+        Assert.NotEmpty(payloads);
+        foreach (var (what, value) in secrets)
+        {
+            Assert.False(string.IsNullOrEmpty(value), what);
+            var leaked = payloads.FirstOrDefault(payload => payload.Contains(value, StringComparison.Ordinal));
+            Assert.True(leaked is null, $"{what} was sent to Application Insights:\n{Around(leaked, value)}");
+        }
+    }
+
+    private void AssertMetric(string role, string name, params (string Key, string? Value)[] dimensions)
+    {
+        var series = bot.Recorder.Metrics.Where(m => m.MetricName == name).ToList();
+        Assert.True(series.Count > 0, $"no {name} metric arrived. Received:\n{bot.Recorder.Describe()}");
+        Assert.True(
+            series.Any(m => m.EndsWithRole(role) && dimensions.All(d => m.Properties.TryGetValue(d.Key, out var value) && (d.Value is null || value == d.Value))),
+            $"no {name} from {role} with {string.Join(", ", dimensions.Select(d => $"{d.Key}={d.Value ?? "*"}"))}; got:\n{string.Join('\n', series)}");
+    }
+
+    private static string Around(string? payload, string value)
+    {
+        if (payload is null)
+        {
+            return "";
+        }
+
+        var at = payload.IndexOf(value, StringComparison.Ordinal);
+        var start = payload.LastIndexOf('\n', at) + 1;
+        var end = payload.IndexOf('\n', at);
+        return payload[start..(end < 0 ? payload.Length : end)].Replace(value, "«HERE»", StringComparison.Ordinal);
+    }
+}
+
+internal static class RecordedTelemetryRoles
+{
+    /// <summary>
+    /// Whether the item came from the process whose role name is <paramref name="role"/>. The exporter prefixes the
+    /// service namespace (<c>[discord-bot]/companion</c>), and in the worker the Functions resource detector currently
+    /// names the service after the assembly (<c>[discord-bot]/Serverless.Functions</c>), hence a case-blind suffix.
+    /// </summary>
+    public static bool EndsWithRole(this RecordedTelemetry item, string role) =>
+        item.CloudRole is { } cloudRole && cloudRole.EndsWith(role, StringComparison.OrdinalIgnoreCase);
+}
