@@ -47,6 +47,13 @@ param companionImageName string = ''
 @description('Lavalink 4.2 or later (4.2.0 is the first with DAVE, which Discord requires).')
 param lavalinkImage string = 'ghcr.io/lavalink-devs/lavalink:4'
 
+@description('E-mail address every alert goes to (the action group\'s one receiver). Empty: the group has no receiver until one is added.')
+param alertEmailAddress string = ''
+
+@minValue(1)
+@description('Discord 429 responses in 5 minutes above which the 429-spike alert fires.')
+param rateLimitSpikeThreshold int = 20
+
 var tags = { 'azd-env-name': environmentName }
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 
@@ -164,6 +171,32 @@ module containerApps 'modules/containerapps.bicep' = {
   // outputs also waits for their modules' role assignments.
 }
 
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: group
+  params: {
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    actionGroupName: 'ag-${resourceToken}'
+    webTestName: 'healthz-${resourceToken}'
+    location: location
+    tags: tags
+    functionAppUrl: functionApp.outputs.url
+    alertEmailAddress: alertEmailAddress
+    rateLimitSpikeThreshold: rateLimitSpikeThreshold
+  }
+}
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  scope: group
+  params: {
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    location: location
+    tags: tags
+    displayName: 'Discord bot: operations (${environmentName})'
+  }
+}
+
 // Read by azd (registry, resource group) and by the hooks and the ops CLI (app URL, names).
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
@@ -178,3 +211,7 @@ output FUNCTION_APP_NAME string = functionApp.outputs.name
 output FUNCTION_APP_URL string = functionApp.outputs.url
 output COMPANION_APP_NAME string = containerApps.outputs.companionName
 output LAVALINK_APP_NAME string = containerApps.outputs.lavalinkName
+// The workbook an operator opens first (docs/telemetry.md): portal → Application Insights → Workbooks, or this id.
+output OPERATIONS_WORKBOOK_ID string = workbook.outputs.id
+output OPERATIONS_WORKBOOK_NAME string = workbook.outputs.name
+output ALERT_ACTION_GROUP_ID string = alerts.outputs.actionGroupId

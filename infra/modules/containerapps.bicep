@@ -141,6 +141,8 @@ resource companion 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'Lavalink__Url', value: 'https://${lavalink.properties.configuration.ingress.fqdn}' }
             { name: 'Lavalink__Password', secretRef: 'lavalink-password' }
             { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
+            // Local auth is off on Application Insights: the exporter signs in as the identity (Monitoring Metrics Publisher).
+            { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
           ]
           // Readiness only: a restart cannot fix a refused token and would spend identifies (README, companion).
           // The placeholder image does not serve /healthz, so the probe starts with the real image.

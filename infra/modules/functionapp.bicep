@@ -83,7 +83,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         // Every process that may call Discord with the token: this app's scale-out, the companion, an ops run.
         { name: 'Discord__RateLimits__ExpectedInstances', value: string(maximumInstanceCount + 2) }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
-        // Local auth is off on Application Insights: the host sends telemetry with the identity's token.
+        // Local auth is off on Application Insights: the host and the worker's exporter send telemetry with the identity's token.
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
       ]
     }

@@ -28,7 +28,7 @@ public sealed class MainTemplateTests(CompiledTemplateFixture compiled) : IClass
     private const string KeyVaultReferencePrefix = "@Microsoft.KeyVault(SecretUri=";
 
     /// <summary>Keys the Functions host itself reads (not our code), so not in the README's table.</summary>
-    private static readonly string[] HostPlatformKeys = ["AzureWebJobsStorage__credential", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING"];
+    private static readonly string[] HostPlatformKeys = ["AzureWebJobsStorage__credential"];
 
     private ArmTemplate Template => compiled.Template;
 

@@ -14,7 +14,7 @@ using Serverless.Domain.Hosting;
 using Serverless.Ports.Sessions;
 using Serverless.Storage.Queues;
 using Serverless.Storage;
-using Serverless.Telemetry;
+using Serverless.Observability;
 
 namespace Serverless.Companion.Hosting;
 

@@ -8,7 +8,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Serverless.Domain.Telemetry;
-using Serverless.Telemetry;
+using Serverless.Observability;
 using Serverless.TestSupport.Telemetry;
 
 namespace Serverless.Functions.Tests.Telemetry;

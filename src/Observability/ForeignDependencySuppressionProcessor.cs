@@ -2,7 +2,7 @@ using System.Diagnostics;
 using OpenTelemetry;
 using Serverless.Domain.Telemetry;
 
-namespace Serverless.Telemetry;
+namespace Serverless.Observability;
 
 /// <summary>
 /// Keeps outbound spans (client, producer, internal) only from our own sources and the Functions worker. The

@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 
-namespace Serverless.Telemetry;
+namespace Serverless.Observability;
 
 /// <summary>Reads <see cref="TelemetryOptions.AuthenticationStringKey"/>: which identity signs telemetry in, if any.</summary>
 public static class IngestionCredential

@@ -9,7 +9,7 @@ using OpenTelemetry.Trace;
 using Serverless.Domain.Hosting;
 using Serverless.Domain.Telemetry;
 
-namespace Serverless.Telemetry;
+namespace Serverless.Observability;
 
 public static class TelemetryServiceCollectionExtensions
 {

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 
-namespace Serverless.Telemetry;
+namespace Serverless.Observability;
 
 /// <summary>
 /// The last line of defence before export: interaction tokens travel in webhook paths and the bot token in an

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Serverless.Telemetry;
+namespace Serverless.Observability;
 
 internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>
 {

@@ -1,4 +1,4 @@
-namespace Serverless.Telemetry;
+namespace Serverless.Observability;
 
 /// <summary>
 /// Where telemetry goes (Application Insights' own settings, named as Azure names them) and how much of it. With no

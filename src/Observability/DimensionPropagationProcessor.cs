@@ -2,7 +2,7 @@ using System.Diagnostics;
 using OpenTelemetry;
 using Serverless.Domain.Telemetry;
 
-namespace Serverless.Telemetry;
+namespace Serverless.Observability;
 
 /// <summary>
 /// Gives every span the interaction's dimensions (<see cref="TelemetryDimensions.Propagated"/>) from its parent in this
