@@ -16,7 +16,7 @@ public sealed class TelemetryTraceTests(TelemetryEnvironment bot) : IClassFixtur
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    [Fact]
+    [Fact(Skip = TelemetryPending.Spans)]
     public async Task DeferredCommand_IsOneTrace_FromTheInteractionRequestThroughTheQueueToDiscordsPatchOriginal()
     {
         await bot.CommandAsync(new CommandInteraction { Name = "status" });
@@ -35,7 +35,7 @@ public sealed class TelemetryTraceTests(TelemetryEnvironment bot) : IClassFixtur
         Assert.Equal("200", patch.ResultCode);
     }
 
-    [Fact]
+    [Fact(Skip = TelemetryPending.Spans)]
     public async Task MusicPlay_IsOneTrace_ThroughTheVoiceQueueToTheCompanionsLavalinkCall()
     {
         await bot.MusicAsync("play", CommandOption.String("query", "sandbox:track?length=600000&title=Traced"));
@@ -117,6 +117,20 @@ public sealed class TelemetryShutdownTests(TelemetryShutdownEnvironment bot) : I
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
+    public async Task GracefulShutdown_FlushesTheMetricsOfBothProcesses()
+    {
+        await bot.ScenarioAsync();
+
+        // HttpClient's own meter (the distro always adds it): both processes made calls, neither was up for the
+        // minute a periodic export waits, so these came with the shutdown (the DevHost's WorkerTerminate, SIGTERM).
+        await bot.Recorder.WaitUntilAsync(
+            r => r.Metrics.Any(m => m.MetricName == "http.client.request.duration" && m.EndsWithRole("functions"))
+                && r.Metrics.Any(m => m.MetricName == "http.client.request.duration" && m.EndsWithRole("companion")),
+            Patience,
+            "http.client.request.duration from both processes");
+    }
+
+    [Fact(Skip = TelemetryPending.Metrics)]
     public async Task Metrics_ArriveFromBothProcesses_WithTheCatalogsDimensions()
     {
         await bot.ScenarioAsync();
@@ -186,6 +200,14 @@ public sealed class TelemetryShutdownTests(TelemetryShutdownEnvironment bot) : I
         var end = payload.IndexOf('\n', at);
         return payload[start..(end < 0 ? payload.Length : end)].Replace(value, "«HERE»", StringComparison.Ordinal);
     }
+}
+
+/// <summary>Tests written against the catalog whose instrumentation is not on main yet; the lead removes the skip as it merges.</summary>
+internal static class TelemetryPending
+{
+    public const string Spans = "Needs the enqueue/process spans (Serverless.Queues), the Discord REST client spans and the Lavalink spans from the instrumentation branches.";
+
+    public const string Metrics = "Needs the catalog's meters (interactions, queues, Discord REST, gateway, Lavalink) from the instrumentation branches.";
 }
 
 internal static class RecordedTelemetryRoles
