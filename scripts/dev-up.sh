@@ -135,7 +135,8 @@ pids+=($!)
 
 # 5. The companion reads only its environment, not local.settings.json: it inherits the exported settings
 #    (the Sandbox's among them) and gets its keys from local.settings.json here; the environment wins.
-companion_env=()
+# The container logs JSON lines for queries; a terminal reads plain text better (export it as json to see those).
+companion_env=("Logging__Console__FormatterName=${Logging__Console__FormatterName:-simple}")
 for name in $(node -e 'for (const k of Object.keys(require(process.argv[1]).Values||{}))
     if (/^(AzureWebJobsStorage|Discord__|Lavalink__|Music__|Companion__)\w*$/.test(k)) console.log(k)' "$root/local.settings.json"); do
   value="$(setting "$name")"

@@ -6,7 +6,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Serverless.Domain.Hosting;
+using Microsoft.Extensions.Options;
 using Serverless.Domain.Telemetry;
 
 namespace Serverless.Observability;
@@ -17,7 +17,8 @@ public static class TelemetryServiceCollectionExtensions
     /// Sends this process's spans, metrics and logs to Application Insights (Microsoft.ApplicationInsights 3.x, which is
     /// OpenTelemetry with the Azure Monitor exporter) when <see cref="TelemetryOptions.ConnectionStringKey"/> is set, and
     /// registers nothing when it is not. Returns the OpenTelemetry builder so a host can add its own sources (the
-    /// Functions worker's invocation spans), or null when telemetry is off.
+    /// Functions worker's invocation spans), or null when telemetry is off or its settings are refused (the host's
+    /// start-up check then lists them, each naming its key).
     /// </summary>
     /// <param name="roleName">The cloud role Application Insights files this process under (<c>functions</c>, <c>companion</c>).</param>
     public static IOpenTelemetryBuilder? AddBotTelemetry(this IServiceCollection services, IConfiguration configuration, string roleName)
@@ -29,7 +30,16 @@ public static class TelemetryServiceCollectionExtensions
             return null;
         }
 
-        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.SectionName)).ValidateOnStartWith<TelemetryOptions, TelemetryOptionsValidator>();
+        var failures = TelemetrySettingsCheck.Failures(configuration);
+        if (failures.Count > 0)
+        {
+            // Application Insights would stop the process in its own start-up with a stack trace (and, for a malformed
+            // connection string, without naming the setting); the host's start-up check lists these lines instead.
+            services.AddOptions<TelemetryOptions>().ValidateOnStart();
+            services.AddSingleton<IValidateOptions<TelemetryOptions>>(new RefusedTelemetrySettings(failures));
+            return null;
+        }
+
         var options = configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         services.AddApplicationInsightsTelemetryWorkerService(insights =>
         {
@@ -58,4 +68,10 @@ public static class TelemetryServiceCollectionExtensions
         builder.WithLogging(logging => logging.AddProcessor(new LogSecretRedactionProcessor()), logging => logging.IncludeScopes = true);
         return builder;
     }
+}
+
+/// <summary>Fails start-up validation with what <see cref="TelemetrySettingsCheck"/> found.</summary>
+internal sealed class RefusedTelemetrySettings(IReadOnlyList<string> failures) : IValidateOptions<TelemetryOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TelemetryOptions options) => ValidateOptionsResult.Fail(failures);
 }

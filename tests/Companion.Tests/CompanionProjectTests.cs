@@ -36,6 +36,17 @@ public sealed class CompanionProjectTests
     }
 
     [Fact]
+    public void LavalinkMetrics_CountPlayersFromTheMusicSessions()
+    {
+        using var provider = Services(Complete);
+
+        Assert.NotNull(provider.GetRequiredService<Companion.Lavalink.LavalinkMetrics>());
+        Assert.Same(
+            provider.GetRequiredService<Companion.Music.MusicSessionRepository>(),
+            provider.GetRequiredService<Companion.Lavalink.IPlayingPlayerCount>());
+    }
+
+    [Fact]
     public void MissingSettings_AreNamed()
     {
         using var provider = Services(new Dictionary<string, string?> { ["Lavalink:Url"] = "http://127.0.0.1:2333" });

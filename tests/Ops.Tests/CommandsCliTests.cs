@@ -242,7 +242,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
 
         Assert.Equal(ExitCodes.ServiceOrNetwork, run.ExitCode);
         Assert.Contains("401", run.Error, StringComparison.Ordinal);
-        Assert.Contains("PUT /applications/{application}/commands", run.Error, StringComparison.Ordinal);
+        Assert.Contains("PUT /applications/{application.id}/commands", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(wrongToken, run.Output + run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", run.Output + run.Error, StringComparison.Ordinal);
         Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Serverless.Companion.Health;
 using Serverless.Companion.Lavalink;
@@ -27,13 +29,37 @@ public static class CompanionApp
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+        UseJsonConsole(builder);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // The named HttpClients would log every request URL, and interaction webhooks carry their token in it.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddCompanionServices(builder.Configuration);
         builder.Services.AddBotTelemetry(builder.Configuration, roleName: "companion");
+
         return builder;
+    }
+
+    /// <summary>
+    /// One JSON object per line on the console, which is what the container platform collects and a query can read
+    /// (an exception's stack stays inside its line). <c>Logging__Console__FormatterName=simple</c> switches back to
+    /// plain text for a terminal.
+    /// </summary>
+    private static void UseJsonConsole(WebApplicationBuilder builder)
+    {
+        var configuredFormatter = builder.Configuration["Logging:Console:FormatterName"];
+        builder.Logging.AddJsonConsole(json =>
+        {
+            json.IncludeScopes = true;
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            json.JsonWriterOptions = new JsonWriterOptions { Indented = false };
+        });
+        if (!string.IsNullOrWhiteSpace(configuredFormatter))
+        {
+            // AddJsonConsole's choice comes after the configuration's; the setting must win.
+            builder.Services.Configure<ConsoleLoggerOptions>(console => console.FormatterName = configuredFormatter);
+        }
     }
 
     public static IServiceCollection AddCompanionServices(this IServiceCollection services, IConfiguration configuration)

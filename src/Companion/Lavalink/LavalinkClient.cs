@@ -24,6 +24,7 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<LavalinkClient> _logger;
+    private readonly LavalinkMetrics? _metrics;
     private readonly Lock _gate = new();
 
     private string _state;
@@ -35,7 +36,7 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
     private DateTimeOffset? _since;
     private int _running;
 
-    public LavalinkClient(IOptions<LavalinkOptions> options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger<LavalinkClient> logger)
+    public LavalinkClient(IOptions<LavalinkOptions> options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger<LavalinkClient> logger, LavalinkMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -43,6 +44,8 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
         _timeProvider = timeProvider;
         _logger = logger;
         _state = _options.IsConfigured ? LavalinkStates.Connecting : LavalinkStates.NotConfigured;
+        _metrics = metrics;
+        metrics?.ObserveNodeState(() => State);
     }
 
     /// <summary>Returns a number in [0, 1) that spreads reconnect delays; tests pin it.</summary>
@@ -77,6 +80,18 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
             lock (_gate)
             {
                 return _sessionId;
+            }
+        }
+    }
+
+    /// <summary>The <see cref="LavalinkStates"/> word <see cref="Health"/> reports, without building the rest of it.</summary>
+    public string State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
             }
         }
     }
@@ -276,7 +291,7 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
     }
 
     private LavalinkRestClient CreateRest() =>
-        new(_httpClientFactory.CreateClient(HttpClientName), _options.RequestTimeout, _timeProvider);
+        new(_httpClientFactory.CreateClient(HttpClientName), _options.RequestTimeout, _timeProvider, _metrics);
 
     private void RequireConfigured()
     {
@@ -436,6 +451,11 @@ public sealed partial class LavalinkClient : ILavalinkPlayers
                 }
 
                 Log.EventReceived(_logger, message.Type!, lavalinkEvent.GuildId);
+                if (lavalinkEvent is TrackExceptionEvent trackException)
+                {
+                    _metrics?.RecordTrackException(trackException.Severity);
+                }
+
                 StartHandler("OnEvent", () => handler.OnEventAsync(lavalinkEvent, cancellationToken));
                 return false;
             default:

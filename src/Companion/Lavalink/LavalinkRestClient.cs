@@ -1,24 +1,31 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Serverless.Domain.Telemetry;
 
 namespace Serverless.Companion.Lavalink;
 
 /// <summary>
 /// Lavalink's REST routes on the named <see cref="HttpClient"/> (base address and <c>Authorization</c> set by
 /// <c>AddLavalink</c>). Stateless: the session id is passed in. Errors come out as <see cref="LavalinkException"/>
-/// (Lavalink answered) or <see cref="LavalinkUnavailableException"/> (it could not be reached in time).
+/// (Lavalink answered) or <see cref="LavalinkUnavailableException"/> (it could not be reached in time). Each call is a
+/// Client span "{METHOD} {route template}" on <see cref="TelemetryNames.Lavalink"/> and a <c>lavalink.rest.duration</c>
+/// measurement; neither carries the password, the session id or the search text.
 /// </summary>
-internal sealed class LavalinkRestClient(HttpClient http, TimeSpan requestTimeout, TimeProvider timeProvider)
+internal sealed class LavalinkRestClient(HttpClient http, TimeSpan requestTimeout, TimeProvider timeProvider, LavalinkMetrics? metrics = null)
 {
+    /// <summary>The Lavalink calls' spans (Application Insights dependencies).</summary>
+    public static readonly ActivitySource Source = new(TelemetryNames.Lavalink);
+
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
     public async Task<LavalinkVersionCheck> GetVersionAsync(CancellationToken cancellationToken)
     {
-        var info = await SendAsync(HttpMethod.Get, "v4/info", null, LavalinkJsonContext.Default.InfoDto, cancellationToken);
+        var info = await SendAsync(LavalinkRoute.Info, "v4/info", null, null, LavalinkJsonContext.Default.InfoDto, cancellationToken);
         var version = info?.Version;
         var text = version?.Semver;
         if (string.IsNullOrWhiteSpace(text) && version is { Major: > 0 })
@@ -32,7 +39,7 @@ internal sealed class LavalinkRestClient(HttpClient http, TimeSpan requestTimeou
 
     public async Task<LavalinkStats> GetStatsAsync(CancellationToken cancellationToken)
     {
-        var stats = await SendAsync(HttpMethod.Get, "v4/stats", null, LavalinkJsonContext.Default.StatsDto, cancellationToken)
+        var stats = await SendAsync(LavalinkRoute.Stats, "v4/stats", null, null, LavalinkJsonContext.Default.StatsDto, cancellationToken)
             ?? throw new LavalinkException(200, "Lavalink sent empty stats.");
         return LavalinkWireMapper.ToStats(stats.Players, stats.PlayingPlayers, stats.Uptime, stats.Cpu, timeProvider.GetUtcNow());
     }
@@ -40,7 +47,7 @@ internal sealed class LavalinkRestClient(HttpClient http, TimeSpan requestTimeou
     public async Task<LoadResult> LoadTracksAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(identifier);
-        var result = await SendAsync(HttpMethod.Get, "v4/loadtracks?identifier=" + Uri.EscapeDataString(identifier), null, LavalinkJsonContext.Default.LoadResultDto, cancellationToken)
+        var result = await SendAsync(LavalinkRoute.LoadTracks, "v4/loadtracks?identifier=" + Uri.EscapeDataString(identifier), null, null, LavalinkJsonContext.Default.LoadResultDto, cancellationToken)
             ?? throw new LavalinkException(200, "Lavalink sent an empty load result.");
         return LavalinkWireMapper.ToLoadResult(result);
     }
@@ -50,7 +57,7 @@ internal sealed class LavalinkRestClient(HttpClient http, TimeSpan requestTimeou
         ArgumentNullException.ThrowIfNull(update);
         var body = JsonSerializer.SerializeToUtf8Bytes(LavalinkWireMapper.ToDto(update), LavalinkJsonContext.Default.PlayerUpdateDto);
         var path = PlayerPath(sessionId, guildId) + (noReplace ? "?noReplace=true" : "?noReplace=false");
-        var player = await SendAsync(HttpMethod.Patch, path, body, LavalinkJsonContext.Default.PlayerDto, cancellationToken)
+        var player = await SendAsync(LavalinkRoute.UpdatePlayer, path, guildId, body, LavalinkJsonContext.Default.PlayerDto, cancellationToken)
             ?? throw new LavalinkException(200, "Lavalink answered the player update with no player.");
         return LavalinkWireMapper.ToPlayer(player);
     }
@@ -60,7 +67,7 @@ internal sealed class LavalinkRestClient(HttpClient http, TimeSpan requestTimeou
     {
         try
         {
-            var player = await SendAsync(HttpMethod.Get, PlayerPath(sessionId, guildId), null, LavalinkJsonContext.Default.PlayerDto, cancellationToken);
+            var player = await SendAsync(LavalinkRoute.GetPlayer, PlayerPath(sessionId, guildId), guildId, null, LavalinkJsonContext.Default.PlayerDto, cancellationToken);
             return player is null ? null : LavalinkWireMapper.ToPlayer(player);
         }
         catch (LavalinkException exception) when (exception.Status == 404 && !IsSessionNotFound(exception))
@@ -74,7 +81,7 @@ internal sealed class LavalinkRestClient(HttpClient http, TimeSpan requestTimeou
     {
         try
         {
-            await SendAsync<object>(HttpMethod.Delete, PlayerPath(sessionId, guildId), null, null, cancellationToken);
+            await SendAsync<object>(LavalinkRoute.DestroyPlayer, PlayerPath(sessionId, guildId), guildId, null, null, cancellationToken);
         }
         catch (LavalinkException exception) when (exception.Status == 404)
         {
@@ -84,7 +91,7 @@ internal sealed class LavalinkRestClient(HttpClient http, TimeSpan requestTimeou
     public async Task UpdateSessionAsync(string sessionId, bool resuming, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new SessionUpdateDto(resuming, (long)timeout.TotalSeconds), LavalinkJsonContext.Default.SessionUpdateDto);
-        await SendAsync(HttpMethod.Patch, "v4/sessions/" + Uri.EscapeDataString(sessionId), body, LavalinkJsonContext.Default.SessionUpdateDto, cancellationToken);
+        await SendAsync(LavalinkRoute.UpdateSession, "v4/sessions/" + Uri.EscapeDataString(sessionId), null, body, LavalinkJsonContext.Default.SessionUpdateDto, cancellationToken);
     }
 
     private static string PlayerPath(string sessionId, ulong guildId) =>
@@ -93,9 +100,10 @@ internal sealed class LavalinkRestClient(HttpClient http, TimeSpan requestTimeou
     private static bool IsSessionNotFound(LavalinkException exception) =>
         exception.Message.Contains("Session not found", StringComparison.OrdinalIgnoreCase);
 
-    private async Task<T?> SendAsync<T>(HttpMethod method, string path, byte[]? body, JsonTypeInfo<T>? responseType, CancellationToken cancellationToken)
+    private async Task<T?> SendAsync<T>(LavalinkRoute route, string path, ulong? guildId, byte[]? body, JsonTypeInfo<T>? responseType, CancellationToken cancellationToken)
         where T : class
     {
+        var method = route.Method;
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (body is not null)
         {
@@ -105,6 +113,8 @@ internal sealed class LavalinkRestClient(HttpClient http, TimeSpan requestTimeou
 
         using var timeout = new CancellationTokenSource(requestTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var activity = StartSpan(route, guildId);
+        var started = timeProvider.GetTimestamp();
         HttpResponseMessage response;
         try
         {
@@ -112,15 +122,26 @@ internal sealed class LavalinkRestClient(HttpClient http, TimeSpan requestTimeou
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
+            Finish(activity, route, started, status: null, "timeout");
             throw new LavalinkUnavailableException(
                 string.Create(CultureInfo.InvariantCulture, $"Audio server unavailable: Lavalink did not answer {method} /{StripQuery(path)} within {requestTimeout.TotalSeconds:0.#} s."),
                 exception);
         }
         catch (HttpRequestException exception)
         {
+            Finish(activity, route, started, status: null, exception.HttpRequestError.ToString());
             throw new LavalinkUnavailableException($"Audio server unavailable: Lavalink could not be reached ({Describe(exception)}).", exception);
         }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up (shutdown): still one finished measurement per call.
+            Finish(activity, route, started, status: null, "canceled");
+            throw;
+        }
 
+        var status = (int)response.StatusCode;
+        // The body was read with the headers (ResponseContentRead): the duration covers Lavalink's whole answer.
+        Finish(activity, route, started, status, IsFailure(route, status) ? StatusText(status) : null);
         using (response)
         {
             if (!response.IsSuccessStatusCode)
@@ -144,6 +165,55 @@ internal sealed class LavalinkRestClient(HttpClient http, TimeSpan requestTimeou
             }
         }
     }
+
+    private Activity? StartSpan(LavalinkRoute route, ulong? guildId)
+    {
+        var activity = Source.StartActivity(route.SpanName, ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            // The template, never the path: the path holds the session id and the search text.
+            activity.SetTag("http.request.method", route.Method.Method);
+            activity.SetTag("lavalink.route", route.Template);
+            if (http.BaseAddress is { } baseAddress)
+            {
+                activity.SetTag("server.address", baseAddress.Host);
+                activity.SetTag("server.port", baseAddress.Port);
+            }
+
+            if (guildId is { } guild)
+            {
+                activity.SetTag(TelemetryDimensions.GuildId, guild.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        return activity;
+    }
+
+    /// <summary>Ends the call's measurement: <paramref name="status"/> null when no response came; <paramref name="errorType"/> null on success.</summary>
+    private void Finish(Activity? activity, LavalinkRoute route, long started, int? status, string? errorType)
+    {
+        metrics?.RecordRestCall(route, status, timeProvider.GetElapsedTime(started));
+        if (activity is null)
+        {
+            return;
+        }
+
+        if (status is { } code)
+        {
+            activity.SetTag("http.response.status_code", code);
+        }
+
+        if (errorType is not null)
+        {
+            activity.SetTag("error.type", errorType);
+            activity.SetStatus(ActivityStatusCode.Error);
+        }
+    }
+
+    private static bool IsFailure(LavalinkRoute route, int status) =>
+        status >= 400 && !(status == 404 && route.NotFoundIsAnswer);
+
+    private static string StatusText(int status) => LavalinkMetrics.StatusText(status);
 
     private static async Task<Exception> ToExceptionAsync(HttpResponseMessage response, string path, CancellationToken cancellationToken)
     {

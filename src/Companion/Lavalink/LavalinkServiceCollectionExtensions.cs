@@ -48,7 +48,8 @@ public static class LavalinkServiceCollectionExtensions
     /// Registers <see cref="LavalinkOptions"/> (section <c>Lavalink</c>, validated at start), the named
     /// <see cref="HttpClient"/> <see cref="LavalinkClient.HttpClientName"/>, <see cref="LavalinkClient"/> as a singleton
     /// and as <see cref="ILavalinkPlayers"/>, <see cref="LavalinkConnectionInputs"/> fed the bot's id by the gateway's
-    /// READY (<see cref="LavalinkBotUserFromReady"/>), and a hosted service that runs the connection. The host must also
+    /// READY (<see cref="LavalinkBotUserFromReady"/>), <see cref="LavalinkMetrics"/> (its players gauge reads an
+    /// <see cref="IPlayingPlayerCount"/> when one is registered), and a hosted service that runs the connection. The host must also
     /// register an <see cref="ILavalinkEventHandler"/> (the music service) when Lavalink is configured; the hosted
     /// service takes it in its constructor (nothing depends on that service, so the handler may depend on
     /// <see cref="ILavalinkPlayers"/>).
@@ -68,6 +69,8 @@ public static class LavalinkServiceCollectionExtensions
         services.AddOptions<LavalinkOptions>().Bind(configuration.GetSection(LavalinkOptions.SectionName)).ValidateOnStartWith<LavalinkOptions, LavalinkOptionsValidator>();
         services.TryAddSingleton<LavalinkConnectionInputs>();
         services.AddGatewayEventHandler<GatewayReady, LavalinkBotUserFromReady>();
+        services.AddMetrics();
+        services.TryAddSingleton<LavalinkMetrics>();
         services.TryAddSingleton<LavalinkClient>();
         services.TryAddSingleton<ILavalinkPlayers>(provider => provider.GetRequiredService<LavalinkClient>());
         services.AddHostedService<LavalinkConnectionService>();

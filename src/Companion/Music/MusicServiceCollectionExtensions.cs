@@ -25,6 +25,7 @@ public static class MusicServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GuildSerialExecutor>();
         services.TryAddSingleton<MusicSessionRepository>();
+        services.TryAddSingleton<IPlayingPlayerCount>(provider => provider.GetRequiredService<MusicSessionRepository>());
         services.TryAddSingleton<NowPlayingMessage>();
         services.TryAddSingleton<MusicPlayback>();
         services.TryAddSingleton<IHostAddressResolver, DnsHostAddressResolver>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Serverless.Companion.Lavalink;
 using Serverless.Domain.Features.Music;
 
 namespace Serverless.Companion.Music;
@@ -9,7 +10,7 @@ namespace Serverless.Companion.Music;
 /// A change is a delegate so that, when the stored version moved on (an ETag conflict), it is applied again to a
 /// fresh read instead of overwriting someone else's write. Call only from inside the guild's work.
 /// </summary>
-public sealed class MusicSessionRepository(IMusicSessionStore store)
+public sealed class MusicSessionRepository(IMusicSessionStore store) : IPlayingPlayerCount
 {
     public const int MaxConflictRetries = 3;
 
@@ -55,6 +56,27 @@ public sealed class MusicSessionRepository(IMusicSessionStore store)
                 _cache.TryRemove(guildId, out _);
                 throw;
             }
+        }
+    }
+
+    /// <summary>
+    /// Guilds whose session has a current track that is not paused: what the bot means to be playing, for the
+    /// <c>lavalink.players</c> gauge. Every session the companion works on is in the cache, so it needs no storage read.
+    /// </summary>
+    public int PlayingPlayers
+    {
+        get
+        {
+            var playing = 0;
+            foreach (var (_, stored) in _cache)
+            {
+                if (stored.Session is { Current: not null, Paused: false })
+                {
+                    playing++;
+                }
+            }
+
+            return playing;
         }
     }
 

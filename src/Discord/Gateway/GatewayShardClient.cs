@@ -38,6 +38,7 @@ public sealed partial class GatewayShardClient
     private long _lastHeartbeatLatencyTicks = -1;
     private long _botUserId;
     private int _started;
+    private readonly GatewayMetrics? _metrics;
 
     // The session: written only by the run loop; the sequence is also read by the heartbeat loop.
     private string? _sessionId;
@@ -58,7 +59,8 @@ public sealed partial class GatewayShardClient
         IGatewayDispatchHandler dispatchHandler,
         TimeProvider time,
         Random random,
-        ILogger<GatewayShardClient> logger)
+        ILogger<GatewayShardClient> logger,
+        GatewayMetrics? metrics = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
@@ -82,6 +84,7 @@ public sealed partial class GatewayShardClient
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _random = random ?? throw new ArgumentNullException(nameof(random));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _metrics = metrics;
     }
 
     /// <summary>Raised after every state change, on the thread that changed it. Keep handlers quick.</summary>
@@ -367,6 +370,7 @@ public sealed partial class GatewayShardClient
                     if (live.Acknowledge() is { } latency)
                     {
                         Interlocked.Exchange(ref _lastHeartbeatLatencyTicks, latency.Ticks);
+                        _metrics?.RecordLatency(ShardId, latency);
                     }
 
                     // The sequence may have moved since the last throttled save.
@@ -472,6 +476,7 @@ public sealed partial class GatewayShardClient
         {
             SetState(GatewayShardState.Resuming, null);
             var sequence = Interlocked.Read(ref _sequence);
+            _metrics?.RecordResume(ShardId);
             await live.SendAsync(GatewayPayloads.Resume(token, _sessionId!, Math.Max(sequence, 0)), heartbeat: false, live.Token);
             return;
         }
@@ -479,6 +484,8 @@ public sealed partial class GatewayShardClient
         SetState(GatewayShardState.Identifying, null);
         await _identifyLimiter.AcquireAsync(ShardId, OnIdentifyBudgetExhausted, live.Token);
         SetState(GatewayShardState.Identifying, null);
+        // Counted once granted: the session start is spent whether or not the send gets through.
+        _metrics?.RecordIdentify(ShardId);
         await live.SendAsync(GatewayPayloads.Identify(token, _options.Intents, _options.ClientName, ShardId, ShardCount), heartbeat: false, live.Token);
     }
 

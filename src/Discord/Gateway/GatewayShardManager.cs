@@ -23,6 +23,7 @@ public sealed partial class GatewayShardManager
     private readonly Random _random;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
+    private readonly GatewayMetrics? _metrics;
     private volatile string? _problem;
 
     public GatewayShardManager(
@@ -36,7 +37,8 @@ public sealed partial class GatewayShardManager
         Uri? gatewayUrlOverride,
         TimeProvider time,
         Random random,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        GatewayMetrics? metrics = null)
     {
         _botInfoSource = botInfoSource ?? throw new ArgumentNullException(nameof(botInfoSource));
         _connector = connector ?? throw new ArgumentNullException(nameof(connector));
@@ -50,6 +52,7 @@ public sealed partial class GatewayShardManager
         _random = random ?? throw new ArgumentNullException(nameof(random));
         _loggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));
         _logger = loggerFactory.CreateLogger<GatewayShardManager>();
+        _metrics = metrics;
     }
 
     /// <summary>The shards, once <see cref="RunAsync"/> has learnt how many there are; empty before.</summary>
@@ -86,10 +89,11 @@ public sealed partial class GatewayShardManager
             var url = _gatewayUrlOverride ?? info.Url;
             var limiter = new GatewayIdentifyLimiter(info.SessionStartLimit, _time, _loggerFactory.CreateLogger<GatewayIdentifyLimiter>());
             IdentifyLimiter = limiter;
+            _metrics?.Attach(limiter);
             var shards = Enumerable.Range(0, shardCount)
                 .Select(shardId => new GatewayShardClient(
                     shardId, shardCount, url, _credentials, _options, _connector, limiter, _sessionStore, _dispatchHandler, _time, _random,
-                    _loggerFactory.CreateLogger<GatewayShardClient>()))
+                    _loggerFactory.CreateLogger<GatewayShardClient>(), _metrics))
                 .ToArray();
             Log.Starting(_logger, shardCount, url, limiter.MaxConcurrency, info.SessionStartLimit.Remaining, info.SessionStartLimit.Total);
             _registry.Attach(shards);

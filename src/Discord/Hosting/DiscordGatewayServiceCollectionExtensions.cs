@@ -20,7 +20,8 @@ public static class DiscordGatewayServiceCollectionExtensions
     /// bot token (<see cref="DiscordGatewayCredentialsValidator"/>); the <see cref="GatewayEventDispatcher"/> as the
     /// shards' <see cref="IGatewayDispatchHandler"/> (unless the host registered its own), which hands typed events to
     /// every <see cref="IGatewayEventHandler{TEvent}"/> (register them with <see cref="AddGatewayEventHandler{TEvent, THandler}"/>);
-    /// and the <see cref="GatewayShardRegistry"/> as <see cref="IGatewayCommandSender"/>. The host registers
+    /// the <see cref="GatewayShardRegistry"/> as <see cref="IGatewayCommandSender"/>; and <see cref="GatewayMetrics"/>
+    /// (meter <c>Serverless.Discord.Gateway</c>). The host registers
     /// <see cref="IGatewaySessionStore"/> and <c>AddDiscordRest</c> (for <c>GET /gateway/bot</c>), then runs
     /// <see cref="GatewayShardManager.RunAsync"/> from a background service.
     /// </summary>
@@ -34,6 +35,8 @@ public static class DiscordGatewayServiceCollectionExtensions
         services.TryAddSingleton<IGatewayDispatchHandler, GatewayEventDispatcher>();
         services.TryAddSingleton<GatewayShardRegistry>();
         services.TryAddSingleton<IGatewayCommandSender>(provider => provider.GetRequiredService<GatewayShardRegistry>());
+        services.AddMetrics();
+        services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton(provider =>
         {
             var discord = provider.GetRequiredService<IOptions<DiscordOptions>>().Value;
@@ -48,7 +51,8 @@ public static class DiscordGatewayServiceCollectionExtensions
                 string.IsNullOrWhiteSpace(discord.GatewayUrl) ? null : new Uri(discord.GatewayUrl),
                 provider.GetRequiredService<TimeProvider>(),
                 Random.Shared,
-                provider.GetRequiredService<ILoggerFactory>());
+                provider.GetRequiredService<ILoggerFactory>(),
+                provider.GetRequiredService<GatewayMetrics>());
         });
         return services;
     }

@@ -18,7 +18,8 @@ public static class DiscordServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="DiscordRestClient"/> (a singleton) over the named <see cref="HttpClient"/> <see cref="DiscordRestClient.HttpClientName"/>
     /// configured from <see cref="DiscordOptions"/>,
-    /// with retries and circuit breaker (outer) and the shared rate limiter (inner) as handlers.
+    /// with telemetry (outermost: the <see cref="Serverless.Domain.Telemetry.TelemetryNames.DiscordRest"/> span and meter),
+    /// retries and circuit breaker, and the shared rate limiter (inner) as handlers.
     /// Rate-limit state lives in <see cref="IRateLimitStore"/>: in memory unless storage registered a shared one first.
     /// Also registers <see cref="BotChannelPermissions"/>, which reads through that client.
     /// </summary>
@@ -37,6 +38,9 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddSingleton<RateLimitCoordinator>();
         services.TryAddSingleton<InvalidRequestBudget>();
         services.TryAddSingleton<DiscordResiliencePipeline>();
+        services.AddMetrics();
+        services.TryAddSingleton<DiscordRestMetrics>();
+        services.TryAddTransient<DiscordRestTelemetryHandler>();
         services.TryAddTransient<DiscordResilienceHandler>();
         services.TryAddTransient<DiscordRateLimitHandler>();
         services.TryAddSingleton(provider => new DiscordCredentials(provider.GetRequiredService<IOptions<DiscordOptions>>().Value.BotToken));
@@ -62,6 +66,8 @@ public static class DiscordServiceCollectionExtensions
             // The default HttpClient logs print request URLs, and interaction webhook URLs hold tokens.
             // Retries outside the limiter: every attempt waits for its own slot, and 429s (handled by the
             // limiter) never reach the circuit breaker as failures.
+            // Outermost: one span and one duration per call, whatever retries and waits happen inside.
+            .AddHttpMessageHandler<DiscordRestTelemetryHandler>()
             .AddHttpMessageHandler<DiscordResilienceHandler>()
             .AddHttpMessageHandler<DiscordRateLimitHandler>()
             .RemoveAllLoggers();

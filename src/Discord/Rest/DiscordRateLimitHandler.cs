@@ -20,6 +20,7 @@ internal sealed partial class DiscordRateLimitHandler(
     DiscordTokenState tokenState,
     IOptions<DiscordRateLimitOptions> options,
     TimeProvider timeProvider,
+    DiscordRestMetrics metrics,
     ILogger<DiscordRateLimitHandler> logger) : DelegatingHandler
 {
     private readonly DiscordRateLimitOptions _options = options.Value;
@@ -27,6 +28,8 @@ internal sealed partial class DiscordRateLimitHandler(
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var route = DiscordRoute.Parse(request);
+        var telemetryRoute = DiscordRoute.TelemetryTemplate(request, route);
+        request.Options.TryGetValue(DiscordRequestOptions.CallRecord, out var call);
         var essential = route.IsInteraction || (request.Options.TryGetValue(DiscordRequestOptions.Essential, out var flag) && flag);
         await budget.SyncIfDueAsync(cancellationToken);
         if (!essential && budget.IsExhausted)
@@ -43,7 +46,21 @@ internal sealed partial class DiscordRateLimitHandler(
 
         for (var attempt = 0; ; attempt++)
         {
-            var key = await AcquireSlotsAsync(route, cancellationToken);
+            var (key, waited) = await AcquireSlotsAsync(route, cancellationToken);
+            if (waited > TimeSpan.Zero)
+            {
+                metrics.RecordRateLimitWait(telemetryRoute, waited);
+                if (call is not null)
+                {
+                    call.RateLimitWait += waited;
+                }
+            }
+
+            if (call is not null)
+            {
+                call.Attempts++;
+                call.LastStatus = null;
+            }
 
             var response = await SendAttemptAsync(request, cancellationToken);
             var status = response.StatusCode;
@@ -51,6 +68,12 @@ internal sealed partial class DiscordRateLimitHandler(
             {
                 var bucketId = Header(response, "X-RateLimit-Bucket");
                 await coordinator.ObserveAsync(route, key, bucketId, observation, cancellationToken);
+            }
+
+            if (call is not null)
+            {
+                call.LastStatus = (int)status;
+                call.Bucket = Header(response, "X-RateLimit-Bucket") ?? call.Bucket;
             }
 
             var scope = Header(response, "X-RateLimit-Scope");
@@ -80,6 +103,7 @@ internal sealed partial class DiscordRateLimitHandler(
 
             var (retryAfter, global) = await ReadRetryAsync(response, cancellationToken);
             global |= string.Equals(scope, "global", StringComparison.OrdinalIgnoreCase);
+            metrics.RecordRateLimited(ScopeOf(scope, global), telemetryRoute);
             Log.RateLimited(logger, route.Template, retryAfter.TotalMilliseconds, global, scope ?? "-", attempt + 1);
             await coordinator.ExhaustAsync(global ? RateLimitCoordinator.GlobalKey : key, retryAfter, cancellationToken);
             if (attempt + 1 >= _options.Max429Retries || retryAfter > _options.MaxWait)
@@ -99,28 +123,38 @@ internal sealed partial class DiscordRateLimitHandler(
     /// uncounted, so the slot is given up and a fresh one taken. The global slot is kept while it is valid:
     /// giving it up too would loop for ever whenever a global wait is longer than a probe's hold.
     /// </summary>
-    private async Task<string> AcquireSlotsAsync(DiscordRoute route, CancellationToken cancellationToken)
+    /// <remarks>Also returns how long the limiter made the request sleep, for the span and <c>discord.rest.rate_limit_wait</c>.</remarks>
+    private async Task<(string Key, TimeSpan Waited)> AcquireSlotsAsync(DiscordRoute route, CancellationToken cancellationToken)
     {
         var globalValidUntil = DateTimeOffset.MinValue;
+        var waited = TimeSpan.Zero;
         while (true)
         {
-            var (key, validUntil) = await coordinator.AcquireAsync(route, _options.BucketLeaseSize, cancellationToken);
+            var (key, validUntil, bucketWait) = await coordinator.AcquireAsync(route, _options.BucketLeaseSize, cancellationToken);
+            waited += bucketWait;
             if (!route.CountsTowardGlobal)
             {
-                return key;
+                return (key, waited);
             }
 
             if (timeProvider.GetUtcNow() >= globalValidUntil)
             {
-                globalValidUntil = await coordinator.AcquireGlobalAsync(route.Template, cancellationToken);
+                (globalValidUntil, var globalWait) = await coordinator.AcquireGlobalAsync(route.Template, cancellationToken);
+                waited += globalWait;
             }
 
             if (timeProvider.GetUtcNow() < validUntil)
             {
-                return key;
+                return (key, waited);
             }
         }
     }
+
+    /// <summary>The <c>scope</c> dimension of a 429: Discord's <c>X-RateLimit-Scope</c>, else global when flagged so, else user.</summary>
+    internal static string ScopeOf(string? scopeHeader, bool global) =>
+        string.Equals(scopeHeader, "shared", StringComparison.OrdinalIgnoreCase) ? "shared"
+        : global || string.Equals(scopeHeader, "global", StringComparison.OrdinalIgnoreCase) ? "global"
+        : "user";
 
     /// <summary>The network call alone, under <see cref="DiscordRateLimitOptions.AttemptTimeout"/> (on the TimeProvider).</summary>
     private async Task<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)

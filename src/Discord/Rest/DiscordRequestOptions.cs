@@ -14,4 +14,14 @@ public static class DiscordRequestOptions
     /// The resilience handler also finds this in a buffered JSON body.
     /// </summary>
     public static readonly HttpRequestOptionsKey<bool> Idempotent = new("Discord.Idempotent");
+
+    /// <summary>
+    /// The route template (<c>PATCH /webhooks/{application.id}/{interaction.token}/messages/@original</c>) the client
+    /// names the call by in spans, metrics, logs and errors. Set by <see cref="DiscordRestClient"/>; a request without it
+    /// is named by <see cref="DiscordRoute.Parse"/>'s template. Never the real path: webhook paths hold the token.
+    /// </summary>
+    internal static readonly HttpRequestOptionsKey<string> Route = new("Discord.Route");
+
+    /// <summary>What the inner handlers tell the call's span (retries, waits, bucket); only present while a span records.</summary>
+    internal static readonly HttpRequestOptionsKey<DiscordCallRecord> CallRecord = new("Discord.CallRecord");
 }

@@ -50,6 +50,7 @@ internal sealed partial class DiscordResiliencePipeline
                 SamplingDuration = settings.BreakerSamplingDuration,
                 BreakDuration = settings.BreakerBreakDuration,
                 ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome)),
+                StateProvider = CircuitState,
                 OnOpened = args =>
                 {
                     Log.CircuitOpened(logger, args.BreakDuration.TotalSeconds);
@@ -65,6 +66,9 @@ internal sealed partial class DiscordResiliencePipeline
     }
 
     public ResiliencePipeline<HttpResponseMessage> Pipeline { get; }
+
+    /// <summary>The breaker's state as it is now (read by the <c>discord.rest.circuit_state</c> gauge).</summary>
+    public CircuitBreakerStateProvider CircuitState { get; } = new();
 
     /// <summary>5xx, network failures and attempt timeouts. Never a 4xx: those will not change by trying again.</summary>
     internal static bool IsFailure(Outcome<HttpResponseMessage> outcome) =>

@@ -36,7 +36,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
     {
         ArgumentException.ThrowIfNullOrEmpty(interactionToken);
         ArgumentNullException.ThrowIfNull(edit);
-        const string Route = "PATCH /webhooks/{application}/{token}/messages/@original";
+        const string Route = "PATCH /webhooks/{application.id}/{interaction.token}/messages/@original";
         ReportShortened(DiscordMessageLimits.Fit(edit), Route);
         var path = string.Create(CultureInfo.InvariantCulture, $"webhooks/{applicationId}/{Uri.EscapeDataString(interactionToken)}/messages/@original");
         var request = new HttpRequestMessage(HttpMethod.Patch, path)
@@ -54,7 +54,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
     {
         ArgumentException.ThrowIfNullOrEmpty(interactionToken);
         ArgumentNullException.ThrowIfNull(message);
-        const string Route = "POST /webhooks/{application}/{token}";
+        const string Route = "POST /webhooks/{application.id}/{interaction.token}";
         ReportShortened(DiscordMessageLimits.Fit(message), Route);
         var path = string.Create(CultureInfo.InvariantCulture, $"webhooks/{applicationId}/{Uri.EscapeDataString(interactionToken)}");
         var request = new HttpRequestMessage(HttpMethod.Post, path)
@@ -69,7 +69,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
     public Task<MessagePayload> EditMessageAsync(ulong channelId, ulong messageId, MessageEditPayload edit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(edit);
-        const string Route = "PATCH /channels/{channel}/messages/{message}";
+        const string Route = "PATCH /channels/{channel.id}/messages/{message.id}";
         ReportShortened(DiscordMessageLimits.Fit(edit), Route);
         var request = new HttpRequestMessage(HttpMethod.Patch, string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}/messages/{messageId}"))
         {
@@ -82,12 +82,14 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
     /// <summary>Deletes a message in a channel. Discord answers 204 with no body.</summary>
     public async Task DeleteMessageAsync(ulong channelId, ulong messageId, CancellationToken cancellationToken = default)
     {
+        const string Route = "DELETE /channels/{channel.id}/messages/{message.id}";
         using var request = new HttpRequestMessage(HttpMethod.Delete, string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}/messages/{messageId}"));
+        request.Options.Set(DiscordRequestOptions.Route, Route);
         AuthorizeAsBot(request);
         using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw await ToExceptionAsync(response, "DELETE /channels/{channel}/messages/{message}", cancellationToken);
+            throw await ToExceptionAsync(response, Route, cancellationToken);
         }
     }
 
@@ -103,7 +105,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
     public Task<MessagePayload> CreateMessageAsync(ulong channelId, MessageCreatePayload message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        const string Route = "POST /channels/{channel}/messages";
+        const string Route = "POST /channels/{channel.id}/messages";
         ReportShortened(DiscordMessageLimits.Fit(message), Route);
         var path = string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}/messages");
         var request = new HttpRequestMessage(HttpMethod.Post, path)
@@ -125,7 +127,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 100);
         var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}/messages?after={after}&limit={limit}"));
         AuthorizeAsBot(request);
-        return SendAsync(request, "GET /channels/{channel}/messages", DiscordJsonContext.Default.IReadOnlyListMessagePayload, cancellationToken);
+        return SendAsync(request, "GET /channels/{channel.id}/messages", DiscordJsonContext.Default.IReadOnlyListMessagePayload, cancellationToken);
     }
 
     /// <summary>The bot's own user; proves the bot token is accepted.</summary>
@@ -141,7 +143,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
     {
         var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}"));
         AuthorizeAsBot(request);
-        return SendAsync(request, "GET /channels/{channel}", DiscordJsonContext.Default.ChannelPayload, cancellationToken);
+        return SendAsync(request, "GET /channels/{channel.id}", DiscordJsonContext.Default.ChannelPayload, cancellationToken);
     }
 
     /// <summary>A guild the bot is in: its owner and roles (with their permissions).</summary>
@@ -149,7 +151,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
     {
         var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"guilds/{guildId}"));
         AuthorizeAsBot(request);
-        return SendAsync(request, "GET /guilds/{guild}", DiscordJsonContext.Default.GuildPayload, cancellationToken);
+        return SendAsync(request, "GET /guilds/{guild.id}", DiscordJsonContext.Default.GuildPayload, cancellationToken);
     }
 
     /// <summary>One member of a guild, with their role ids. 404 (10007) when the user is not a member.</summary>
@@ -157,7 +159,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
     {
         var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"guilds/{guildId}/members/{userId}"));
         AuthorizeAsBot(request);
-        return SendAsync(request, "GET /guilds/{guild}/members/{user}", DiscordJsonContext.Default.GuildMemberPayload, cancellationToken);
+        return SendAsync(request, "GET /guilds/{guild.id}/members/{user.id}", DiscordJsonContext.Default.GuildMemberPayload, cancellationToken);
     }
 
     /// <summary>
@@ -169,7 +171,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
         AuthorizeAsBot(request);
         try
         {
-            return await SendAsync(request, "GET /guilds/{guild}/voice-states/{user}", DiscordJsonContext.Default.VoiceStatePayload, cancellationToken);
+            return await SendAsync(request, "GET /guilds/{guild.id}/voice-states/{user.id}", DiscordJsonContext.Default.VoiceStatePayload, cancellationToken);
         }
         catch (DiscordApiException exception) when (exception.ErrorCode == UnknownVoiceState)
         {
@@ -182,7 +184,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
     {
         var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"applications/{applicationId}/commands"));
         AuthorizeAsBot(request);
-        return SendAsync(request, "GET /applications/{application}/commands", DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload, cancellationToken);
+        return SendAsync(request, "GET /applications/{application.id}/commands", DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload, cancellationToken);
     }
 
     /// <summary>The application's commands in one guild as Discord has them.</summary>
@@ -190,7 +192,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
     {
         var request = new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"applications/{applicationId}/guilds/{guildId}/commands"));
         AuthorizeAsBot(request);
-        return SendAsync(request, "GET /applications/{application}/guilds/{guild}/commands", DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload, cancellationToken);
+        return SendAsync(request, "GET /applications/{application.id}/guilds/{guild.id}/commands", DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload, cancellationToken);
     }
 
     /// <summary>Replaces all global commands (of every type) with <paramref name="commands"/>; returns them as Discord stored them.</summary>
@@ -202,7 +204,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
             Content = JsonContent.Create(commands, DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload),
         };
         AuthorizeAsBot(request);
-        return SendAsync(request, "PUT /applications/{application}/commands", DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload, cancellationToken);
+        return SendAsync(request, "PUT /applications/{application.id}/commands", DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload, cancellationToken);
     }
 
     /// <summary>Replaces all of one guild's commands (of every type) with <paramref name="commands"/>; returns them as Discord stored them.</summary>
@@ -214,7 +216,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
             Content = JsonContent.Create(commands, DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload),
         };
         AuthorizeAsBot(request);
-        return SendAsync(request, "PUT /applications/{application}/guilds/{guild}/commands", DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload, cancellationToken);
+        return SendAsync(request, "PUT /applications/{application.id}/guilds/{guild.id}/commands", DiscordJsonContext.Default.IReadOnlyListApplicationCommandPayload, cancellationToken);
     }
 
     private void ReportShortened(int? originalLength, string route)
@@ -231,11 +233,12 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
         request.Headers.Authorization = new AuthenticationHeaderValue("Bot", token);
     }
 
-    /// <param name="route">The route template for errors and logs: the real path can hold a token.</param>
+    /// <param name="route">The route template for errors, logs, spans and metrics: the real path can hold a token.</param>
     private async Task<T> SendAsync<T>(HttpRequestMessage request, string route, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
     {
         using (request)
         {
+            request.Options.Set(DiscordRequestOptions.Route, route);
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {

@@ -70,5 +70,9 @@ internal sealed record DiscordRoute(string Template, string MajorParameter, bool
         return new DiscordRoute(template.ToString(), major, isInteraction, countsTowardGlobal);
     }
 
+    /// <summary>The template telemetry names the request by: the client's (<see cref="DiscordRequestOptions.Route"/>), else the parsed one.</summary>
+    public static string TelemetryTemplate(HttpRequestMessage request, DiscordRoute? parsed = null) =>
+        request.Options.TryGetValue(DiscordRequestOptions.Route, out var route) ? route : (parsed ?? Parse(request)).Template;
+
     public override string ToString() => Template;
 }

@@ -91,16 +91,21 @@ internal sealed partial class RateLimitCoordinator(
 
     /// <summary>Waits (on the TimeProvider) until a slot of the route's bucket is ours; returns the bucket key used.</summary>
     /// <remarks>The key is resolved again after every wait: a request that queued while the route's bucket was unknown must spend from the learned bucket, not the route's probe row.</remarks>
-    public Task<(string Key, DateTimeOffset ValidUntil)> AcquireAsync(DiscordRoute route, int leaseSize, CancellationToken cancellationToken) =>
+    /// <remarks><c>Waited</c> is the time spent sleeping for the bucket's reset (not store round trips): the telemetry's rate-limit wait.</remarks>
+    public Task<(string Key, DateTimeOffset ValidUntil, TimeSpan Waited)> AcquireAsync(DiscordRoute route, int leaseSize, CancellationToken cancellationToken) =>
         AcquireAsync((askStore, ct) => BucketKeyAsync(route, askStore, ct), BucketDefaults.Unknown, leaseSize, route.Template, global: false, cancellationToken);
 
-    /// <summary>Waits until a slot of the global limit is ours; returns when it must be spent by.</summary>
-    public async Task<DateTimeOffset> AcquireGlobalAsync(string routeForErrors, CancellationToken cancellationToken) =>
-        (await AcquireAsync((_, _) => Task.FromResult(GlobalKey), GlobalDefaults, _options.GlobalLeaseSize, routeForErrors, global: true, cancellationToken)).ValidUntil;
+    /// <summary>Waits until a slot of the global limit is ours; returns when it must be spent by, and how long it slept.</summary>
+    public async Task<(DateTimeOffset ValidUntil, TimeSpan Waited)> AcquireGlobalAsync(string routeForErrors, CancellationToken cancellationToken)
+    {
+        var (_, validUntil, waited) = await AcquireAsync((_, _) => Task.FromResult(GlobalKey), GlobalDefaults, _options.GlobalLeaseSize, routeForErrors, global: true, cancellationToken);
+        return (validUntil, waited);
+    }
 
-    private async Task<(string Key, DateTimeOffset ValidUntil)> AcquireAsync(Func<bool, CancellationToken, Task<string>> resolveKey, BucketDefaults defaults, int leaseSize, string routeForErrors, bool global, CancellationToken cancellationToken)
+    private async Task<(string Key, DateTimeOffset ValidUntil, TimeSpan Waited)> AcquireAsync(Func<bool, CancellationToken, Task<string>> resolveKey, BucketDefaults defaults, int leaseSize, string routeForErrors, bool global, CancellationToken cancellationToken)
     {
         var deadline = timeProvider.GetUtcNow() + _options.MaxWait;
+        var waited = TimeSpan.Zero;
         for (var turn = 0; ; turn++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -112,7 +117,7 @@ internal sealed partial class RateLimitCoordinator(
                 lease = Lease(key);
                 if (lease.TryTake(now))
                 {
-                    return (key, lease.ValidUntil);
+                    return (key, lease.ValidUntil, waited);
                 }
 
                 lease.Demand++;
@@ -120,9 +125,11 @@ internal sealed partial class RateLimitCoordinator(
 
             try
             {
-                if (await TryAcquireOrWaitAsync(lease, key, defaults, leaseSize, routeForErrors, global, deadline, cancellationToken) is { } acquired)
+                var (acquired, slept) = await TryAcquireOrWaitAsync(lease, key, defaults, leaseSize, routeForErrors, global, deadline, cancellationToken);
+                waited += slept;
+                if (acquired is { } slot)
                 {
-                    return acquired;
+                    return (slot.Key, slot.ValidUntil, waited);
                 }
             }
             finally
@@ -137,9 +144,9 @@ internal sealed partial class RateLimitCoordinator(
 
     /// <summary>
     /// One turn at the key's gate: a slot from the lease or a new lease from the store, else a wait for the reset
-    /// (or local news). Returns when the slot is valid until, or null to try again.
+    /// (or local news). Returns when the slot is valid until, or null to try again, and how long it slept.
     /// </summary>
-    private async Task<(string Key, DateTimeOffset ValidUntil)?> TryAcquireOrWaitAsync(LocalLease lease, string key, BucketDefaults defaults, int leaseSize, string routeForErrors, bool global, DateTimeOffset deadline, CancellationToken cancellationToken)
+    private async Task<((string Key, DateTimeOffset ValidUntil)? Acquired, TimeSpan Slept)> TryAcquireOrWaitAsync(LocalLease lease, string key, BucketDefaults defaults, int leaseSize, string routeForErrors, bool global, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         DateTimeOffset now;
         DateTimeOffset retryAt;
@@ -152,7 +159,7 @@ internal sealed partial class RateLimitCoordinator(
                 // Another local request may have refilled the lease while we queued for the gate.
                 if (lease.TryTake(now))
                 {
-                    return (key, lease.ValidUntil);
+                    return ((key, lease.ValidUntil), TimeSpan.Zero);
                 }
             }
 
@@ -173,7 +180,7 @@ internal sealed partial class RateLimitCoordinator(
                     if (reservation.Granted > 0)
                     {
                         lease.Fill(reservation.Granted - 1, reservation.ValidUntil, reservation.Probe);
-                        return (key, reservation.ValidUntil);
+                        return ((key, reservation.ValidUntil), TimeSpan.Zero);
                     }
 
                     lease.BlockedUntil = reservation.ValidUntil;
@@ -200,8 +207,9 @@ internal sealed partial class RateLimitCoordinator(
         }
 
         Log.Waiting(logger, routeForErrors, (retryAt - now).TotalMilliseconds, global);
+        var sleepStarted = timeProvider.GetTimestamp();
         await WaitAsync(retryAt - now, lease.Changed, cancellationToken);
-        return null;
+        return (null, timeProvider.GetElapsedTime(sleepStarted));
     }
 
     /// <summary>Folds a response's headers in; writes to the store only when it tells others something new.</summary>

@@ -45,6 +45,12 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public GatewayOptions Options { get; } = new();
 
+    /// <summary>The shards' and manager's metrics, on a meter of this harness's own (tests listen to it alone).</summary>
+    public GatewayMetrics Metrics => _metrics ??= new GatewayMetrics(_meterFactory, Registry);
+
+    private readonly Telemetry.TestMeterFactory _meterFactory = new();
+    private GatewayMetrics? _metrics;
+
     public CancellationToken Stopping => _stop.Token;
 
     public GatewayIdentifyLimiter CreateLimiter(int remaining = 1000, int total = 1000, int maxConcurrency = 1, TimeSpan? resetAfter = null) =>
@@ -52,10 +58,10 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public GatewayShardClient CreateShard(int shardId = 0, int shardCount = 1, GatewayIdentifyLimiter? limiter = null) =>
         new(shardId, shardCount, GatewayUrl, new DiscordCredentials(Token), Options, Connector, limiter ?? CreateLimiter(), Store, Handler, Clock, Random,
-            new Logger<GatewayShardClient>(LoggerFactory));
+            new Logger<GatewayShardClient>(LoggerFactory), Metrics);
 
     public GatewayShardManager CreateManager(GatewayBotInfo info) =>
-        new(new FixedGatewayBotInfo(info), Connector, Store, Handler, Registry, new DiscordCredentials(Token), Options, null, Clock, Random, LoggerFactory);
+        new(new FixedGatewayBotInfo(info), Connector, Store, Handler, Registry, new DiscordCredentials(Token), Options, null, Clock, Random, LoggerFactory, Metrics);
 
     /// <summary>Starts <paramref name="run"/> with the harness's stopping token; the returned task ends when it returns.</summary>
     public Task Run(Func<CancellationToken, Task> run)
@@ -129,6 +135,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
         finally
         {
             _stop.Dispose();
+            _meterFactory.Dispose();
         }
     }
 

@@ -61,6 +61,9 @@ internal sealed class ClientHarness : IDisposable
 
     public DiscordTokenState TokenState => _provider.GetRequiredService<DiscordTokenState>();
 
+    /// <summary>A service of the client's container (the metrics, the budget).</summary>
+    public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
+
     /// <summary>Moves the fake clock in small steps until <paramref name="task"/> ends; only the fake clock decides waits.</summary>
     public async Task<T> DriveAsync<T>(Task<T> task, TimeSpan? step = null, int maxSteps = 20_000)
     {

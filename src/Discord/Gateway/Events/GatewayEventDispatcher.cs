@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Serverless.Domain.Telemetry;
 
 namespace Serverless.Discord.Gateway.Events;
 
@@ -66,6 +67,10 @@ public sealed partial class GatewayEventDispatcher(
     private async Task RunAsync<TEvent>(IGatewayEventHandler<TEvent>[] handlers, TEvent gatewayEvent, GatewayDispatch dispatch, CancellationToken cancellationToken)
         where TEvent : notnull
     {
+        // Every line the handlers log names the guild, as the interaction's lines do (one KQL filter finds both).
+        using var scope = GuildIdOf(gatewayEvent) is { } guildId
+            ? logger.BeginScope(new Dictionary<string, object?> { [TelemetryDimensions.GuildId] = guildId })
+            : null;
         foreach (var handler in handlers)
         {
             try
@@ -84,6 +89,15 @@ public sealed partial class GatewayEventDispatcher(
             }
         }
     }
+
+    private static ulong? GuildIdOf(object gatewayEvent) => gatewayEvent switch
+    {
+        GatewayGuildCreate guild => guild.GuildId,
+        GatewayGuildDelete removal => removal.GuildId,
+        GatewayVoiceStateUpdate voiceState => voiceState.GuildId,
+        GatewayVoiceServerUpdate voiceServer => voiceServer.GuildId,
+        _ => null,
+    };
 
     private static string HandlerName(object handler) =>
         handler.GetType().IsGenericType && handler.GetType().GetGenericTypeDefinition() == typeof(GatewayEventHandlerForwarder<,>)
