@@ -7,19 +7,23 @@ using Serverless.PingThroughput;
 // ASP.NET Core integration -> signature check -> PONG. See bench/README.md.
 
 const string Usage = """
-    Usage: PingThroughput --app <publish dir> [--concurrency <c>] [--duration <s>] [--warmup <s>]
+    Usage: PingThroughput --app <publish dir> [--concurrency <c>] [--duration <s>] [--warmup <s>] [--telemetry off|on]
 
       --app <dir>         our app's publish output (dotnet publish src/Functions -c Release -r linux-x64)
       --concurrency <c>   PINGs in flight, one per connection (default 16)
       --duration <s>      measured seconds (default 10, at most 240: the PING is signed once, and the app
                           refuses signatures older than 5 minutes)
       --warmup <s>        seconds of the same load before measuring, not counted (default 3)
+      --telemetry off|on  off (default): no APPLICATIONINSIGHTS_CONNECTION_STRING, so nothing listens to our
+                          spans and meters; on: the worker exports to a local ingestion stand-in on loopback,
+                          and the run ends with the items it received
     """;
 
 string? appRoot = null;
 var concurrency = 16;
 var duration = 10;
 var warmUp = 3;
+var telemetry = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -30,6 +34,9 @@ for (var i = 0; i < args.Length; i++)
         case "--concurrency" when TryNumber(args, ref i, 1, 1024, out concurrency):
         case "--duration" when TryNumber(args, ref i, 1, 240, out duration):
         case "--warmup" when TryNumber(args, ref i, 0, 60, out warmUp):
+            break;
+        case "--telemetry" when i + 1 < args.Length && args[i + 1] is "on" or "off":
+            telemetry = args[++i] == "on";
             break;
         case "-h" or "--help":
             Console.WriteLine(Usage);
@@ -58,7 +65,13 @@ using var client = new PingClient(ping, maxConnections: concurrency);
 // Only warnings and errors are kept: logging each invocation would measure the logger.
 var tail = new OutputTail(Microsoft.Extensions.Logging.LogLevel.Warning);
 using var loggerFactory = tail.CreateFactory();
+await using var sink = telemetry ? IngestionSink.Start() : null;
 var app = BenchApp.Ours(appRoot, ping);
+if (sink is not null)
+{
+    app = app.With(new Dictionary<string, string?> { ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = sink.ConnectionString });
+}
+
 FunctionsDevHost host;
 try
 {
@@ -82,6 +95,9 @@ await using (host)
 
     Console.WriteLine($"app: {appRoot}");
     Console.WriteLine($"DevHost {host.BaseUrl}, worker pid {host.WorkerProcessId}; {concurrency} in flight, warm-up {warmUp} s, measured {duration} s");
+    Console.WriteLine(sink is null
+        ? "telemetry: off (no APPLICATIONINSIGHTS_CONNECTION_STRING)"
+        : $"telemetry: on, exporting to the ingestion stand-in at 127.0.0.1:{sink.Port}");
     if (warmUp > 0)
     {
         var warm = await LoadRun.RunAsync(client, uri, concurrency, TimeSpan.FromSeconds(warmUp), CancellationToken.None);
@@ -106,6 +122,12 @@ await using (host)
         Console.WriteLine($"WRONG answers: {result.Wrong:N0}; first: {result.FirstWrong}{tail.Describe()}");
         return 1;
     }
+}
+
+if (sink is not null)
+{
+    // The worker has stopped: what it batched is flushed on the way out (metrics only then, or every 60 s).
+    Console.WriteLine($"telemetry sink: {sink.Items:N0} items in {sink.Requests:N0} posts ({sink.Describe()})");
 }
 
 return 0;

@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Domain.Telemetry;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Interactions;
 
@@ -12,6 +15,11 @@ namespace Serverless.Benchmarks;
 /// The interactions endpoint from raw request to response bytes, in-process and without ASP.NET Core:
 /// header checks, body read, signature verification, JSON parse, dispatch and (for /ping) serialization.
 /// The services are the Functions app's own, built by <see cref="FunctionAppServices.AddFunctionApp"/>.
+/// <see cref="Telemetry"/> shows what our instrumentation costs: <c>none</c> is production without
+/// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> (nothing listens, so spans and instruments must cost nothing);
+/// <c>listener</c> subscribes an <see cref="ActivityListener"/> and a <see cref="MeterListener"/> to every
+/// <c>Serverless.*</c> source and meter, recording every span and measurement, as the exporter's SDK would
+/// (without the exporter's own batching and serialization, which runs off the request path).
 /// </summary>
 [MemoryDiagnoser]
 [SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: [GlobalCleanup] disposes the streams and services.")]
@@ -22,11 +30,24 @@ public class InteractionPathBenchmarks
     private SignedRequests _requests = null!;
     private MemoryStream _pingStream = null!;
     private MemoryStream _commandStream = null!;
+    private ActivityListener? _activityListener;
+    private MeterListener? _meterListener;
+    private long _spans;
+    private long _measurements;
+
+    /// <summary><c>none</c>: no listener (telemetry off); <c>listener</c>: every Serverless.* span and instrument recorded.</summary>
+    [Params("none", "listener")]
+    public string Telemetry { get; set; } = "none";
 
     [GlobalSetup]
     public void Setup()
     {
         _requests = SignedRequests.Create();
+        if (Telemetry == "listener")
+        {
+            Listen();
+        }
+
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -55,6 +76,13 @@ public class InteractionPathBenchmarks
         _pingStream.Dispose();
         _commandStream.Dispose();
         _services.Dispose();
+        _activityListener?.Dispose();
+        _meterListener?.Dispose();
+        if (Telemetry == "listener")
+        {
+            // Shows the listener heard something; zero means the instrumentation on this path is not wired yet.
+            Console.WriteLine($"// telemetry listener: {Interlocked.Read(ref _spans)} spans, {Interlocked.Read(ref _measurements)} measurements");
+        }
     }
 
     /// <summary>A verified PING: what Discord sends when the endpoint URL is saved, and the target of &lt; 100 µs.</summary>
@@ -64,6 +92,32 @@ public class InteractionPathBenchmarks
     /// <summary>A verified <c>/ping</c> application command, answered inline with a message.</summary>
     [Benchmark]
     public int PingCommand() => Process(_requests.PingCommand, _commandStream);
+
+    private void Listen()
+    {
+        _activityListener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name.StartsWith(TelemetryNames.Prefix, StringComparison.Ordinal),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _ => Interlocked.Increment(ref _spans),
+        };
+        ActivitySource.AddActivityListener(_activityListener);
+
+        _meterListener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name.StartsWith(TelemetryNames.Prefix, StringComparison.Ordinal))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _meterListener.SetMeasurementEventCallback<long>((_, _, _, _) => Interlocked.Increment(ref _measurements));
+        _meterListener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref _measurements));
+        _meterListener.SetMeasurementEventCallback<int>((_, _, _, _) => Interlocked.Increment(ref _measurements));
+        _meterListener.Start();
+    }
 
     private int Process(SignedRequest request, MemoryStream body)
     {

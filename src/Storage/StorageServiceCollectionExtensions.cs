@@ -8,6 +8,7 @@ using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
 using Serverless.Domain.Housekeeping;
+using Serverless.Domain.Telemetry;
 using Serverless.Ports.RateLimiting;
 using Serverless.Ports.Sessions;
 using Serverless.Storage.CompanionState;
@@ -45,6 +46,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ILavalinkSessionStore, TableLavalinkSessionStore>();
         services.TryAddSingleton<IMusicSessionStore, TableMusicSessionStore>();
         services.TryAddSingleton<IRetentionStore, TableRetentionStore>();
+        services.TryAddSingleton<IQueueDepthReader, AzureQueueDepthReader>();
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();

@@ -8,6 +8,7 @@ using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Hosting;
 using Serverless.Functions.Features.Health;
 using Serverless.Functions.Features.Housekeeping;
+using Serverless.Functions.Features.QueueMetrics;
 using Serverless.Functions.Features.ScheduledPosts;
 using Serverless.Functions.Features.Status;
 using Serverless.Functions.Interactions;
@@ -49,6 +50,7 @@ public static class FunctionAppServices
         services.AddHealthRoutes(configuration);
         services.AddScheduledPosts(configuration);
         services.AddHousekeeping(configuration);
+        services.AddQueueMetrics();
         return services;
     }
 

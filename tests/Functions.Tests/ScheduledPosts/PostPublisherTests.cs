@@ -11,12 +11,13 @@ using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Functions.Features.ScheduledPosts;
 using Serverless.Functions.Hosting;
 using Serverless.Storage.ScheduledPosts;
+using Serverless.Functions.Tests.Support;
 using Serverless.TestSupport;
 
 namespace Serverless.Functions.Tests.ScheduledPosts;
 
 /// <summary>The publisher against the real post tables (Azurite) and a scripted channel standing in for Discord.</summary>
-public sealed class PostPublisherTests : IClassFixture<AzuriteFixture>
+public sealed class PostPublisherTests : IClassFixture<AzuriteFixture>, IDisposable
 {
     private readonly AzuriteFixture _azurite;
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
@@ -25,11 +26,83 @@ public sealed class PostPublisherTests : IClassFixture<AzuriteFixture>
 
     private readonly FakeTimeProvider _clock = new(Now);
     private readonly ScriptedChannel _discord;
+    private readonly MetricRecorder _metrics = new();
 
     public PostPublisherTests(AzuriteFixture azurite)
     {
         _azurite = azurite;
         _discord = new ScriptedChannel(_clock);
+    }
+
+    public void Dispose() => _metrics.Dispose();
+
+    [Fact]
+    public async Task PublishedPost_CountsPublished_RecordsItsLatenessFromTheClock_AndIsLateOnlyPastTheThreshold()
+    {
+        // Due a minute before the clock's now (CreateDueAsync), published 90 s after due.
+        var (store, post) = await CreateDueAsync();
+        var claim = await ClaimAsync(store, post);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+
+        await PublishAsync(store, claim, lateAfter: TimeSpan.FromSeconds(120));
+
+        Assert.Single(_discord.Posted);
+        Assert.Equal(1, Assert.Single(_metrics.Of("bot.scheduled_posts.published")).Value);
+        var lateness = Assert.Single(_metrics.Of("bot.scheduled_posts.lateness"));
+        Assert.Equal(90, lateness.Value, precision: 3);
+        Assert.Equal("s", lateness.Unit);
+        Assert.Empty(lateness.Tags);
+        Assert.Empty(_metrics.Of("bot.scheduled_posts.late"));
+        Assert.Empty(_metrics.Of("bot.scheduled_posts.failed"));
+
+        var (store2, post2) = await CreateDueAsync();
+        await PublishAsync(store2, await ClaimAsync(store2, post2), lateAfter: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, Assert.Single(_metrics.Of("bot.scheduled_posts.late")).Value);
+        Assert.Equal(2, _metrics.Of("bot.scheduled_posts.published").Count);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Forbidden, 50013, "forbidden")]
+    [InlineData(HttpStatusCode.NotFound, 10003, "not_found")]
+    [InlineData(HttpStatusCode.BadRequest, 50035, "error")]
+    public async Task PostDiscordRefusesForGood_CountsFailedWithItsReason_AndNotPublished(HttpStatusCode status, int code, string reason)
+    {
+        var (store, post) = await CreateDueAsync();
+        var claim = await ClaimAsync(store, post);
+        _discord.Refusal = (status, code);
+
+        await PublishAsync(store, claim);
+
+        Assert.Equal(PostStatus.Failed, (await store.GetAsync(post.GuildId, post.Id, CancellationToken.None))!.Status);
+        var failed = Assert.Single(_metrics.Of("bot.scheduled_posts.failed"));
+        Assert.Equal(reason, failed.Tag("reason"));
+        Assert.Single(failed.Tags);
+        Assert.Empty(_metrics.Of("bot.scheduled_posts.published"));
+        Assert.Empty(_metrics.Of("bot.scheduled_posts.lateness"));
+    }
+
+    [Fact]
+    public async Task UnreadablePostsMessage_CountsFailedAsPoison()
+    {
+        var publisher = CreatePublisher(new TableScheduledPostStore(_azurite.Account), maxAttempts: 5, lateAfter: TimeSpan.FromMinutes(1));
+
+        var outcome = await publisher.RunAsync("{not a posts message", CancellationToken.None);
+
+        Assert.Equal(QueueWorkResult.Retry, outcome.Result);
+        Assert.Equal("poison", Assert.Single(_metrics.Of("bot.scheduled_posts.failed")).Tag("reason"));
+    }
+
+    [Fact]
+    public void LateAfter_DefaultsToAMinute_AndMustBePositive()
+    {
+        var validator = new ScheduledPostOptionsValidator();
+
+        Assert.Equal(TimeSpan.FromSeconds(60), new ScheduledPostOptions().LateAfter);
+        Assert.True(validator.Validate(null, new ScheduledPostOptions()).Succeeded);
+        var failure = validator.Validate(null, new ScheduledPostOptions { LateAfter = TimeSpan.Zero });
+        Assert.True(failure.Failed);
+        Assert.Contains("ScheduledPosts__LateAfter", failure.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,18 +176,22 @@ public sealed class PostPublisherTests : IClassFixture<AzuriteFixture>
         Assert.Equal(message.Id, stored.LastMessageId);
     }
 
-    private async Task<QueueWorkOutcome> PublishAsync(IScheduledPostStore store, PostClaim claim, int maxAttempts = 5)
+    private async Task<QueueWorkOutcome> PublishAsync(IScheduledPostStore store, PostClaim claim, int maxAttempts = 5, TimeSpan? lateAfter = null) =>
+        await CreatePublisher(store, maxAttempts, lateAfter ?? TimeSpan.FromMinutes(1))
+            .RunAsync(PostMessageCodec.Encode(claim, "test", _clock.GetUtcNow()), CancellationToken.None);
+
+    private PostPublisher CreatePublisher(IScheduledPostStore store, int maxAttempts, TimeSpan lateAfter)
     {
         var rest = new DiscordRestClient(new HttpClient(_discord) { BaseAddress = new Uri("https://discord.test/api/v10/") }, new DiscordCredentials("test-token"));
-        var options = Options.Create(new ScheduledPostOptions { Lease = Lease, MaxAttempts = maxAttempts });
-        var publisher = new PostPublisher(
+        var options = Options.Create(new ScheduledPostOptions { Lease = Lease, MaxAttempts = maxAttempts, LateAfter = lateAfter });
+        return new PostPublisher(
             store,
             rest,
             new SentPostFinder(rest, options),
             options,
+            new ScheduledPostMetrics(_metrics.Factory, options),
             _clock,
             NullLogger<PostPublisher>.Instance);
-        return await publisher.RunAsync(PostMessageCodec.Encode(claim, "test", _clock.GetUtcNow()), CancellationToken.None);
     }
 
     private async Task<(TableScheduledPostStore Store, ScheduledPost Post)> CreateDueAsync(PostRecurrence? recurrence = null)
@@ -224,12 +301,23 @@ public sealed class PostPublisherTests : IClassFixture<AzuriteFixture>
 
         public Func<Task>? WhilePosting { get; set; }
 
+        /// <summary>When set, every post is refused with this status and Discord error code.</summary>
+        public (HttpStatusCode Status, int Code)? Refusal { get; set; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var path = request.RequestUri!.AbsolutePath;
             if (request.Method == HttpMethod.Get && path.EndsWith("/users/@me", StringComparison.Ordinal))
             {
                 return Json($$"""{"id":"{{BotId}}","username":"bot","bot":true}""");
+            }
+
+            if (request.Method == HttpMethod.Post && path.EndsWith("/messages", StringComparison.Ordinal) && Refusal is { } refusal)
+            {
+                return new HttpResponseMessage(refusal.Status)
+                {
+                    Content = new StringContent($$"""{"message":"refused","code":{{refusal.Code}}}""", Encoding.UTF8, "application/json"),
+                };
             }
 
             if (request.Method == HttpMethod.Post && path.EndsWith("/messages", StringComparison.Ordinal))

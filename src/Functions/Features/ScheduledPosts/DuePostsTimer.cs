@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Serverless.Domain.Features.ScheduledPosts;
+using Serverless.Domain.Telemetry;
 using Serverless.Functions.Hosting;
 
 namespace Serverless.Functions.Features.ScheduledPosts;
@@ -18,8 +19,13 @@ public sealed partial class DuePostsTimer(
 {
     public const string FunctionName = "scheduled-posts-due";
 
+    /// <summary>The <see cref="TelemetryDimensions.Feature"/> of the timer's and the publisher's telemetry.</summary>
+    public const string Feature = "scheduled-posts";
+
     public async Task<QueueWorkOutcome> RunAsync(CancellationToken cancellationToken)
     {
+        // The host starts a new trace for each timer run; this says whose it is, like the commands' spans do.
+        Activity.Current?.SetTag(TelemetryDimensions.Feature, Feature);
         var runId = Guid.CreateVersion7().ToString("N");
         var now = timeProvider.GetUtcNow();
         var started = timeProvider.GetTimestamp();

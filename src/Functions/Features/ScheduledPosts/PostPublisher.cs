@@ -22,6 +22,7 @@ public sealed partial class PostPublisher(
     DiscordRestClient discord,
     SentPostFinder finder,
     IOptions<ScheduledPostOptions> options,
+    ScheduledPostMetrics metrics,
     TimeProvider timeProvider,
     ILogger<PostPublisher> logger)
 {
@@ -34,6 +35,7 @@ public sealed partial class PostPublisher(
         if (claim is null)
         {
             Log.Refused(logger, correlationId ?? "-", problem!);
+            metrics.Failed(ScheduledPostMetrics.FailureReasons.Poison);
 
             // Retrying cannot fix it: after maxDequeueCount tries the host parks it in posts-poison, where operators look.
             return QueueWorkOutcome.Retry("unreadable message, refused for the poison queue (event 5105)");
@@ -87,11 +89,11 @@ public sealed partial class PostPublisher(
         }
         catch (DiscordApiException exception) when (Permanent(exception) is { } reason)
         {
-            return await FailForGoodAsync(correlationId, claim, post, reason, cancellationToken);
+            return await FailForGoodAsync(correlationId, claim, post, reason, FailureReason(exception), cancellationToken);
         }
         catch (SentPostSearchExhaustedException exception)
         {
-            return await FailForGoodAsync(correlationId, claim, post, exception.Message, cancellationToken);
+            return await FailForGoodAsync(correlationId, claim, post, exception.Message, ScheduledPostMetrics.FailureReasons.Error, cancellationToken);
         }
         catch (Exception exception) when (exception is DiscordApiException or HttpRequestException or TimeoutException
             || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -100,6 +102,11 @@ public sealed partial class PostPublisher(
             var retryAt = claim.Attempt < options.Value.MaxAttempts ? now + Backoff(claim.Attempt) : (DateTimeOffset?)null;
             await store.FailAsync(claim, retryAt is null ? $"{error} (gave up after {claim.Attempt} attempts)" : error, retryAt, cancellationToken);
             Log.WillRetry(logger, correlationId, claim.GuildId, post.Id, claim.Attempt, error, retryAt);
+            if (retryAt is null)
+            {
+                metrics.Failed(exception is DiscordRateLimitedException ? ScheduledPostMetrics.FailureReasons.RateLimited : ScheduledPostMetrics.FailureReasons.Error);
+            }
+
             return QueueWorkOutcome.Completed;
         }
 
@@ -116,13 +123,17 @@ public sealed partial class PostPublisher(
         }
 
         Log.Published(logger, correlationId, claim.GuildId, post.Id, post.ChannelId, messageId, occurrence, claim.Due, next);
+
+        // Counted once the row says published: a send whose record failed is counted by the claim that finds it.
+        metrics.Published(occurrence, timeProvider.GetUtcNow());
         return QueueWorkOutcome.Completed;
     }
 
-    private async Task<QueueWorkOutcome> FailForGoodAsync(string correlationId, PostClaim claim, ScheduledPost post, string reason, CancellationToken cancellationToken)
+    private async Task<QueueWorkOutcome> FailForGoodAsync(string correlationId, PostClaim claim, ScheduledPost post, string reason, string metricReason, CancellationToken cancellationToken)
     {
         await store.FailAsync(claim, reason, retryAt: null, cancellationToken);
         Log.Failed(logger, correlationId, claim.GuildId, post.Id, post.ChannelId, reason);
+        metrics.Failed(metricReason);
         return QueueWorkOutcome.Completed;
     }
 
@@ -146,6 +157,15 @@ public sealed partial class PostPublisher(
         { Status: HttpStatusCode.NotFound } => "Not found (404): the channel no longer exists.",
         { IsTransient: false } and not DiscordBudgetExhaustedException => $"Discord refused the post ({(int)exception.Status}, code {exception.ErrorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}).",
         _ => null,
+    };
+
+    /// <summary>The metric's fixed vocabulary for a failure <see cref="Permanent"/> named.</summary>
+    private static string FailureReason(DiscordApiException exception) => exception switch
+    {
+        { ErrorCode: DiscordErrorCodes.MissingPermissions or DiscordErrorCodes.MissingAccess } or DiscordUnauthorizedException or { Status: HttpStatusCode.Forbidden }
+            => ScheduledPostMetrics.FailureReasons.Forbidden,
+        { ErrorCode: DiscordErrorCodes.UnknownChannel } or { Status: HttpStatusCode.NotFound } => ScheduledPostMetrics.FailureReasons.NotFound,
+        _ => ScheduledPostMetrics.FailureReasons.Error,
     };
 
     private static string Describe(Exception exception) => exception switch

@@ -20,6 +20,9 @@ public sealed class ScheduledPostOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>An occurrence published later than this after its due time counts in <c>bot.scheduled_posts.late</c>.</summary>
+    public TimeSpan LateAfter { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 public sealed class ScheduledPostOptionsValidator : IValidateOptions<ScheduledPostOptions>
@@ -41,6 +44,11 @@ public sealed class ScheduledPostOptionsValidator : IValidateOptions<ScheduledPo
         if (options.RetryBaseDelay <= TimeSpan.Zero || options.RetryMaxDelay < options.RetryBaseDelay)
         {
             failures.Add("ScheduledPosts__RetryBaseDelay must be positive and ScheduledPosts__RetryMaxDelay at least as long.");
+        }
+
+        if (options.LateAfter <= TimeSpan.Zero)
+        {
+            failures.Add($"ScheduledPosts__LateAfter must be positive (it is {options.LateAfter}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -17,6 +17,8 @@ public static class ScheduledPostServices
         services.TryAddSingleton<DuePostsTimer>();
         services.TryAddSingleton<SentPostFinder>();
         services.TryAddSingleton<PostPublisher>();
+        services.AddMetrics();
+        services.TryAddSingleton<ScheduledPostMetrics>();
         return services;
     }
 }
