@@ -100,6 +100,10 @@ public sealed class TelemetryShutdownEnvironment : TelemetryEnvironment
             await Task.Delay(100);
         }
 
+        // The queue and heartbeat sampler runs once a minute; once now, so its gauges have a sample to report.
+        var sampled = await Host.RunTimerNowAsync("queue-metrics");
+        Assert.True(sampled.Succeeded, sampled.Error);
+
         await Companion.StopAsync();
         await Host.StopAsync();
     }

@@ -175,6 +175,18 @@ public sealed class TelemetryShutdownTests(TelemetryShutdownEnvironment bot) : I
         Assert.All(bot.Recorder.Metrics, metric => Assert.DoesNotContain(metric.Properties.Keys, key => key is "GuildId" or "guild" or "guild_id" or "user" or "UserId"));
     }
 
+    [Fact(Skip = TelemetryPending.Sampler)]
+    public async Task SamplerGauges_ArriveForEveryQueueAndTheCompanionHeartbeat()
+    {
+        await bot.ScenarioAsync();
+        await bot.Recorder.WaitUntilAsync(r => r.Metrics.Any(m => m.MetricName == "bot.queue.depth"), Patience, "bot.queue.depth");
+
+        AssertMetric("functions", "bot.queue.depth", ("queue", "voice"));
+        AssertMetric("functions", "bot.queue.depth", ("queue", "interactions-poison"));
+        AssertMetric("functions", "bot.queue.oldest_age", ("queue", "posts"));
+        AssertMetric("functions", "bot.companion.heartbeat_age");
+    }
+
     [Fact(Skip = TelemetryPending.Metrics)]
     public async Task InteractionAndQueueMetrics_ArriveWithTheCatalogsDimensions()
     {
@@ -186,8 +198,6 @@ public sealed class TelemetryShutdownTests(TelemetryShutdownEnvironment bot) : I
         AssertMetric("functions", "bot.interaction.duration", ("type", "ping"));
         AssertMetric("functions", "bot.deferred_work.duration", ("queue", "interactions"), ("command", "status"), ("outcome", "completed"));
         AssertMetric("functions", "bot.deferred_work.age", ("queue", "interactions"), ("command", "status"));
-        AssertMetric("functions", "bot.queue.depth", ("queue", "interactions-poison"));
-        AssertMetric("functions", "bot.companion.heartbeat_age");
         Assert.All(bot.Recorder.Metrics, metric => Assert.DoesNotContain(metric.Properties.Keys, key => key is "GuildId" or "guild" or "guild_id" or "user" or "UserId"));
     }
 
@@ -247,7 +257,9 @@ internal static class TelemetryPending
 {
     public const string Spans = "Needs the enqueue/process spans (Serverless.Queues), the Discord REST client spans and the Lavalink spans from the instrumentation branches.";
 
-    public const string Metrics = "Needs the interaction, deferred-work and sampler meters (Serverless.Interactions, Serverless.Queues, Serverless.Companion) from the flow and sampler branches; the sampler's timer may need running through Host.RunTimerNowAsync before the shutdown.";
+    public const string Sampler = "The scenario runs queue-metrics once (it succeeds), yet no bot.queue.* or bot.companion.heartbeat_age reached the recorder by the worker's shutdown flush: to look into with the sampler's author.";
+
+    public const string Metrics = "Needs bot.interaction.duration and bot.deferred_work.* (Serverless.Interactions, Serverless.Queues) from the flow branch.";
 }
 
 internal static class RecordedTelemetryRoles
