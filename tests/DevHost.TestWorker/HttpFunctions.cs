@@ -29,6 +29,10 @@ public sealed class HttpFunctions(ILogger<HttpFunctions> logger)
         response.Headers["X-Invocation-Id"] = context.InvocationId;
         response.Headers["X-Custom-Echo"] = request.Headers["X-Custom"].ToString();
         response.Headers["X-Content-Type-Echo"] = request.ContentType;
+        response.Headers["X-Trace-Parent"] = context.TraceContext.TraceParent;
+        response.Headers["X-Trace-State"] = context.TraceContext.TraceState;
+        response.Headers["X-Trace-Operation"] = context.TraceContext.Attributes.TryGetValue("OperationName", out var operation) ? operation : null;
+        response.Headers["X-AI-Connection"] = Environment.GetEnvironmentVariable("APPLICATIONINSIGHTS_CONNECTION_STRING");
         return new FileContentResult(body, "application/octet-stream");
     }
 

@@ -14,7 +14,8 @@ public sealed class QueueFunctions(ILogger<QueueFunctions> logger)
         DateTimeOffset insertionTime,
         DateTimeOffset expirationTime,
         DateTimeOffset nextVisibleTime,
-        string popReceipt)
+        string popReceipt,
+        FunctionContext context)
     {
         logger.LogInformation("recorded queue message {Id}", id);
         Recorder.Write("queue-" + id, new
@@ -26,6 +27,7 @@ public sealed class QueueFunctions(ILogger<QueueFunctions> logger)
             ExpirationTime = expirationTime,
             NextVisibleTime = nextVisibleTime,
             PopReceipt = popReceipt,
+            context.TraceContext.TraceParent,
         });
     }
 

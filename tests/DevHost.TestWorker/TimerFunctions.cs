@@ -17,6 +17,7 @@ public sealed class TimerFunctions(ILogger<TimerFunctions> logger)
             Last = timer.ScheduleStatus?.Last,
             Next = timer.ScheduleStatus?.Next,
             LastUpdated = timer.ScheduleStatus?.LastUpdated,
+            context.TraceContext.TraceParent,
         });
     }
 }

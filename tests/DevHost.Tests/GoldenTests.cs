@@ -110,6 +110,63 @@ public sealed class GoldenTests(SharedTestWorkerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Http_TheInvocationSpan_ContinuesTheRequestsTraceparent_AsANewSpan_WithItsTracestate()
+    {
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        const string parentSpan = "00f067aa0ba902b7";
+        using var client = new HttpClient { BaseAddress = new Uri(Worker.Host.BaseUrl) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/echo/traced") { Content = new ByteArrayContent([1]) };
+        request.Headers.TryAddWithoutValidation("traceparent", $"00-{traceId}-{parentSpan}-01");
+        request.Headers.TryAddWithoutValidation("tracestate", "vendor=abc");
+
+        using var response = await client.SendAsync(request);
+
+        var parts = Header(response, "X-Trace-Parent")!.Split('-');
+        Assert.Equal(["00", traceId], parts[..2]);
+        Assert.Matches("^[0-9a-f]{16}$", parts[2]);
+        Assert.NotEqual(parentSpan, parts[2]);
+        Assert.Equal("01", parts[3]);
+        Assert.Equal("vendor=abc", Header(response, "X-Trace-State"));
+        Assert.Equal("echo", Header(response, "X-Trace-Operation"));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("00-not-a-trace-01")]
+    [InlineData("00-00000000000000000000000000000000-00f067aa0ba902b7-01")]
+    public async Task Http_WithoutAValidTraceparent_EachInvocationStartsATraceOfItsOwn(string? traceparent)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(Worker.Host.BaseUrl) };
+        var traceIds = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/echo/untraced") { Content = new ByteArrayContent([1]) };
+            if (traceparent is not null)
+            {
+                request.Headers.TryAddWithoutValidation("traceparent", traceparent);
+            }
+
+            using var response = await client.SendAsync(request);
+            var value = Header(response, "X-Trace-Parent")!;
+            Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$", value);
+            Assert.NotEqual("00000000000000000000000000000000", value.Split('-')[1]);
+            traceIds.Add(value.Split('-')[1]);
+            Assert.Equal(string.Empty, Header(response, "X-Trace-State") ?? string.Empty);
+        }
+
+        Assert.NotEqual(traceIds[0], traceIds[1]);
+    }
+
+    [Fact]
+    public async Task AppSettings_ForApplicationInsights_ReachTheWorkersEnvironment()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(Worker.Host.BaseUrl) };
+        using var response = await client.PostAsync("/api/echo/settings", new ByteArrayContent([1]));
+
+        Assert.Equal(TestWorkerHost.ConnectionString, Header(response, "X-AI-Connection"));
+    }
+
+    [Fact]
     public async Task Queue_FunctionSeesTheMessageAndEachMetadataField_AsTheQueueHoldsThem()
     {
         var text = """{"kind":"record","note":"héllo"}""";
@@ -126,6 +183,9 @@ public sealed class GoldenTests(SharedTestWorkerFixture fixture) : IClassFixture
         Assert.Equal(received.InsertedOn, record.GetProperty("InsertionTime").GetDateTimeOffset());
         Assert.Equal(received.ExpiresOn, record.GetProperty("ExpirationTime").GetDateTimeOffset());
         Assert.Equal(received.NextVisibleOn, record.GetProperty("NextVisibleTime").GetDateTimeOffset());
+
+        // A queue invocation is a trace of its own: the message's trace is the function's to restore.
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$", record.GetProperty("TraceParent").GetString());
         await Worker.Transport.Inner.WaitUntilAsync(queues => queues.GetMessages("records").Count == 0, CancellationToken.None);
     }
 
@@ -161,6 +221,7 @@ public sealed class GoldenTests(SharedTestWorkerFixture fixture) : IClassFixture
         var record = await Worker.WaitForNewRecordAsync("timer-", seen);
         Assert.False(record.GetProperty("IsPastDue").GetBoolean());
         Assert.False(record.GetProperty("HasScheduleStatus").GetBoolean());
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$", record.GetProperty("TraceParent").GetString());
     }
 
     private async Task<Queues.ReceivedQueueMessage> WaitForReceivedAsync(string queue)

@@ -21,6 +21,12 @@ internal sealed record InvocationInput(IReadOnlyList<ParameterBinding> InputData
 {
     public string? InvocationId { get; init; }
 
+    /// <summary>The incoming request's W3C <c>traceparent</c> (HTTP only), under which the invocation's span starts.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The incoming request's <c>tracestate</c>, carried on with <see cref="TraceParent"/>.</summary>
+    public string? TraceState { get; init; }
+
     /// <summary>Puts the input into a request, as the host does.</summary>
     public void CopyTo(RepeatedField<ParameterBinding> inputData, MapField<string, TypedData> triggerMetadata)
     {

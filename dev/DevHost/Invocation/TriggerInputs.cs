@@ -130,6 +130,8 @@ internal static class TriggerInputs
         return new InvocationInput([new ParameterBinding { Name = trigger.BindingName, Data = new TypedData { Http = new RpcHttp() } }], metadata)
         {
             InvocationId = invocationId,
+            TraceParent = request.Headers["traceparent"].FirstOrDefault(),
+            TraceState = request.Headers["tracestate"].FirstOrDefault(),
         };
     }
 

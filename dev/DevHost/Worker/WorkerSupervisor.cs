@@ -179,7 +179,7 @@ internal sealed partial class WorkerSupervisor : IFunctionInvoker, IAsyncDisposa
         {
             InvocationId = input.InvocationId ?? Guid.NewGuid().ToString(),
             FunctionId = functionId,
-            TraceContext = new RpcTraceContext(),
+            TraceContext = InvocationTraceContext.Create(input.TraceParent, input.TraceState, functionName),
         };
         input.CopyTo(request.InputData, request.TriggerMetadata);
         var started = _clock.GetTimestamp();

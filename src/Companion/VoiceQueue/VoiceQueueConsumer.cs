@@ -46,7 +46,7 @@ public sealed partial class VoiceQueueConsumer(
     private async Task HandleAsync(ReceivedWorkMessage message, CancellationToken cancellationToken)
     {
         // Shutting down mid-run throws here: the message becomes visible again and another start picks it up.
-        var outcome = await runner.RunAsync(message.Text, handler, cancellationToken);
+        var outcome = await runner.RunAsync(QueueNames.Voice, message.Text, handler, cancellationToken);
         try
         {
             switch (outcome.Result)

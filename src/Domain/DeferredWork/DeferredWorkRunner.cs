@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Telemetry;
 
 namespace Serverless.Domain.DeferredWork;
 
@@ -9,19 +11,28 @@ namespace Serverless.Domain.DeferredWork;
 /// older than <see cref="DeferredWorkOptions.Deadline"/> (measured from the interaction id's timestamp), skip it when
 /// the ledger says it is done, run the host's <see cref="IDeferredWorkHandler"/>, mark it done. Safe to run twice for one
 /// message. The queue adapter acts on the returned <see cref="DeferredWorkOutcome"/>.
+/// Each run is a Consumer span "process {queue}" under the trace the message carried (<see cref="QueueActivities"/>)
+/// and a sample of <see cref="DeferredWorkMetrics"/>.
 /// </summary>
 public sealed partial class DeferredWorkRunner(
     IDeferredCommandDecoder decoder,
     IInteractionLedger ledger,
     IOptions<DeferredWorkOptions> options,
     TimeProvider timeProvider,
-    ILogger<DeferredWorkRunner> logger)
+    ILogger<DeferredWorkRunner> logger,
+    DeferredWorkMetrics metrics,
+    FeatureCatalog? catalog = null)
 {
-    public async Task<DeferredWorkOutcome> RunAsync(string messageText, IDeferredWorkHandler handler, CancellationToken cancellationToken)
+    /// <param name="queue">The queue the message came from (<c>interactions</c>, <c>voice</c>): the span's and the metrics' name for it.</param>
+    public async Task<DeferredWorkOutcome> RunAsync(string queue, string messageText, IDeferredWorkHandler handler, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(handler);
+        var started = timeProvider.GetTimestamp();
         if (!decoder.TryDecode(messageText, out var work, out var problem))
         {
+            using var unread = QueueActivities.StartProcess(queue, QueuedTraceContext.None);
+
             // Looked at only when the message is not an interaction, so answering users costs nothing more.
             if (decoder.IsSmokeProbe(messageText, out var probeId))
             {
@@ -31,19 +42,38 @@ public sealed partial class DeferredWorkRunner(
 
             // No delivery can fix it: parked at once where operators look, verbatim.
             Log.Unreadable(logger, problem!);
+            unread?.SetStatus(ActivityStatusCode.Error, "unreadable message");
+            metrics.RecordDuration(queue, InteractionLabels.Unknown, DeferredWorkResult.Poison, timeProvider.GetElapsedTime(started));
             return DeferredWorkOutcome.Poison("unreadable message (event 2001)");
         }
 
         var invocation = work!.Invocation;
+        var (command, feature) = InteractionLabels.Of(invocation, catalog);
+        using var activity = QueueActivities.StartProcess(queue, work.Trace);
+        QueueActivities.SetDimensions(activity, invocation.CorrelationId, invocation.GuildId, command, feature);
 
         // Every line logged while the work runs, the handler's included, names the interaction it belongs to.
         using var scope = logger.BeginScope(new Dictionary<string, object?>
         {
-            ["CorrelationId"] = invocation.CorrelationId,
-            ["GuildId"] = invocation.GuildId,
-            ["Feature"] = invocation.CommandName,
+            [TelemetryDimensions.CorrelationId] = invocation.CorrelationId,
+            [TelemetryDimensions.GuildId] = invocation.GuildId,
+            [TelemetryDimensions.Command] = command,
+            [TelemetryDimensions.Feature] = feature,
         });
         var age = timeProvider.GetUtcNow() - Snowflake.CreatedAt(work.InteractionId);
+        metrics.RecordAge(queue, command, age);
+        var outcome = await RunAsync(work, invocation, age, handler, cancellationToken);
+        if (outcome.Result == DeferredWorkResult.Retry)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "failed; retried");
+        }
+
+        metrics.RecordDuration(queue, command, outcome.Result, timeProvider.GetElapsedTime(started));
+        return outcome;
+    }
+
+    private async Task<DeferredWorkOutcome> RunAsync(DeferredCommand work, CommandInvocation invocation, TimeSpan age, IDeferredWorkHandler handler, CancellationToken cancellationToken)
+    {
         if (age > options.Value.Deadline)
         {
             Log.TooLate(logger, invocation.CommandName, invocation.CorrelationId, invocation.GuildId, age.TotalMinutes);

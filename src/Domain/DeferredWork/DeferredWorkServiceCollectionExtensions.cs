@@ -17,6 +17,8 @@ public static class DeferredWorkServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<DeferredWorkOptions>().Bind(configuration.GetSection(DeferredWorkOptions.SectionName)).ValidateOnStartWith<DeferredWorkOptions, DeferredWorkOptionsValidator>();
+        // Its meter comes from the host's IMeterFactory (AddMetrics; every generic host registers one).
+        services.TryAddSingleton<DeferredWorkMetrics>();
         services.TryAddSingleton<DeferredWorkRunner>();
         return services;
     }

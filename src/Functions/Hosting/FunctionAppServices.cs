@@ -35,6 +35,9 @@ public static class FunctionAppServices
             provider.GetRequiredService<IOptions<DiscordOptions>>().Value.PublicKey!,
             provider.GetRequiredService<IOptions<InteractionOptions>>().Value.SignatureMaxAge,
             provider.GetRequiredService<TimeProvider>()));
+        // Instruments come from the host's IMeterFactory; registered here too for containers built without a host.
+        services.AddMetrics();
+        services.TryAddSingleton<InteractionMetrics>();
         services.TryAddSingleton<InteractionProcessor>();
         services.TryAddSingleton<InteractionWorker>();
         services.AddDeferredWork(configuration);

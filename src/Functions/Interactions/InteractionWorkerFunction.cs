@@ -18,7 +18,7 @@ public sealed class InteractionWorkerFunction(DeferredWorkRunner runner, Interac
     [Function(InteractionWorker.FunctionName)]
     public async Task RunAsync([QueueTrigger(QueueName, Connection = "AzureWebJobsStorage")] string message, CancellationToken cancellationToken)
     {
-        var outcome = await runner.RunAsync(message, worker, cancellationToken);
+        var outcome = await runner.RunAsync(QueueName, message, worker, cancellationToken);
         switch (outcome.Result)
         {
             case DeferredWorkResult.Retry:

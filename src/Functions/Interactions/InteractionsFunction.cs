@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Domain.Telemetry;
 
 namespace Serverless.Functions.Interactions;
 
@@ -12,16 +14,31 @@ public sealed class InteractionsFunction(InteractionProcessor processor)
     public const string FunctionName = "interactions";
     public const string Route = "interactions";
 
+    /// <summary>The name of the request's span, and of the request in Application Insights.</summary>
+    public const string SpanName = "POST /api/" + Route;
+
+    private static readonly ActivitySource Source = new(TelemetryNames.Interactions);
+
     [Function(FunctionName)]
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // The worker's own invocation span is Internal (its OpenTelemetry schema 1.37), so Application Insights would
+        // file it as a dependency: this Server span is the interaction's request, and the processor tags it.
+        using var activity = Source.StartActivity(SpanName, ActivityKind.Server);
+        activity?.SetTag("http.request.method", "POST").SetTag("http.route", "/api/" + Route);
         var response = await processor.ProcessAsync(
             request.Headers["X-Signature-Ed25519"],
             request.Headers["X-Signature-Timestamp"],
             request.ContentLength,
             request.Body,
             request.HttpContext.RequestAborted);
+        activity?.SetTag("http.response.status_code", response.StatusCode);
+        if (response.StatusCode >= 500)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error);
+        }
+
         return new InteractionResult(response);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Serverless.Domain.Commands;
 using Serverless.Domain.DeferredWork;
+using Serverless.Domain.Telemetry;
 
 namespace Serverless.Storage.Queues;
 
@@ -34,6 +35,8 @@ public sealed class InteractionMessageCodec : IDeferredCommandDecoder
                 MemberRoles = invocation.MemberRoleIds.Count == 0 ? null : [.. invocation.MemberRoleIds.Select(id => Format(id)!)],
                 Locale = invocation.Locale,
                 Options = invocation.Options.Count == 0 ? null : new Dictionary<string, string>(invocation.Options),
+                TraceParent = command.Trace.TraceParent,
+                TraceState = command.Trace.TraceParent is null ? null : command.Trace.TraceState,
             },
             StorageJsonContext.Default.InteractionMessage);
     }
@@ -78,6 +81,7 @@ public sealed class InteractionMessageCodec : IDeferredCommandDecoder
             ApplicationId = applicationId,
             InteractionToken = message.InteractionToken,
             EnqueuedAt = message.EnqueuedAt,
+            Trace = ReadTrace(message),
             Invocation = new CommandInvocation
             {
                 CommandName = message.Feature,
@@ -99,6 +103,16 @@ public sealed class InteractionMessageCodec : IDeferredCommandDecoder
         TryDecode(text, out command, out problem);
 
     bool IDeferredCommandDecoder.IsSmokeProbe(string text, out string? probeId) => SmokeProbeMessage.TryRead(text, out probeId);
+
+    /// <summary>
+    /// The envelope's trace context; a missing or malformed <c>traceparent</c> is no trace (the work then starts its
+    /// own), never a reason to refuse the message.
+    /// </summary>
+    internal static QueuedTraceContext ReadTrace(QueueEnvelope message)
+    {
+        var trace = new QueuedTraceContext(message.TraceParent, message.TraceState);
+        return trace.TryGetParent(out _) ? trace : QueuedTraceContext.None;
+    }
 
     private static string? Format(ulong? value) => value?.ToString(CultureInfo.InvariantCulture);
 

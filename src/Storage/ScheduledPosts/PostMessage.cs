@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Serverless.Domain.Features.ScheduledPosts;
+using Serverless.Domain.Telemetry;
 using Serverless.Storage.Queues;
 
 namespace Serverless.Storage.ScheduledPosts;
@@ -29,7 +30,8 @@ public sealed class PostMessage : QueueEnvelope
 /// <summary>Encodes claims for the <c>posts</c> queue and decodes them with a reason when they are unusable.</summary>
 public static class PostMessageCodec
 {
-    public static string Encode(PostClaim claim, string correlationId, DateTimeOffset now)
+    /// <param name="trace">The enqueuing span's context, carried in <c>traceparent</c>/<c>tracestate</c>; none by default.</param>
+    public static string Encode(PostClaim claim, string correlationId, DateTimeOffset now, QueuedTraceContext trace = default)
     {
         ArgumentNullException.ThrowIfNull(claim);
         return JsonSerializer.Serialize(
@@ -45,6 +47,8 @@ public static class PostMessageCodec
                 PostId = claim.PostId,
                 Due = claim.Due,
                 Attempt = claim.Attempt,
+                TraceParent = trace.TraceParent,
+                TraceState = trace.TraceParent is null ? null : trace.TraceState,
             },
             PostJsonContext.Default.PostMessage);
     }
@@ -79,6 +83,34 @@ public static class PostMessageCodec
         }
 
         return (new PostClaim(guildId, message.PostId, due, message.Attempt), message.CorrelationId, null);
+    }
+}
+
+/// <summary>What a <c>posts</c> message says about itself before it is decoded: enough to restore its trace and tag it.</summary>
+public readonly record struct PostEnvelope(QueuedTraceContext Trace, string? CorrelationId, ulong? GuildId)
+{
+    /// <summary>
+    /// Reads the envelope of <paramref name="text"/>; an unreadable message, or a missing or malformed
+    /// <c>traceparent</c>, is no trace, never a failure (decoding says what is wrong with the message).
+    /// </summary>
+    public static PostEnvelope Read(string text)
+    {
+        PostMessage? message;
+        try
+        {
+            message = JsonSerializer.Deserialize(text, PostJsonContext.Default.PostMessage);
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+
+        return message is null
+            ? default
+            : new PostEnvelope(
+                InteractionMessageCodec.ReadTrace(message),
+                message.CorrelationId,
+                ulong.TryParse(message.GuildId, NumberStyles.None, CultureInfo.InvariantCulture, out var guildId) ? guildId : null);
     }
 }
 

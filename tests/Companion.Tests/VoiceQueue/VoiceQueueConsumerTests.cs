@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -168,7 +170,8 @@ public sealed class VoiceQueueConsumerTests(AzuriteFixture azurite) : IClassFixt
             new TableInteractionLedger(azurite.Account, _time),
             Options.Create(new DeferredWorkOptions()),
             _time,
-            NullLogger<DeferredWorkRunner>.Instance);
+            NullLogger<DeferredWorkRunner>.Instance,
+            new DeferredWorkMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()));
         return new VoiceQueueConsumer(receiver, runner, _runner, NullLogger<VoiceQueueConsumer>.Instance);
     }
 

@@ -14,6 +14,9 @@ namespace Serverless.DevHost.Tests.Support;
 /// </summary>
 internal sealed class TestWorkerHost : IAsyncDisposable
 {
+    /// <summary>Given to the DevHost as an app setting; the worker must see it in its environment like any other.</summary>
+    public const string ConnectionString = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/";
+
     public const string FunctionKey = "keyed-function-key";
     public const string OtherFunctionKey = "echo-function-key";
     public const string HostKey = "the-host-key";
@@ -63,6 +66,7 @@ internal sealed class TestWorkerHost : IAsyncDisposable
             {
                 ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
                 ["TestWorker__RecordDirectory"] = recordDirectory,
+                ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = ConnectionString,
                 ["DevHost__FunctionKeys__keyed"] = FunctionKey,
                 ["DevHost__FunctionKeys__echo"] = OtherFunctionKey,
                 ["DevHost__HostKey"] = HostKey,

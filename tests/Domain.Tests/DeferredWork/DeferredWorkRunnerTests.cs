@@ -1,3 +1,4 @@
+using Serverless.Domain.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -22,7 +23,7 @@ public sealed class DeferredWorkRunnerTests
     {
         var command = Command(interactionAge: TimeSpan.FromSeconds(5));
 
-        var outcome = await Runner().RunAsync(_decoder.Queue(command), _handler, CancellationToken.None);
+        var outcome = await Runner().RunAsync("interactions", _decoder.Queue(command), _handler, CancellationToken.None);
 
         Assert.Equal(DeferredWorkOutcome.Completed, outcome);
         Assert.Equal([command.InteractionId], _handler.Ran);
@@ -33,7 +34,7 @@ public sealed class DeferredWorkRunnerTests
     [Fact]
     public async Task UnreadableMessage_IsPoisonedAtOnce_WithoutRunning_LoggingWhy()
     {
-        var outcome = await Runner().RunAsync("not a message", _handler, CancellationToken.None);
+        var outcome = await Runner().RunAsync("interactions", "not a message", _handler, CancellationToken.None);
 
         Assert.Equal(DeferredWorkResult.Poison, outcome.Result);
         Assert.DoesNotContain("not a message", outcome.Reason!, StringComparison.Ordinal);
@@ -45,7 +46,7 @@ public sealed class DeferredWorkRunnerTests
     [Fact]
     public async Task SmokeProbe_CompletesWithOneLogLine_WithoutRunningOrMarking()
     {
-        var outcome = await Runner().RunAsync("probe-abc123", _handler, CancellationToken.None);
+        var outcome = await Runner().RunAsync("interactions", "probe-abc123", _handler, CancellationToken.None);
 
         Assert.Equal(DeferredWorkOutcome.Completed, outcome);
         Assert.Empty(_handler.Ran);
@@ -60,7 +61,7 @@ public sealed class DeferredWorkRunnerTests
         // The age is the interaction's (from its id), not the message's: the token was issued when Discord sent it.
         var command = Command(interactionAge: TimeSpan.FromMinutes(10)) with { EnqueuedAt = _time.GetUtcNow() };
 
-        var outcome = await Runner(deadline: TimeSpan.FromMinutes(9)).RunAsync(_decoder.Queue(command), _handler, CancellationToken.None);
+        var outcome = await Runner(deadline: TimeSpan.FromMinutes(9)).RunAsync("interactions", _decoder.Queue(command), _handler, CancellationToken.None);
 
         Assert.Equal(DeferredWorkOutcome.Skipped, outcome);
         Assert.Empty(_handler.Ran);
@@ -74,12 +75,12 @@ public sealed class DeferredWorkRunnerTests
         var command = Command(interactionAge: TimeSpan.FromMinutes(14) - TimeSpan.FromSeconds(1));
         var text = _decoder.Queue(command);
 
-        Assert.Equal(DeferredWorkOutcome.Completed, await Runner().RunAsync(text, _handler, CancellationToken.None));
+        Assert.Equal(DeferredWorkOutcome.Completed, await Runner().RunAsync("interactions", text, _handler, CancellationToken.None));
 
         // Two seconds later the same interaction is past the default 14 minutes.
         _ledger.Forget();
         _time.Advance(TimeSpan.FromSeconds(2));
-        Assert.Equal(DeferredWorkOutcome.Skipped, await Runner().RunAsync(text, _handler, CancellationToken.None));
+        Assert.Equal(DeferredWorkOutcome.Skipped, await Runner().RunAsync("interactions", text, _handler, CancellationToken.None));
         Assert.Single(_handler.Ran);
     }
 
@@ -87,9 +88,9 @@ public sealed class DeferredWorkRunnerTests
     public async Task WorkTheLedgerKnowsAsDone_IsSkipped_NotRunAgain()
     {
         var text = _decoder.Queue(Command(interactionAge: TimeSpan.FromSeconds(5)));
-        await Runner().RunAsync(text, _handler, CancellationToken.None);
+        await Runner().RunAsync("interactions", text, _handler, CancellationToken.None);
 
-        var outcome = await Runner().RunAsync(text, _handler, CancellationToken.None);
+        var outcome = await Runner().RunAsync("interactions", text, _handler, CancellationToken.None);
 
         Assert.Equal(DeferredWorkOutcome.Skipped, outcome);
         Assert.Single(_handler.Ran);
@@ -101,7 +102,7 @@ public sealed class DeferredWorkRunnerTests
     {
         _handler.Throw = new InvalidOperationException("storage down");
 
-        var outcome = await Runner().RunAsync(_decoder.Queue(Command(interactionAge: TimeSpan.FromSeconds(5))), _handler, CancellationToken.None);
+        var outcome = await Runner().RunAsync("interactions", _decoder.Queue(Command(interactionAge: TimeSpan.FromSeconds(5))), _handler, CancellationToken.None);
 
         Assert.Equal(DeferredWorkResult.Retry, outcome.Result);
         Assert.Contains("corr-1", outcome.Reason!, StringComparison.Ordinal);
@@ -116,7 +117,7 @@ public sealed class DeferredWorkRunnerTests
     {
         _ledger.Throw = new InvalidOperationException("table down");
 
-        var outcome = await Runner().RunAsync(_decoder.Queue(Command(interactionAge: TimeSpan.FromSeconds(5))), _handler, CancellationToken.None);
+        var outcome = await Runner().RunAsync("interactions", _decoder.Queue(Command(interactionAge: TimeSpan.FromSeconds(5))), _handler, CancellationToken.None);
 
         Assert.Equal(DeferredWorkResult.Retry, outcome.Result);
         Assert.Empty(_handler.Ran);
@@ -127,7 +128,7 @@ public sealed class DeferredWorkRunnerTests
     {
         _handler.Throw = new GoneError(isGone: true);
 
-        var outcome = await Runner().RunAsync(_decoder.Queue(Command(interactionAge: TimeSpan.FromSeconds(5))), _handler, CancellationToken.None);
+        var outcome = await Runner().RunAsync("interactions", _decoder.Queue(Command(interactionAge: TimeSpan.FromSeconds(5))), _handler, CancellationToken.None);
 
         Assert.Equal(DeferredWorkOutcome.Skipped, outcome);
         Assert.Empty(_ledger.Marked);
@@ -139,7 +140,7 @@ public sealed class DeferredWorkRunnerTests
     {
         _handler.Throw = new GoneError(isGone: false);
 
-        var outcome = await Runner().RunAsync(_decoder.Queue(Command(interactionAge: TimeSpan.FromSeconds(5))), _handler, CancellationToken.None);
+        var outcome = await Runner().RunAsync("interactions", _decoder.Queue(Command(interactionAge: TimeSpan.FromSeconds(5))), _handler, CancellationToken.None);
 
         Assert.Equal(DeferredWorkResult.Retry, outcome.Result);
     }
@@ -152,7 +153,7 @@ public sealed class DeferredWorkRunnerTests
         _handler.Throw = new OperationCanceledException(stopping.Token);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => Runner().RunAsync(_decoder.Queue(Command(interactionAge: TimeSpan.FromSeconds(5))), _handler, stopping.Token));
+            () => Runner().RunAsync("interactions", _decoder.Queue(Command(interactionAge: TimeSpan.FromSeconds(5))), _handler, stopping.Token));
         Assert.Empty(_ledger.Marked);
         Assert.DoesNotContain(_logs.Entries, entry => entry.Id.Id == 2005);
     }
@@ -175,7 +176,8 @@ public sealed class DeferredWorkRunnerTests
         _ledger,
         Options.Create(new DeferredWorkOptions { Deadline = deadline ?? TimeSpan.FromMinutes(14) }),
         _time,
-        new TypedLogger<DeferredWorkRunner>(_logs.CreateLogger(nameof(DeferredWorkRunner))));
+        new TypedLogger<DeferredWorkRunner>(_logs.CreateLogger(nameof(DeferredWorkRunner))),
+        new DeferredWorkMetrics(new TestMeterFactory()));
 
     private DeferredCommand Command(TimeSpan interactionAge) => new()
     {
