@@ -51,15 +51,17 @@ public static class TelemetryServiceCollectionExtensions
             insights.EnableQuickPulseMetricStream = connectionString.Contains("LiveEndpoint=", StringComparison.OrdinalIgnoreCase);
             // Windows performance counters mean nothing on Linux plans and containers.
             insights.EnablePerformanceCounterCollectionModule = false;
-            // HttpClient spans would record webhook URLs, which carry interaction tokens; the Discord and Lavalink
-            // clients record their own dependency spans with route templates instead.
-            insights.EnableDependencyTrackingTelemetryModule = false;
+            // Off would drop every client, producer and internal span, ours too (the distro's filter goes by kind);
+            // ForeignDependencySuppressionProcessor drops HttpClient's and the Azure SDK's instead: the Discord and
+            // Lavalink clients record their own dependency spans with route templates.
+            insights.EnableDependencyTrackingTelemetryModule = true;
         });
 
         var builder = services.AddOpenTelemetry();
         builder.ConfigureResource(resource => resource.AddService(serviceName: roleName, serviceNamespace: "discord-bot"));
         builder.WithTracing(tracing => tracing
             .AddSource(TelemetryNames.Prefix + "*")
+            .AddProcessor(new ForeignDependencySuppressionProcessor())
             .AddProcessor(new DimensionPropagationProcessor())
             .AddProcessor(new SpanSecretRedactionProcessor()));
         builder.WithMetrics(metrics => metrics.AddMeter(TelemetryNames.Prefix + "*"));

@@ -30,26 +30,29 @@ public class MusicEnvironment : BotEnvironment
         await base.InitializeAsync();
         Lavalink = await LavalinkDouble.StartAsync(new LavalinkDoubleOptions { PlayerUpdateInterval = TimeSpan.FromMilliseconds(500) });
         Discord.Gateway.SetUserVoiceChannel(SandboxDefaults.GuildId, SandboxDefaults.UserId, SandboxDefaults.VoiceChannelId);
-        Companion = new CompanionProcess(new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
-            ["Discord__ApplicationId"] = Discord.ApplicationId.ToString(CultureInfo.InvariantCulture),
-            ["Discord__BotToken"] = Discord.BotToken,
-            ["Discord__ApiBaseUrl"] = Discord.ApiBaseUrl,
-            ["Discord__GatewayUrl"] = Discord.GatewayUrl,
-            ["Lavalink__Url"] = Lavalink.BaseUrl,
-            ["Lavalink__Password"] = Lavalink.Password,
-            ["Lavalink__ReconnectMinDelay"] = "00:00:00.200",
-            ["Lavalink__ReconnectMaxDelay"] = "00:00:01",
-            ["Companion__VoiceQueue__MaxPollInterval"] = "00:00:00.200",
-            ["Companion__Heartbeat__Interval"] = "00:00:01",
-            ["Logging__LogLevel__Default"] = "Debug",
-            ["Logging__LogLevel__Microsoft"] = "Warning",
-            ["Logging__LogLevel__System"] = "Warning",
-        });
+        Companion = new CompanionProcess(CompanionSettings());
         await Companion.StartAsync();
         await Companion.WaitUntilReadyAsync(Patience);
     }
+
+    /// <summary>The companion's process environment; a derived environment adds to it (or replaces a value).</summary>
+    protected virtual Dictionary<string, string> CompanionSettings() => new()
+    {
+        ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+        ["Discord__ApplicationId"] = Discord.ApplicationId.ToString(CultureInfo.InvariantCulture),
+        ["Discord__BotToken"] = Discord.BotToken,
+        ["Discord__ApiBaseUrl"] = Discord.ApiBaseUrl,
+        ["Discord__GatewayUrl"] = Discord.GatewayUrl,
+        ["Lavalink__Url"] = Lavalink.BaseUrl,
+        ["Lavalink__Password"] = Lavalink.Password,
+        ["Lavalink__ReconnectMinDelay"] = "00:00:00.200",
+        ["Lavalink__ReconnectMaxDelay"] = "00:00:01",
+        ["Companion__VoiceQueue__MaxPollInterval"] = "00:00:00.200",
+        ["Companion__Heartbeat__Interval"] = "00:00:01",
+        ["Logging__LogLevel__Default"] = "Debug",
+        ["Logging__LogLevel__Microsoft"] = "Warning",
+        ["Logging__LogLevel__System"] = "Warning",
+    };
 
     public override async Task DisposeAsync()
     {
