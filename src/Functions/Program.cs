@@ -11,7 +11,7 @@ builder.ConfigureFunctionsWebApplication();
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Services.AddFunctionApp(builder.Configuration);
 // The worker's invocation span is the request's: it carries the host's trace context, and the host leaves the worker's telemetry to it.
-builder.Services.AddBotTelemetry(builder.Configuration, roleName: "functions")?.UseFunctionsWorkerDefaults();
+builder.Services.AddBotTelemetry(builder.Configuration, roleName: "functions", host => host.UseFunctionsWorkerDefaults());
 using var host = builder.Build();
 
 // Checked before the worker connects to the host: bad settings stop it with one line per key, not a failed invocation later.

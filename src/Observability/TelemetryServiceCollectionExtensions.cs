@@ -16,12 +16,13 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary>
     /// Sends this process's spans, metrics and logs to Application Insights (Microsoft.ApplicationInsights 3.x, which is
     /// OpenTelemetry with the Azure Monitor exporter) when <see cref="TelemetryOptions.ConnectionStringKey"/> is set, and
-    /// registers nothing when it is not. Returns the OpenTelemetry builder so a host can add its own sources (the
-    /// Functions worker's invocation spans), or null when telemetry is off or its settings are refused (the host's
+    /// registers nothing when it is not. Returns the OpenTelemetry builder, or null when telemetry is off or its settings are refused (the host's
     /// start-up check then lists them, each naming its key).
     /// </summary>
     /// <param name="roleName">The cloud role Application Insights files this process under (<c>functions</c>, <c>companion</c>).</param>
-    public static IOpenTelemetryBuilder? AddBotTelemetry(this IServiceCollection services, IConfiguration configuration, string roleName)
+    /// <param name="configureHost">The host's own additions (the worker's invocation spans), applied before the role name
+    /// so that a host resource detector cannot rename the role.</param>
+    public static IOpenTelemetryBuilder? AddBotTelemetry(this IServiceCollection services, IConfiguration configuration, string roleName, Action<IOpenTelemetryBuilder>? configureHost = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var connectionString = configuration[TelemetryOptions.ConnectionStringKey];
@@ -58,7 +59,9 @@ public static class TelemetryServiceCollectionExtensions
         });
 
         var builder = services.AddOpenTelemetry();
-        builder.ConfigureResource(resource => resource.AddService(serviceName: roleName, serviceNamespace: "discord-bot"));
+        configureHost?.Invoke(builder);
+        // Application Insights' cloud_RoleName is the service name: "functions" or "companion", whatever the host detects.
+        builder.ConfigureResource(resource => resource.AddService(serviceName: roleName));
         builder.WithTracing(tracing => tracing
             .AddSource(TelemetryNames.Prefix + "*")
             .AddProcessor(new ForeignDependencySuppressionProcessor())
@@ -66,6 +69,7 @@ public static class TelemetryServiceCollectionExtensions
             .AddProcessor(new SpanSecretRedactionProcessor()));
         builder.WithMetrics(metrics => metrics.AddMeter(TelemetryNames.Prefix + "*"));
         builder.WithLogging(logging => logging.AddProcessor(new LogSecretRedactionProcessor()), logging => logging.IncludeScopes = true);
+        services.AddHostedService<MetricsFlushOnStop>();
         return builder;
     }
 }
