@@ -75,6 +75,17 @@ public sealed class OpsCliShapeTests
     }
 
     [Fact]
+    public async Task SuggestDirective_TheShellsCompletionHook_PrintsTheMatchingQueues()
+    {
+        const string line = "queues replay-poison po";
+
+        var run = await OpsRun.RunAsync(NoSettings, $"[suggest:{line.Length}]", line);
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Equal(["posts", "posts-poison"], run.OutputLines);
+    }
+
+    [Fact]
     public async Task SendToAnUnknownQueue_ExitsTwoListingTheKnownOnes_BeforeReadingSettings()
     {
         var run = await OpsRun.RunAsync(NoSettings, "jobs", "send", "nope", "--json", "{}");
