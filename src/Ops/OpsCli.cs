@@ -21,19 +21,7 @@ public static class OpsCli
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(timeProvider);
 
-        var root = new RootCommand(
-            "Operations for the serverless Discord bot.\n"
-            + "Settings come from the environment (Discord__ApplicationId, Discord__BotToken, Discord__ApiBaseUrl for commands; "
-            + "AzureWebJobsStorage or AzureWebJobsStorage__accountName for queues, jobs and posts, and for commands to share the bot's rate-limit state), "
-            + "over the Values of --settings local.settings.json when given.\n"
-            + ExitCodes.Help)
-        {
-            CommandsCommand.Create(environment, output, error, timeProvider),
-            QueuesCommand.Create(environment, output, error),
-            JobsCommand.Create(environment, output, error, timeProvider),
-            PostsCommand.Create(environment, output, error, timeProvider),
-            SmokeCommand.Create(environment, output, error, timeProvider),
-        };
+        var root = Create(environment, output, error, timeProvider);
 
         // No response files: '@FILE' belongs to 'jobs send --json', which reads the job from that file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -50,5 +38,34 @@ public static class OpsCli
         }
 
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The command tree. Its name is the executable's, <c>bot-ops</c> (the assembly name), as help and usage show it;
+    /// separate from <see cref="RunAsync"/> so tests can ask it for completions.
+    /// </summary>
+    internal static RootCommand Create(
+        IReadOnlyDictionary<string, string?> environment,
+        TextWriter output,
+        TextWriter error,
+        TimeProvider timeProvider)
+    {
+        // One option on the root, recursive, so it is accepted before or after the subcommand and shown once in help.
+        var settings = OpsSettings.FileOption();
+        return new RootCommand(
+            "Operations for the serverless Discord bot.\n"
+            + "Settings come from the environment (Discord__ApplicationId, Discord__BotToken, Discord__ApiBaseUrl for commands; "
+            + "AzureWebJobsStorage or AzureWebJobsStorage__accountName for queues, jobs and posts, and for commands to share the bot's rate-limit state), "
+            + "over the Values of --settings local.settings.json when given.\n"
+            + ExitCodes.Help + "\n"
+            + "Results go to standard output; progress and errors to standard error.")
+        {
+            settings,
+            CommandsCommand.Create(environment, settings, output, error, timeProvider),
+            QueuesCommand.Create(environment, settings, output, error),
+            JobsCommand.Create(environment, settings, output, error, timeProvider),
+            PostsCommand.Create(environment, settings, output, error, timeProvider),
+            SmokeCommand.Create(environment, settings, output, error, timeProvider),
+        };
     }
 }

@@ -130,9 +130,14 @@ internal sealed class OpsSettings
         }
     }
 
-    /// <summary>The <c>--settings FILE</c> option every command that reads settings takes.</summary>
+    /// <summary>The global <c>--settings FILE</c> option: on the root, recursive, so every command takes it.</summary>
     public static Option<FileInfo?> FileOption() =>
-        new("--settings") { HelpName = "FILE", Description = "A local.settings.json whose Values supply settings the environment does not." };
+        new("--settings")
+        {
+            HelpName = "FILE",
+            Description = "A local.settings.json whose Values supply settings the environment does not.",
+            Recursive = true,
+        };
 
     private static async Task<IConfiguration> BuildConfigurationAsync(
         IReadOnlyDictionary<string, string?> environment,

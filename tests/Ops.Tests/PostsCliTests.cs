@@ -53,6 +53,20 @@ public sealed class PostsCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
     }
 
     [Fact]
+    public async Task Requeue_ReportsProgressOnStderr_AndOnlyTheResultOnStdout()
+    {
+        var guild = NextGuild();
+        await Task.WhenAll(Enumerable.Range(0, 51).Select(i =>
+            CreateFailedAsync(guild, $"many{i:D2}", "Discord answered 502 (gave up after 5 attempts)")));
+
+        var run = await OpsRun.RunAsync(Environment, "posts", "requeue", "--status", "failed", "--guild", guild.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Equal(["Requeued 51 posts."], run.OutputLines);
+        Assert.Equal(["requeued 50/51"], run.ErrorLines);
+    }
+
+    [Fact]
     public async Task Requeue_WithoutIdOrStatus_OrAnUnknownId_IsAUsageError()
     {
         var neither = await OpsRun.RunAsync(Environment, "posts", "requeue");

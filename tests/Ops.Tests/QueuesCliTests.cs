@@ -97,26 +97,42 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
     }
 
     [Fact]
-    public async Task ReplayPoison_ReportsProgressEveryFiftyMessages()
+    public async Task ReplayPoison_ReportsProgressEveryFiftyMessagesOnStderr_AndOnlyTheResultOnStdout()
     {
         await SendAsync(PostsPoison, [.. Enumerable.Range(0, 60).Select(i => i.ToString(CultureInfo.InvariantCulture))]);
 
         var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "posts");
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
-        Assert.Equal(["moved 50/60", "Moved 60 messages from posts-poison to posts."], run.OutputLines);
+        Assert.Equal(["Moved 60 messages from posts-poison to posts."], run.OutputLines);
+        Assert.Equal(["moved 50/60"], run.ErrorLines);
         Assert.Equal(60, (await ReceiveAllAsync(Posts)).Count);
     }
 
     [Theory]
     [InlineData("nope")]
-    [InlineData("posts-poison")]
-    public async Task ReplayPoison_UnknownQueue_ExitsTwoListingTheWorkQueues(string queue)
+    [InlineData("posts-poison-poison")]
+    [InlineData("Posts")]
+    public async Task ReplayPoison_UnknownQueue_ExitsTwoListingTheKnownQueues(string queue)
     {
         var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", queue);
 
         Assert.Equal(ExitCodes.UsageOrConfiguration, run.ExitCode);
-        Assert.Equal($"Unknown queue '{queue}': use one of interactions, posts, voice.", run.ErrorLines.Single());
+        Assert.Equal(
+            $"Unknown queue '{queue}': use one of interactions, posts, voice, interactions-poison, posts-poison, voice-poison.",
+            run.ErrorLines.Single());
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task ReplayPoison_ThePoisonQueueName_MeansItsWorkQueue()
+    {
+        await SendAsync(PostsPoison, "a");
+
+        var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "posts-poison");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Equal("Moved 1 message from posts-poison to posts.", run.OutputLines.Single());
     }
 
     [Fact]
@@ -153,14 +169,17 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.DoesNotContain("AccountKey", run.Output + run.Error, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public async Task SettingsFile_SuppliesTheConnectionString()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SettingsFile_SuppliesTheConnectionString_BeforeOrAfterTheSubcommand(bool settingsFirst)
     {
         var settings = Path.Combine(Path.GetTempPath(), $"ops-tests-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(settings, $$$"""{"Values":{"AzureWebJobsStorage":"{{{azurite.Server.ConnectionString}}}"}}""");
         try
         {
-            var run = await OpsRun.RunAsync(new Dictionary<string, string?>(), "queues", "stats", "--settings", settings);
+            string[] args = settingsFirst ? ["--settings", settings, "queues", "stats"] : ["queues", "stats", "--settings", settings];
+            var run = await OpsRun.RunAsync(new Dictionary<string, string?>(), args);
 
             Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         }

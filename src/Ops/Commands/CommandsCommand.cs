@@ -17,12 +17,12 @@ namespace Serverless.Ops.Commands;
 /// <summary><c>commands export|deploy|check</c>: the application commands defined in code, and Discord's copy of them.</summary>
 internal static class CommandsCommand
 {
-    public static Command Create(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, TimeProvider timeProvider) =>
+    public static Command Create(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider) =>
         new("commands", "Export, deploy and check the bot's application commands.")
         {
             CreateExport(output, error),
-            CreateDeploy(environment, output, error, timeProvider),
-            CreateCheck(environment, output, error, timeProvider),
+            CreateDeploy(environment, settings, output, error, timeProvider),
+            CreateCheck(environment, settings, output, error, timeProvider),
         };
 
     private static Command CreateExport(TextWriter output, TextWriter error)
@@ -53,17 +53,16 @@ internal static class CommandsCommand
         return command;
     }
 
-    private static Command CreateDeploy(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, TimeProvider timeProvider)
+    private static Command CreateDeploy(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider)
     {
         var guild = GuildOption();
         var manifestFile = ManifestOption();
-        var settings = OpsSettings.FileOption();
         var command = new Command(
             "deploy",
             "Replace Discord's commands with the manifest (bulk overwrite): globally, or in one guild, where changes show at once.\n"
             + "Commands on Discord that the manifest lacks are deleted.")
         {
-            guild, manifestFile, settings,
+            guild, manifestFile,
         };
         command.SetAction((parse, cancellationToken) => GuardAsync(error, async () =>
         {
@@ -85,18 +84,17 @@ internal static class CommandsCommand
         return command;
     }
 
-    private static Command CreateCheck(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, TimeProvider timeProvider)
+    private static Command CreateCheck(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider)
     {
         var guild = GuildOption();
         var manifestFile = ManifestOption();
-        var settings = OpsSettings.FileOption();
         var command = new Command(
             "check",
             "Compare Discord's commands with the manifest, ignoring fields Discord assigns and fields at their defaults.\n"
             + "Lists '+ added NAME' (a deploy would create it), '- removed NAME' (a deploy would delete it) and "
             + "'~ changed NAME: FIELD DISCORD -> MANIFEST'. Exits 1 when they differ.")
         {
-            guild, manifestFile, settings,
+            guild, manifestFile,
         };
         command.SetAction((parse, cancellationToken) => GuardAsync(error, async () =>
         {

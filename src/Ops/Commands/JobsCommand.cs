@@ -5,13 +5,13 @@ namespace Serverless.Ops.Commands;
 /// <summary><c>jobs send</c>: puts one hand-written job on a work queue.</summary>
 internal static class JobsCommand
 {
-    public static Command Create(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, TimeProvider timeProvider) =>
+    public static Command Create(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider) =>
         new("jobs", "Enqueue one-off jobs.")
         {
-            CreateSend(environment, output, error, timeProvider),
+            CreateSend(environment, settings, output, error, timeProvider),
         };
 
-    private static Command CreateSend(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, TimeProvider timeProvider)
+    private static Command CreateSend(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider)
     {
         var queueArgument = WorkQueueArgument.Create("The work queue to send the job to; created if it does not exist.");
         var json = new Option<string>("--json")
@@ -20,13 +20,12 @@ internal static class JobsCommand
             Description = "The job as a JSON object, or @FILE to read it from a file.",
             Required = true,
         };
-        var settings = OpsSettings.FileOption();
         var command = new Command(
             "send",
             "Send one job to QUEUE and print its correlation id. The CLI sets correlationId to a fresh id (replacing any given), "
             + "and v (1) and enqueuedAt (now, UTC) when absent.")
         {
-            queueArgument, json, settings,
+            queueArgument, json,
         };
         command.SetAction((parse, cancellationToken) => StorageCommandGuard.RunAsync(error, async () =>
         {

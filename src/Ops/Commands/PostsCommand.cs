@@ -11,25 +11,24 @@ internal static class PostsCommand
     private const int ProgressEvery = 50;
     private const int ErrorWidth = 60;
 
-    public static Command Create(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, TimeProvider timeProvider) =>
+    public static Command Create(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider) =>
         new("posts", "Inspect scheduled posts and requeue failed or stuck ones.")
         {
-            CreateList(environment, output, error),
-            CreateRequeue(environment, output, error, timeProvider),
+            CreateList(environment, settings, output, error),
+            CreateRequeue(environment, settings, output, error, timeProvider),
         };
 
     private static Option<ulong?> GuildOption() => new("--guild") { HelpName = "ID", Description = "Only this guild's posts." };
 
     private static Option<string?> StatusOption(string description) => new("--status") { HelpName = "STATUS[,STATUS]", Description = description };
 
-    private static Command CreateList(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error)
+    private static Command CreateList(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error)
     {
         var guild = GuildOption();
         var status = StatusOption("Only posts in these states: pending, processing, published, failed, cancelled.");
-        var settings = OpsSettings.FileOption();
         var command = new Command("list", "List scheduled posts, newest first: guild, id, status, next run (UTC), attempts, channel, last error.")
         {
-            guild, status, settings,
+            guild, status,
         };
         command.SetAction((parse, cancellationToken) => StorageCommandGuard.RunAsync(error, async () =>
         {
@@ -59,12 +58,11 @@ internal static class PostsCommand
         return command;
     }
 
-    private static Command CreateRequeue(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, TimeProvider timeProvider)
+    private static Command CreateRequeue(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider)
     {
         var id = new Option<string?>("--id") { HelpName = "ID", Description = "The post to requeue." };
         var guild = GuildOption();
         var status = StatusOption("Requeue every post in these states: failed, processing (a claim stuck past its lease).");
-        var settings = OpsSettings.FileOption();
         var command = new Command(
             "requeue",
             "Put posts back to pending, due at once for an occurrence already due, attempts reset; the next run of the "
@@ -72,7 +70,7 @@ internal static class PostsCommand
             + "for in its channel before it is sent again, so a post that did reach Discord is not posted twice. Give --id "
             + "or --status. Published and cancelled posts are left alone.")
         {
-            id, guild, status, settings,
+            id, guild, status,
         };
         command.SetAction((parse, cancellationToken) => StorageCommandGuard.RunAsync(error, async () =>
         {
@@ -115,7 +113,8 @@ internal static class PostsCommand
 
                 if ((requeued + skipped) % ProgressEvery == 0)
                 {
-                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"requeued {requeued}/{targets.Count}"));
+                    // Progress, not the result: stderr, so stdout holds only the summary.
+                    await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"requeued {requeued}/{targets.Count}"));
                 }
             }
 

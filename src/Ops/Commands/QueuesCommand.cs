@@ -16,21 +16,19 @@ internal static class QueuesCommand
 
     private const int ProgressEvery = 50;
 
-    public static Command Create(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error) =>
+    public static Command Create(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error) =>
         new("queues", "Inspect the work queues and replay their poison messages.")
         {
-            CreateStats(environment, output, error),
-            CreateReplayPoison(environment, output, error),
+            CreateStats(environment, settings, output, error),
+            CreateReplayPoison(environment, settings, output, error),
         };
 
-    private static Command CreateStats(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error)
+    private static Command CreateStats(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error)
     {
-        var settings = OpsSettings.FileOption();
         var command = new Command(
             "stats",
             "Print the approximate depth of every work queue and of its poison queue. A queue not created yet counts as 0.")
         {
-            settings,
         };
         command.SetAction((parse, cancellationToken) => StorageCommandGuard.RunAsync(error, async () =>
         {
@@ -49,22 +47,21 @@ internal static class QueuesCommand
         return command;
     }
 
-    private static Command CreateReplayPoison(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error)
+    private static Command CreateReplayPoison(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error)
     {
-        var queueArgument = WorkQueueArgument.Create("The work queue whose poison queue (QUEUE-poison) to empty back into it.");
+        var queueArgument = WorkQueueArgument.Create("The work queue whose poison queue (QUEUE-poison) to empty back into it; QUEUE-poison itself names the same.", includePoison: true);
         var max = new Option<int>("--max") { HelpName = "N", Description = "Move at most N messages (at least 1).", DefaultValueFactory = _ => 100 };
-        var settings = OpsSettings.FileOption();
         var command = new Command(
             "replay-poison",
             "Move messages from QUEUE-poison back to QUEUE, bodies unchanged, once the cause of their failure is fixed.\n"
             + "Each message is received, sent to QUEUE, then deleted from the poison queue: a crash in between can "
             + "duplicate a message, never lose one. Prints progress every 50 messages.")
         {
-            queueArgument, max, settings,
+            queueArgument, max,
         };
         command.SetAction((parse, cancellationToken) => StorageCommandGuard.RunAsync(error, async () =>
         {
-            var queue = WorkQueueArgument.Validate(parse.GetValue(queueArgument));
+            var queue = WorkQueueArgument.ValidateReplaySource(parse.GetValue(queueArgument));
             var limit = parse.GetValue(max);
             if (limit < 1)
             {
@@ -78,7 +75,7 @@ internal static class QueuesCommand
             var poison = account.VerbatimQueues.GetQueueClient(poisonName);
             var work = account.VerbatimQueues.GetQueueClient(queue);
 
-            var moved = await ReplayAsync(poison, work, limit, output, cancellationToken);
+            var moved = await ReplayAsync(poison, work, limit, error, cancellationToken);
             await output.WriteLineAsync(moved == 0
                 ? $"Nothing to replay: {poisonName} is empty."
                 : $"Moved {Messages(moved)} from {poisonName} to {queue}.");
@@ -87,7 +84,7 @@ internal static class QueuesCommand
         return command;
     }
 
-    private static async Task<int> ReplayAsync(QueueClient poison, QueueClient work, int limit, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> ReplayAsync(QueueClient poison, QueueClient work, int limit, TextWriter progress, CancellationToken cancellationToken)
     {
         var depth = await DepthAsync(poison, cancellationToken);
         if (depth == 0)
@@ -117,7 +114,7 @@ internal static class QueuesCommand
                     moved++;
                     if (moved % ProgressEvery == 0)
                     {
-                        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"moved {moved}/{Math.Max(expected, moved)}"));
+                        await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"moved {moved}/{Math.Max(expected, moved)}"));
                     }
                 }
             }
@@ -125,7 +122,7 @@ internal static class QueuesCommand
         catch when (moved > 0)
         {
             // The guard prints the error line; the operator still needs to know what already moved.
-            await output.WriteLineAsync($"Moved {Messages(moved)} from {poison.Name} to {work.Name} before stopping.");
+            await progress.WriteLineAsync($"Moved {Messages(moved)} from {poison.Name} to {work.Name} before stopping.");
             throw;
         }
 

@@ -22,14 +22,13 @@ internal static class SmokeCommand
 
     private static readonly TimeSpan HttpTimeout = TimeSpan.FromSeconds(15);
 
-    public static Command Create(IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, TimeProvider timeProvider)
+    public static Command Create(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider)
     {
         var url = new Option<string>("--url") { HelpName = "URL", Description = "The function app's base URL, e.g. https://NAME.azurewebsites.net or http://127.0.0.1:7071.", Required = true };
         var timeout = new Option<int>("--timeout") { HelpName = "SECONDS", Description = "How long the queue step waits for the worker to drain its probe.", DefaultValueFactory = _ => 60 };
         var key = new Option<string?>("--function-key") { HelpName = "KEY", Description = "A function or host key: when health is not ok, read /api/healthz/detail to say what is down." };
         var guild = CommandsCommand.GuildOption();
         var manifestFile = CommandsCommand.ManifestOption();
-        var settings = OpsSettings.FileOption();
         var command = new Command(
             "smoke",
             "Check a deployed or local bot: GET /api/healthz answers 200 ok or degraded; POST /api/interactions with a bad "
@@ -37,7 +36,7 @@ internal static class SmokeCommand
             + "probe put on the interactions queue is taken and deleted by the worker within --timeout. Prints one line per "
             + "step and runs every step. Exits 4 when a step fails.")
         {
-            url, timeout, key, guild, manifestFile, settings,
+            url, timeout, key, guild, manifestFile,
         };
         command.SetAction((parse, cancellationToken) => StorageCommandGuard.RunAsync(error, async () =>
         {
