@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Domain.Commands;
 using Serverless.Domain.DeferredWork;
+using Serverless.Domain.Tests.Support;
 using Serverless.TestSupport;
 using Serverless.TestSupport.Telemetry;
 
@@ -15,7 +16,7 @@ public sealed class DeferredWorkRunnerTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
     private readonly Ledger _ledger = new();
     private readonly Handler _handler = new();
-    private readonly Decoder _decoder = new();
+    private readonly QueuedCommands _decoder = new();
     private readonly CapturingLoggerProvider _logs = new();
 
     [Fact]
@@ -187,31 +188,6 @@ public sealed class DeferredWorkRunnerTests
         EnqueuedAt = _time.GetUtcNow() - interactionAge,
         Invocation = new CommandInvocation { CommandName = "status", CorrelationId = "corr-1", GuildId = 900000000000000001 },
     };
-
-    /// <summary>Stands in for the wire codec: a message is a key to a command queued through it.</summary>
-    private sealed class Decoder : IDeferredCommandDecoder
-    {
-        private readonly Dictionary<string, DeferredCommand> _queued = [];
-
-        public string Queue(DeferredCommand command)
-        {
-            var text = "message-" + _queued.Count;
-            _queued[text] = command;
-            return text;
-        }
-
-        public bool TryDecode(string text, out DeferredCommand? command, out string? problem)
-        {
-            problem = _queued.TryGetValue(text, out command) ? null : "no such message";
-            return command is not null;
-        }
-
-        public bool IsSmokeProbe(string text, out string? probeId)
-        {
-            probeId = text.StartsWith("probe-", StringComparison.Ordinal) ? text["probe-".Length..] : null;
-            return probeId is not null;
-        }
-    }
 
     private sealed class Ledger : IInteractionLedger
     {

@@ -23,7 +23,7 @@ public sealed class DeferredWorkTelemetryTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
     private readonly TestMeterFactory _meters = new();
     private readonly MeterRecorder _measurements;
-    private readonly Queue _queue = new();
+    private readonly QueuedCommands _queue = new();
     private readonly Handler _handler = new();
 
     public DeferredWorkTelemetryTests() => _measurements = new MeterRecorder(_meters);
@@ -40,7 +40,7 @@ public sealed class DeferredWorkTelemetryTests : IDisposable
 
         using (var invocation = invocationSource.StartActivity("Invoke interaction-worker", ActivityKind.Server))
         {
-            await Runner(CommandCatalog.Current).RunAsync("voice", _queue.Add(command), _handler, CancellationToken.None);
+            await Runner(CommandCatalog.Current).RunAsync("voice", _queue.Queue(command), _handler, CancellationToken.None);
             Assert.Same(invocation, Activity.Current);
         }
 
@@ -70,7 +70,7 @@ public sealed class DeferredWorkTelemetryTests : IDisposable
         using var invocationSource = new ActivitySource("Test.Invocation");
         using (invocationSource.StartActivity("Invoke interaction-worker", ActivityKind.Server))
         {
-            await Runner().RunAsync("interactions", _queue.Add(Command(TimeSpan.FromSeconds(3)) with { Trace = new QueuedTraceContext("00-nonsense-01", null) }), _handler, CancellationToken.None);
+            await Runner().RunAsync("interactions", _queue.Queue(Command(TimeSpan.FromSeconds(3)) with { Trace = new QueuedTraceContext("00-nonsense-01", null) }), _handler, CancellationToken.None);
         }
 
         var invocationSpan = Assert.Single(spans.Stopped, span => span.Source.Name == "Test.Invocation");
@@ -83,7 +83,7 @@ public sealed class DeferredWorkTelemetryTests : IDisposable
     [Fact]
     public async Task NothingListening_NoSpanIsStarted()
     {
-        await Runner().RunAsync("interactions", _queue.Add(Command(TimeSpan.FromSeconds(3))), _handler, CancellationToken.None);
+        await Runner().RunAsync("interactions", _queue.Queue(Command(TimeSpan.FromSeconds(3))), _handler, CancellationToken.None);
 
         Assert.Equal(1, _handler.Runs);
         Assert.Equal(default, _handler.CurrentSpan);
@@ -96,11 +96,11 @@ public sealed class DeferredWorkTelemetryTests : IDisposable
         _handler.Time = _time;
         var runner = Runner();
 
-        await runner.RunAsync("interactions", _queue.Add(Command(TimeSpan.FromSeconds(3))), _handler, CancellationToken.None);
-        await runner.RunAsync("interactions", _queue.Add(Command(TimeSpan.FromMinutes(20))), _handler, CancellationToken.None);
+        await runner.RunAsync("interactions", _queue.Queue(Command(TimeSpan.FromSeconds(3))), _handler, CancellationToken.None);
+        await runner.RunAsync("interactions", _queue.Queue(Command(TimeSpan.FromMinutes(20))), _handler, CancellationToken.None);
         await runner.RunAsync("interactions", "unreadable", _handler, CancellationToken.None);
         _handler.Throw = new InvalidOperationException("storage down");
-        await runner.RunAsync("voice", _queue.Add(Command(TimeSpan.FromSeconds(4), subcommand: "skip")), _handler, CancellationToken.None);
+        await runner.RunAsync("voice", _queue.Queue(Command(TimeSpan.FromSeconds(4), subcommand: "skip")), _handler, CancellationToken.None);
 
         var durations = _measurements.Of(DeferredWorkMetrics.DurationName);
         Assert.Equal(
@@ -147,30 +147,6 @@ public sealed class DeferredWorkTelemetryTests : IDisposable
             Options = subcommand is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["subcommand"] = subcommand },
         },
     };
-
-    private sealed class Queue : IDeferredCommandDecoder
-    {
-        private readonly Dictionary<string, DeferredCommand> _queued = [];
-
-        public string Add(DeferredCommand command)
-        {
-            var text = "message-" + _queued.Count;
-            _queued[text] = command;
-            return text;
-        }
-
-        public bool TryDecode(string text, out DeferredCommand? command, out string? problem)
-        {
-            problem = _queued.TryGetValue(text, out command) ? null : "no such message";
-            return command is not null;
-        }
-
-        public bool IsSmokeProbe(string text, out string? probeId)
-        {
-            probeId = null;
-            return false;
-        }
-    }
 
     private sealed class Ledger : IInteractionLedger
     {
