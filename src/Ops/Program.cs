@@ -7,4 +7,6 @@ foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
     environment[(string)variable.Key] = (string?)variable.Value;
 }
 
-return await OpsCli.RunAsync(args, environment, Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);
+// A person at the terminal can confirm destructive commands and watch progress; a script or pipeline cannot.
+var terminal = new OpsTerminal(Console.In, !Console.IsInputRedirected && !Console.IsErrorRedirected);
+return await OpsCli.RunAsync(args, environment, Console.Out, Console.Error, terminal, TimeProvider.System, CancellationToken.None);

@@ -64,7 +64,7 @@ public sealed class OpsCliShapeTests
     [InlineData("jobs send v", new[] { "voice" })]
     public void QueueArgument_CompletesFromTheKnownQueues(string line, string[] expected)
     {
-        var root = OpsCli.Create(NoSettings, TextWriter.Null, TextWriter.Null, TimeProvider.System);
+        var root = OpsCli.Create(NoSettings, TextWriter.Null, TextWriter.Null, OpsTerminal.None, TimeProvider.System);
 
         var completions = root.Parse(line).GetCompletions(line.Length)
             .Select(item => item.Label)
