@@ -122,7 +122,7 @@ if [ -z "$(setting Discord__BotToken)" ] || [ -z "$(setting Discord__PublicKey)"
     "$sandbox_settings" Discord__ApplicationId "$Discord__ApplicationId" Discord__PublicKey "$Discord__PublicKey" \
     Discord__BotToken "$Discord__BotToken" Discord__ApiBaseUrl "$Discord__ApiBaseUrl" \
     AzureWebJobsStorage "$(setting AzureWebJobsStorage)"
-  dotnet run --no-build --project src/Ops -- commands deploy --settings "$sandbox_settings" > /dev/null \
+  dotnet run --no-build --project src/Ops -- commands deploy --yes --settings "$sandbox_settings" > /dev/null \
     || echo "Registering the slash commands in the Sandbox failed; the bot still answers, but 'commands check' shows drift." >&2
 fi
 

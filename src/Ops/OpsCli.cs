@@ -33,7 +33,9 @@ public static class OpsCli
         ArgumentNullException.ThrowIfNull(terminal);
         ArgumentNullException.ThrowIfNull(timeProvider);
 
-        var root = Create(environment, output, error, terminal, timeProvider);
+        // The run's own copy: global options such as --storage-account become settings here, for every command alike.
+        var settings = new Dictionary<string, string?>(environment, StringComparer.OrdinalIgnoreCase);
+        var root = Create(settings, output, error, terminal, timeProvider);
 
         // No response files: '@FILE' belongs to 'jobs send --json', which reads the job from that file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -46,6 +48,16 @@ public static class OpsCli
             }
 
             await error.WriteLineAsync("Run with --help for usage.");
+            return ExitCodes.UsageOrConfiguration;
+        }
+
+        try
+        {
+            OpsOptions.ApplyStorageAccount(parse, root, settings);
+        }
+        catch (OpsUsageException exception)
+        {
+            await error.WriteLineAsync(exception.Message);
             return ExitCodes.UsageOrConfiguration;
         }
 
@@ -66,22 +78,29 @@ public static class OpsCli
         // Global options sit on the root, recursive, so they are accepted before or after the subcommand and shown once in help.
         var settings = OpsSettings.FileOption();
         var format = OpsOptions.FormatOption();
+        var storageAccount = OpsOptions.StorageAccountOption();
         var context = new OpsContext(environment, settings, format, output, error, terminal, timeProvider);
         return new RootCommand(
             "Operations for the serverless Discord bot.\n"
             + "Settings come from the environment (Discord__ApplicationId, Discord__BotToken, Discord__ApiBaseUrl for commands; "
             + "AzureWebJobsStorage or AzureWebJobsStorage__accountName for queues, jobs and posts, and for commands to share the bot's rate-limit state), "
             + "over the Values of --settings local.settings.json when given.\n"
+            + "Storage by account name (AzureWebJobsStorage__accountName, or --storage-account NAME) signs in with the Azure chain: "
+            + "az login (Azure CLI), azd, environment variables, managed identity; no key needed.\n"
+            + "--output json prints one JSON document per run on standard output (ids as strings) for scripts.\n"
+            + "Bulk and destructive commands take --dry-run (say what would be done, change nothing) and ask for confirmation, "
+            + "which --yes (-y) gives where no one can answer.\n"
             + ExitCodes.Help + "\n"
-            + "Results go to standard output; progress and errors to standard error.")
+            + "Results go to standard output; progress, prompts and errors to standard error.")
         {
             settings,
             format,
-            CommandsCommand.Create(environment, settings, output, error, timeProvider),
-            QueuesCommand.Create(environment, settings, output, error),
-            JobsCommand.Create(environment, settings, output, error, timeProvider),
-            PostsCommand.Create(environment, settings, output, error, timeProvider),
-            SmokeCommand.Create(environment, settings, output, error, timeProvider),
+            storageAccount,
+            CommandsCommand.Create(context),
+            QueuesCommand.Create(context),
+            JobsCommand.Create(context),
+            PostsCommand.Create(context),
+            SmokeCommand.Create(context),
         };
     }
 }

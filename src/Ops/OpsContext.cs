@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Serverless.Storage;
 
 namespace Serverless.Ops;
 
@@ -19,6 +20,30 @@ internal sealed record OpsContext(
     public string? SettingsFile(ParseResult parse) => parse.GetValue(Settings)?.FullName;
 
     public bool WantsJson(ParseResult parse) => parse.GetValue(Format) == OutputFormat.Json;
+
+    /// <summary>The storage account of this run (<c>--storage-account</c> included), as <see cref="OpsSettings.LoadStorageAsync"/> reads it.</summary>
+    /// <exception cref="OpsUsageException">The setting is missing or malformed, or the settings file cannot be read.</exception>
+    public Task<StorageAccount> LoadStorageAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        OpsSettings.LoadStorageAsync(Environment, SettingsFile(parse), cancellationToken);
+
+    /// <summary>The Discord settings of this run, as <see cref="OpsSettings.LoadAsync"/> reads them.</summary>
+    /// <exception cref="OpsUsageException">A setting is missing or malformed, or the settings file cannot be read.</exception>
+    public Task<OpsSettings> LoadDiscordAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        OpsSettings.LoadAsync(Environment, SettingsFile(parse), cancellationToken);
+
+    /// <summary>Writes <paramref name="value"/> as the run's JSON document, or the text lines, as <c>--output</c> asks.</summary>
+    public async Task WriteResultAsync<T>(ParseResult parse, T value, Func<TextWriter, Task> writeText)
+    {
+        ArgumentNullException.ThrowIfNull(writeText);
+        if (WantsJson(parse))
+        {
+            await JsonResult.WriteAsync(Output, value);
+        }
+        else
+        {
+            await writeText(Output);
+        }
+    }
 }
 
 /// <summary>The global <c>--output</c> option's values.</summary>

@@ -101,6 +101,10 @@ internal sealed class OpsSettings
     public static async Task<StorageAccount> LoadStorageAsync(IReadOnlyDictionary<string, string?> environment, string? settingsFile, CancellationToken cancellationToken) =>
         StorageFrom(await BuildStorageConfigurationAsync(environment, settingsFile, cancellationToken));
 
+    /// <summary>The storage settings as <see cref="LoadStorageAsync"/> reads them, without building a client.</summary>
+    internal static async Task<StorageOptions> LoadStorageOptionsAsync(IReadOnlyDictionary<string, string?> environment, string? settingsFile, CancellationToken cancellationToken) =>
+        StorageOptions.From(await BuildStorageConfigurationAsync(environment, settingsFile, cancellationToken));
+
     private static Task<IConfiguration> BuildStorageConfigurationAsync(IReadOnlyDictionary<string, string?> environment, string? settingsFile, CancellationToken cancellationToken) =>
         BuildConfigurationAsync(
             environment,

@@ -183,7 +183,7 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exit = await Ops.OpsCli.RunAsync(
-            ["posts", "requeue", "--status", "failed", "--guild", GuildId.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            ["posts", "requeue", "--yes", "--status", "failed", "--guild", GuildId.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             new Dictionary<string, string?> { [StorageAccount.SettingName] = bot.Azurite.ConnectionString },
             output,
             error,
@@ -219,7 +219,7 @@ public sealed class ScheduledPostsTests(BotEnvironment bot) : IClassFixture<BotE
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exit = await Ops.OpsCli.RunAsync(
-            ["posts", "requeue", "--status", "failed,pending,processing", "--guild", guild.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            ["posts", "requeue", "--yes", "--status", "failed,pending,processing", "--guild", guild.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             new Dictionary<string, string?> { [StorageAccount.SettingName] = bot.Azurite.ConnectionString },
             output,
             error,

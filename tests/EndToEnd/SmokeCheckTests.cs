@@ -38,7 +38,7 @@ public sealed class SmokeCheckTests(BotEnvironment bot) : IClassFixture<BotEnvir
         await File.WriteAllTextAsync(file, manifest.ToJsonString());
         try
         {
-            await SmokeRun.CliOutputAsync(bot, "commands", "deploy", "--manifest", file);
+            await SmokeRun.CliOutputAsync(bot, "commands", "deploy", "--yes", "--manifest", file);
 
             var run = await SmokeRun.RunAsync(bot);
 
@@ -124,7 +124,7 @@ internal sealed record SmokeRun(int ExitCode, string Output, string Error)
         RunCliAsync(environment ?? EnvironmentFor(bot), ["smoke", "--url", bot.Host.BaseUrl, "--timeout", "30", .. extra ?? []]);
 
     /// <summary>Deploys the manifest in code to the Sandbox's global commands, as the postdeploy hook does.</summary>
-    public static Task DeployAsync(BotEnvironment bot) => CliOutputAsync(bot, "commands", "deploy");
+    public static Task DeployAsync(BotEnvironment bot) => CliOutputAsync(bot, "commands", "deploy", "--yes");
 
     public static async Task<string> CliOutputAsync(BotEnvironment bot, params string[] args)
     {

@@ -53,7 +53,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
     [Fact]
     public async Task Deploy_ThenCheck_ExitsZero()
     {
-        var deploy = await OpsRun.RunAsync(Environment, "commands", "deploy");
+        var deploy = await OpsRun.RunAsync(Environment, "commands", "deploy", "--yes");
         var check = await OpsRun.RunAsync(Environment, "commands", "check");
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
@@ -66,7 +66,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
     [Fact]
     public async Task Deploy_SendsTheBulkOverwriteBody()
     {
-        await OpsRun.RunAsync(Environment, "commands", "deploy");
+        await OpsRun.RunAsync(Environment, "commands", "deploy", "--yes");
 
         var status = _sandbox.State.Commands().Single(command => command.Name == "status").Json;
         Assert.Equal("32", status.GetProperty("default_member_permissions").GetString());
@@ -173,7 +173,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
     [Fact]
     public async Task DeployToGuild_TouchesOnlyThatGuild_AndCheckIsPerScope()
     {
-        var deploy = await OpsRun.RunAsync(Environment, "commands", "deploy", "--guild", Guild);
+        var deploy = await OpsRun.RunAsync(Environment, "commands", "deploy", "--yes", "--guild", Guild);
         var guildCheck = await OpsRun.RunAsync(Environment, "commands", "check", "--guild", Guild);
         var globalCheck = await OpsRun.RunAsync(Environment, "commands", "check");
 
@@ -194,7 +194,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var manifestFile = Path.Combine(_directory, "manifest.json");
         await File.WriteAllTextAsync(manifestFile, """[{"name":"only","type":1,"description":"The only one","options":[],"default_member_permissions":null}]""");
 
-        var deploy = await OpsRun.RunAsync(Environment, "commands", "deploy", "--manifest", manifestFile);
+        var deploy = await OpsRun.RunAsync(Environment, "commands", "deploy", "--yes", "--manifest", manifestFile);
         var check = await OpsRun.RunAsync(Environment, "commands", "check", "--manifest", manifestFile);
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
@@ -208,7 +208,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var manifestFile = Path.Combine(_directory, "manifest.json");
         await File.WriteAllTextAsync(manifestFile, """[{"name":"Bad Name","type":1,"description":""}]""");
 
-        var run = await OpsRun.RunAsync(Environment, "commands", "deploy", "--manifest", manifestFile);
+        var run = await OpsRun.RunAsync(Environment, "commands", "deploy", "--yes", "--manifest", manifestFile);
 
         Assert.Equal(ExitCodes.UsageOrConfiguration, run.ExitCode);
         Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -238,7 +238,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
     {
         const string wrongToken = "MTIzNDU2Nzg5MDEyMzQ1Njc4.secret-wrong-token";
 
-        var run = await OpsRun.RunAsync(OpsRun.EnvironmentFor(_sandbox, wrongToken), "commands", "deploy");
+        var run = await OpsRun.RunAsync(OpsRun.EnvironmentFor(_sandbox, wrongToken), "commands", "deploy", "--yes");
 
         Assert.Equal(ExitCodes.ServiceOrNetwork, run.ExitCode);
         Assert.Contains("401", run.Error, StringComparison.Ordinal);
@@ -276,7 +276,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
             """);
         var environment = new Dictionary<string, string?> { ["Discord__ApiBaseUrl"] = _sandbox.ApiBaseUrl };
 
-        var run = await OpsRun.RunAsync(environment, "commands", "deploy", "--settings", settings);
+        var run = await OpsRun.RunAsync(environment, "commands", "deploy", "--yes", "--settings", settings);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Equal(5, _sandbox.State.Commands().Count);

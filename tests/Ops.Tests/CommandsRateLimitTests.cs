@@ -37,7 +37,7 @@ public sealed class CommandsRateLimitTests(AzuriteFixture azurite) : IClassFixtu
 
         for (var run = 1; run <= 3; run++)
         {
-            var deploy = await DriveAsync(OpsRun.RunAsync(_clock, environment, "commands", "deploy"));
+            var deploy = await DriveAsync(OpsRun.RunAsync(_clock, environment, "commands", "deploy", "--yes"));
             Assert.True(deploy.ExitCode == ExitCodes.Ok, $"run {run}: {deploy}");
         }
 
@@ -55,7 +55,7 @@ public sealed class CommandsRateLimitTests(AzuriteFixture azurite) : IClassFixtu
         var environment = OpsRun.EnvironmentFor(_sandbox);
         environment["Discord__RateLimits__ExpectedInstances"] = "0";
 
-        var deploy = await OpsRun.RunAsync(_clock, environment, "commands", "deploy");
+        var deploy = await OpsRun.RunAsync(_clock, environment, "commands", "deploy", "--yes");
 
         Assert.True(deploy.ExitCode == ExitCodes.UsageOrConfiguration, deploy.ToString());
         Assert.Contains("Discord__RateLimits__ExpectedInstances must be at least 1", deploy.Error, StringComparison.Ordinal);

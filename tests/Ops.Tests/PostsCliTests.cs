@@ -36,7 +36,7 @@ public sealed class PostsCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
         await CreateFailedAsync(guild, "broken2", "Discord answered 502 (gave up after 5 attempts)");
         await CreateFailedAsync(guild, "broken3", "Unknown channel (10003): the channel was deleted.");
 
-        var run = await OpsRun.RunAsync(Environment, "posts", "requeue", "--status", "failed", "--guild", guild.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var run = await OpsRun.RunAsync(Environment, "posts", "requeue", "--yes", "--status", "failed", "--guild", guild.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Equal("Requeued 2 posts.", run.OutputLines[^1]);
@@ -59,7 +59,7 @@ public sealed class PostsCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
         await Task.WhenAll(Enumerable.Range(0, 51).Select(i =>
             CreateFailedAsync(guild, $"many{i:D2}", "Discord answered 502 (gave up after 5 attempts)")));
 
-        var run = await OpsRun.RunAsync(Environment, "posts", "requeue", "--status", "failed", "--guild", guild.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var run = await OpsRun.RunAsync(Environment, "posts", "requeue", "--yes", "--status", "failed", "--guild", guild.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Equal(["Requeued 51 posts."], run.OutputLines);
@@ -71,7 +71,7 @@ public sealed class PostsCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
     {
         var neither = await OpsRun.RunAsync(Environment, "posts", "requeue");
         var unknown = await OpsRun.RunAsync(Environment, "posts", "requeue", "--id", "nosuchid");
-        var published = await OpsRun.RunAsync(Environment, "posts", "requeue", "--status", "published");
+        var published = await OpsRun.RunAsync(Environment, "posts", "requeue", "--yes", "--status", "published");
 
         Assert.Equal(ExitCodes.UsageOrConfiguration, neither.ExitCode);
         Assert.Equal("Give either --id ID or --status failed,processing.", Assert.Single(neither.ErrorLines));
@@ -89,7 +89,7 @@ public sealed class PostsCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
 
         // The publisher began sending, then died.
         Assert.True((await Store.BeginSendAsync(new PostClaim(guild, "stuck1", due, 1), due, Now, CancellationToken.None)).MaySend);
-        var run = await OpsRun.RunAsync(Environment, "posts", "requeue", "--status", "processing", "--guild", guild.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var run = await OpsRun.RunAsync(Environment, "posts", "requeue", "--yes", "--status", "processing", "--guild", guild.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Equal("Requeued 1 post.", run.OutputLines[^2]);

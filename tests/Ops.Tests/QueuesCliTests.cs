@@ -51,20 +51,20 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
         string[] bodies = ["""{"v":1,"kind":"post","postId":"p1"}""", """{"v":1,"kind":"post","postId":"p2","text":"héllo ✓"}""", "not json at all"];
         await SendAsync(PostsPoison, bodies);
 
-        var first = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "posts", "--max", "2");
+        var first = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "--yes", "posts", "--max", "2");
 
         Assert.True(first.ExitCode == ExitCodes.Ok, first.ToString());
         Assert.Equal("Moved 2 messages from posts-poison to posts.", first.OutputLines.Single());
         Assert.Equal(2, await DepthAsync(Posts));
         Assert.Equal(1, await DepthAsync(PostsPoison));
 
-        var second = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "posts");
+        var second = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "--yes", "posts");
 
         Assert.True(second.ExitCode == ExitCodes.Ok, second.ToString());
         Assert.Equal("Moved 1 message from posts-poison to posts.", second.OutputLines.Single());
         Assert.Equal(bodies.Order(StringComparer.Ordinal), (await ReceiveAllAsync(Posts)).Order(StringComparer.Ordinal));
 
-        var third = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "posts");
+        var third = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "--yes", "posts");
 
         Assert.True(third.ExitCode == ExitCodes.Ok, third.ToString());
         Assert.Equal("Nothing to replay: posts-poison is empty.", third.OutputLines.Single());
@@ -79,7 +79,7 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
         await rawPoison.SendMessageAsync("""{"kind":"post","postId":"raw"}""");
         await rawPoison.SendMessageAsync("aGVsbG8=");
 
-        var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "posts");
+        var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "--yes", "posts");
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Equal("Moved 2 messages from posts-poison to posts.", run.OutputLines.Single());
@@ -90,7 +90,7 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [Fact]
     public async Task ReplayPoison_WhenThePoisonQueueDoesNotExist_HasNothingToReplay()
     {
-        var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "interactions");
+        var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "--yes", "interactions");
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Equal("Nothing to replay: interactions-poison is empty.", run.OutputLines.Single());
@@ -101,7 +101,7 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
     {
         await SendAsync(PostsPoison, [.. Enumerable.Range(0, 60).Select(i => i.ToString(CultureInfo.InvariantCulture))]);
 
-        var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "posts");
+        var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "--yes", "posts");
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Equal(["Moved 60 messages from posts-poison to posts."], run.OutputLines);
@@ -115,7 +115,7 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [InlineData("Posts")]
     public async Task ReplayPoison_UnknownQueue_ExitsTwoListingTheKnownQueues(string queue)
     {
-        var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", queue);
+        var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "--yes", queue);
 
         Assert.Equal(ExitCodes.UsageOrConfiguration, run.ExitCode);
         Assert.Equal(
@@ -129,7 +129,7 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
     {
         await SendAsync(PostsPoison, "a");
 
-        var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "posts-poison");
+        var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "--yes", "posts-poison");
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Equal("Moved 1 message from posts-poison to posts.", run.OutputLines.Single());
@@ -138,7 +138,7 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [Fact]
     public async Task ReplayPoison_MaxBelowOne_ExitsTwo()
     {
-        var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "posts", "--max", "0");
+        var run = await OpsRun.RunAsync(Environment, "queues", "replay-poison", "--yes", "posts", "--max", "0");
 
         Assert.Equal(ExitCodes.UsageOrConfiguration, run.ExitCode);
         Assert.Equal("--max must be at least 1, not 0.", run.ErrorLines.Single());

@@ -17,24 +17,31 @@ namespace Serverless.Ops.Commands;
 /// <summary><c>commands export|deploy|check</c>: the application commands defined in code, and Discord's copy of them.</summary>
 internal static class CommandsCommand
 {
-    public static Command Create(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider) =>
+    public static Command Create(OpsContext context) =>
         new("commands", "Export, deploy and check the bot's application commands.")
         {
-            CreateExport(output, error),
-            CreateDeploy(environment, settings, output, error, timeProvider),
-            CreateCheck(environment, settings, output, error, timeProvider),
+            CreateExport(context),
+            CreateDeploy(context),
+            CreateCheck(context),
         };
 
-    private static Command CreateExport(TextWriter output, TextWriter error)
+    private static Command CreateExport(OpsContext context)
     {
         var file = new Option<FileInfo?>("--out") { HelpName = "FILE", Description = "Write the manifest to this file instead of standard output." };
-        var command = new Command("export", "Print the command manifest defined in code: the body of Discord's bulk overwrite.") { file };
-        command.SetAction((parse, cancellationToken) => GuardAsync(error, async () =>
+        var command = new Command(
+            "export",
+            "Print the command manifest defined in code: the body of Discord's bulk overwrite (JSON whatever --output says). "
+            + "With --out, --output json prints {file, commands}.")
+        {
+            file,
+        };
+        command.SetAction((parse, cancellationToken) => GuardAsync(context.Error, async () =>
         {
             var json = CommandManifest.ToJson(CommandManifest.Create(CommandCatalog.Definitions));
             if (parse.GetValue(file) is not { } target)
             {
-                await output.WriteAsync(json);
+                // The manifest is a JSON document already: the same bytes for text and json.
+                await context.Output.WriteAsync(json);
                 return ExitCodes.Ok;
             }
 
@@ -47,44 +54,77 @@ internal static class CommandsCommand
                 throw new OpsUsageException($"Cannot write {target.FullName}: {exception.Message}");
             }
 
-            await output.WriteLineAsync($"Wrote the manifest ({CommandCatalog.Definitions.Count} commands) to {target.FullName}.");
+            await context.WriteResultAsync(parse, new ExportResult(target.FullName, CommandCatalog.Definitions.Count), output =>
+                output.WriteLineAsync($"Wrote the manifest ({CommandCatalog.Definitions.Count} commands) to {target.FullName}."));
             return ExitCodes.Ok;
         }));
         return command;
     }
 
-    private static Command CreateDeploy(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider)
+    private static Command CreateDeploy(OpsContext context)
     {
         var guild = GuildOption();
         var manifestFile = ManifestOption();
-        var command = new Command(
+        var confirmation = new Confirmation();
+        var command = confirmation.AddTo(new Command(
             "deploy",
             "Replace Discord's commands with the manifest (bulk overwrite): globally, or in one guild, where changes show at once.\n"
-            + "Commands on Discord that the manifest lacks are deleted.")
+            + "Commands on Discord that the manifest lacks are deleted. --dry-run lists what the overwrite would change "
+            + "(as 'commands check'); otherwise it asks for confirmation, or takes --yes.")
         {
             guild, manifestFile,
-        };
-        command.SetAction((parse, cancellationToken) => GuardAsync(error, async () =>
+        });
+        command.SetAction((parse, cancellationToken) => GuardAsync(context.Error, async () =>
         {
             var manifest = await LoadManifestAsync(parse.GetValue(manifestFile), cancellationToken);
-            var config = await OpsSettings.LoadAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
-            var storage = await OpsSettings.LoadOptionalStorageAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
-            await using var services = CreateServices(config, storage, timeProvider);
-            var client = services.GetRequiredService<DiscordRestClient>();
-
+            var config = await context.LoadDiscordAsync(parse, cancellationToken);
+            var storage = await OpsSettings.LoadOptionalStorageAsync(context.Environment, context.SettingsFile(parse), cancellationToken);
             var guildId = parse.GetValue(guild);
+            var scope = Scope(config, guildId);
+            var names = manifest.Select(command => command.Name).ToList();
+
+            if (confirmation.IsDryRun(parse))
+            {
+                var (discordCount, drift) = await FindDriftAsync(config, storage, manifest, guildId, context.TimeProvider, cancellationToken);
+                await context.WriteResultAsync(
+                    parse,
+                    new DeployResult(true, scope, Format(config.ApplicationId), Format(guildId), names, [.. drift.Select(DriftJson.From)]),
+                    async output =>
+                    {
+                        await output.WriteLineAsync(drift.Count == 0
+                            ? $"Dry run: {scope} has the manifest's {manifest.Count} commands already; a deploy would change nothing."
+                            : string.Create(CultureInfo.InvariantCulture, $"Dry run: a deploy would replace the {discordCount} commands of {scope} with the manifest's {manifest.Count}:"));
+                        foreach (var entry in drift)
+                        {
+                            await output.WriteLineAsync(entry.ToString());
+                        }
+                    });
+                return ExitCodes.Ok;
+            }
+
+            if (!await confirmation.ConfirmAsync(parse, context, $"replace the commands of {scope} with the manifest's {Count(manifest.Count)}", cancellationToken))
+            {
+                return ExitCodes.UsageOrConfiguration;
+            }
+
+            await using var services = CreateServices(config, storage, context.TimeProvider);
+            var client = services.GetRequiredService<DiscordRestClient>();
             var stored = guildId is { } id
                 ? await client.BulkOverwriteGuildCommandsAsync(config.ApplicationId, id, CommandManifest.ForGuild(manifest), cancellationToken)
                 : await client.BulkOverwriteGlobalCommandsAsync(config.ApplicationId, manifest, cancellationToken);
 
-            var names = stored.Count == 0 ? "." : ": " + string.Join(", ", stored.Select(command => command.Name));
-            await output.WriteLineAsync($"Deployed {stored.Count} command{(stored.Count == 1 ? "" : "s")} to {Scope(config, guildId)}{names}");
+            var deployed = stored.Select(command => command.Name).ToList();
+            await context.WriteResultAsync(parse, new DeployResult(false, scope, Format(config.ApplicationId), Format(guildId), deployed, null), output =>
+            {
+                var list = stored.Count == 0 ? "." : ": " + string.Join(", ", deployed);
+                return output.WriteLineAsync($"Deployed {stored.Count} command{(stored.Count == 1 ? "" : "s")} to {scope}{list}");
+            });
             return ExitCodes.Ok;
         }));
         return command;
     }
 
-    private static Command CreateCheck(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider)
+    private static Command CreateCheck(OpsContext context)
     {
         var guild = GuildOption();
         var manifestFile = ManifestOption();
@@ -96,34 +136,58 @@ internal static class CommandsCommand
         {
             guild, manifestFile,
         };
-        command.SetAction((parse, cancellationToken) => GuardAsync(error, async () =>
+        command.SetAction((parse, cancellationToken) => GuardAsync(context.Error, async () =>
         {
             var manifest = await LoadManifestAsync(parse.GetValue(manifestFile), cancellationToken);
-            var config = await OpsSettings.LoadAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
-            var storage = await OpsSettings.LoadOptionalStorageAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
+            var config = await context.LoadDiscordAsync(parse, cancellationToken);
+            var storage = await OpsSettings.LoadOptionalStorageAsync(context.Environment, context.SettingsFile(parse), cancellationToken);
             var guildId = parse.GetValue(guild);
-            var (discordCount, drift) = await FindDriftAsync(config, storage, manifest, guildId, timeProvider, cancellationToken);
-            if (drift.Count == 0)
-            {
-                await output.WriteLineAsync($"No drift: the {discordCount} commands of {Scope(config, guildId)} match the manifest.");
-                return ExitCodes.Ok;
-            }
-
-            await output.WriteLineAsync($"Drift between the manifest and {Scope(config, guildId)}:");
-            foreach (var entry in drift)
-            {
-                await output.WriteLineAsync(entry.ToString());
-            }
-
+            var (discordCount, drift) = await FindDriftAsync(config, storage, manifest, guildId, context.TimeProvider, cancellationToken);
             var added = drift.Count(entry => entry.Kind == DriftKind.Added);
             var removed = drift.Count(entry => entry.Kind == DriftKind.Removed);
             var changed = drift.Where(entry => entry.Kind == DriftKind.Changed).Select(entry => entry.CommandName).Distinct().Count();
-            await output.WriteLineAsync(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{added} added, {removed} removed, {changed} changed. Run 'commands deploy' with the same scope to apply the manifest."));
-            return ExitCodes.Drift;
+            var scope = Scope(config, guildId);
+            await context.WriteResultAsync(
+                parse,
+                new CheckResult(drift.Count > 0, scope, Format(config.ApplicationId), Format(guildId), discordCount, added, removed, changed, [.. drift.Select(DriftJson.From)]),
+                async output =>
+                {
+                    if (drift.Count == 0)
+                    {
+                        await output.WriteLineAsync($"No drift: the {discordCount} commands of {scope} match the manifest.");
+                        return;
+                    }
+
+                    await output.WriteLineAsync($"Drift between the manifest and {scope}:");
+                    foreach (var entry in drift)
+                    {
+                        await output.WriteLineAsync(entry.ToString());
+                    }
+
+                    await output.WriteLineAsync(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{added} added, {removed} removed, {changed} changed. Run 'commands deploy' with the same scope to apply the manifest."));
+                });
+            return drift.Count == 0 ? ExitCodes.Ok : ExitCodes.Drift;
         }));
         return command;
+    }
+
+    private static string? Format(ulong? id) => id?.ToString(CultureInfo.InvariantCulture);
+
+    private static string Count(int commands) => commands == 1 ? "1 command" : string.Create(CultureInfo.InvariantCulture, $"{commands} commands");
+
+    private sealed record ExportResult(string File, int Commands);
+
+    /// <param name="Commands">The manifest's command names on a dry run; the names Discord stored otherwise.</param>
+    /// <param name="Drift">What the overwrite would change (dry run only).</param>
+    private sealed record DeployResult(bool DryRun, string Scope, string? ApplicationId, string? GuildId, IReadOnlyList<string> Commands, IReadOnlyList<DriftJson>? Drift);
+
+    private sealed record CheckResult(bool Drifted, string Scope, string? ApplicationId, string? GuildId, int DiscordCount, int Added, int Removed, int Changed, IReadOnlyList<DriftJson> Drift);
+
+    private sealed record DriftJson(DriftKind Kind, string Command, string? Field, string? Discord, string? Manifest)
+    {
+        public static DriftJson From(DriftEntry entry) => new(entry.Kind, entry.CommandName, entry.Field, entry.Discord, entry.Manifest);
     }
 
     /// <summary>

@@ -5,13 +5,13 @@ namespace Serverless.Ops.Commands;
 /// <summary><c>jobs send</c>: puts one hand-written job on a work queue.</summary>
 internal static class JobsCommand
 {
-    public static Command Create(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider) =>
+    public static Command Create(OpsContext context) =>
         new("jobs", "Enqueue one-off jobs.")
         {
-            CreateSend(environment, settings, output, error, timeProvider),
+            CreateSend(context),
         };
 
-    private static Command CreateSend(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider)
+    private static Command CreateSend(OpsContext context)
     {
         var queueArgument = WorkQueueArgument.Create("The work queue to send the job to; created if it does not exist.");
         var json = new Option<string>("--json")
@@ -27,24 +27,27 @@ internal static class JobsCommand
         {
             queueArgument, json,
         };
-        command.SetAction((parse, cancellationToken) => StorageCommandGuard.RunAsync(error, async () =>
+        command.SetAction((parse, cancellationToken) => StorageCommandGuard.RunAsync(context.Error, async () =>
         {
             var queue = WorkQueueArgument.Validate(parse.GetValue(queueArgument));
             var text = await ReadJsonAsync(parse.GetValue(json)!, cancellationToken);
-            var now = timeProvider.GetUtcNow();
+            var now = context.TimeProvider.GetUtcNow();
             var correlationId = Guid.CreateVersion7(now).ToString("N");
             var message = JobMessage.Create(text, correlationId, now);
 
-            var account = await OpsSettings.LoadStorageAsync(environment, parse.GetValue(settings)?.FullName, cancellationToken);
+            var account = await context.LoadStorageAsync(parse, cancellationToken);
             var client = account.Queues.GetQueueClient(queue);
             await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             await client.SendMessageAsync(message, cancellationToken);
 
-            await output.WriteLineAsync($"Sent job {correlationId} to {queue}.");
+            await context.WriteResultAsync(parse, new SendResult(queue, correlationId), output =>
+                output.WriteLineAsync($"Sent job {correlationId} to {queue}."));
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;
     }
+
+    private sealed record SendResult(string Queue, string CorrelationId);
 
     private static async Task<string> ReadJsonAsync(string value, CancellationToken cancellationToken)
     {

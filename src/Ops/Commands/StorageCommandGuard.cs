@@ -22,13 +22,13 @@ internal static class StorageCommandGuard
         }
         catch (CredentialUnavailableException)
         {
-            // Typical on a workstation: accountName names the account, but only Azure hosts have a managed identity.
-            await error.WriteLineAsync("No managed identity is available for AzureWebJobsStorage__accountName: set AzureWebJobsStorage to a connection string instead.");
+            // Every credential of the chain (Azure CLI, azd, environment, managed identity) had nothing to offer.
+            await error.WriteLineAsync(NoCredential);
             return ExitCodes.UsageOrConfiguration;
         }
         catch (AuthenticationFailedException exception)
         {
-            await error.WriteLineAsync($"Cannot get a token for storage: {FirstLine(exception.Message)}");
+            await error.WriteLineAsync($"Cannot get a token for storage: {FirstLine(exception.Message)} Run az login, or set AzureWebJobsStorage to a connection string.");
             return ExitCodes.ServiceOrNetwork;
         }
         catch (RequestFailedException exception) when (exception.Status != 0)
@@ -49,6 +49,10 @@ internal static class StorageCommandGuard
             return ExitCodes.ServiceOrNetwork;
         }
     }
+
+    /// <summary>What to do when no credential of the Azure chain can sign in to the storage account.</summary>
+    public const string NoCredential =
+        "No Azure credential is available for the storage account (--storage-account or AzureWebJobsStorage__accountName): run az login, or set AzureWebJobsStorage to a connection string.";
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

@@ -22,8 +22,10 @@ internal static class SmokeCommand
 
     private static readonly TimeSpan HttpTimeout = TimeSpan.FromSeconds(15);
 
-    public static Command Create(IReadOnlyDictionary<string, string?> environment, Option<FileInfo?> settings, TextWriter output, TextWriter error, TimeProvider timeProvider)
+    public static Command Create(OpsContext context)
     {
+        var output = context.Output;
+        var timeProvider = context.TimeProvider;
         var url = new Option<string>("--url") { HelpName = "URL", Description = "The function app's base URL, e.g. https://NAME.azurewebsites.net or http://127.0.0.1:7071.", Required = true };
         var timeout = new Option<int>("--timeout") { HelpName = "SECONDS", Description = "How long the queue step waits for the worker to drain its probe.", DefaultValueFactory = _ => 60 };
         var key = new Option<string?>("--function-key") { HelpName = "KEY", Description = "A function or host key: when health is not ok, read /api/healthz/detail to say what is down." };
@@ -38,16 +40,15 @@ internal static class SmokeCommand
         {
             url, timeout, key, guild, manifestFile,
         };
-        command.SetAction((parse, cancellationToken) => StorageCommandGuard.RunAsync(error, async () =>
+        command.SetAction((parse, cancellationToken) => StorageCommandGuard.RunAsync(context.Error, async () =>
         {
             var appUrl = ParseUrl(parse.GetValue(url));
             var wait = parse.GetValue(timeout) is > 0 and var seconds
                 ? TimeSpan.FromSeconds(seconds)
                 : throw new OpsUsageException("--timeout must be a positive number of seconds.");
-            var settingsFile = parse.GetValue(settings)?.FullName;
             var manifest = await CommandsCommand.LoadManifestAsync(parse.GetValue(manifestFile), cancellationToken);
-            var config = await OpsSettings.LoadAsync(environment, settingsFile, cancellationToken);
-            var storage = await OpsSettings.LoadStorageAsync(environment, settingsFile, cancellationToken);
+            var config = await context.LoadDiscordAsync(parse, cancellationToken);
+            var storage = await context.LoadStorageAsync(parse, cancellationToken);
             var guildId = parse.GetValue(guild);
 
             using var http = new HttpClient { Timeout = HttpTimeout };
@@ -63,29 +64,52 @@ internal static class SmokeCommand
             };
 
             var ascii = !ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected;
-            var failed = new List<string>();
+            var json = context.WantsJson(parse);
+            var results = new List<SmokeStepResult>();
             foreach (var (name, run) in steps)
             {
                 var result = await RunStepAsync(name, run, timeProvider, cancellationToken);
+                results.Add(result);
+                if (json)
+                {
+                    continue;
+                }
+
+                // Text streams each step's line as it ends; a person watches a slow queue step.
                 await output.WriteLineAsync(result.Format(ascii));
                 foreach (var detail in result.Outcome.Details ?? [])
                 {
                     await output.WriteLineAsync("    " + detail);
                 }
-
-                if (!result.Passed)
-                {
-                    failed.Add(name);
-                }
             }
 
-            await output.WriteLineAsync(failed.Count == 0
-                ? string.Create(CultureInfo.InvariantCulture, $"Smoke check passed: {steps.Length} steps.")
-                : string.Create(CultureInfo.InvariantCulture, $"Smoke check failed: {string.Join(", ", failed)}."));
+            var failed = results.Where(result => !result.Passed).Select(result => result.Name).ToList();
+            if (json)
+            {
+                await JsonResult.WriteAsync(output, new SmokeJson(
+                    failed.Count == 0,
+                    [.. results.Select(result => new SmokeStepJson(
+                        result.Name,
+                        result.Passed,
+                        result.Outcome.Summary,
+                        result.Outcome.Details ?? [],
+                        (long)result.Elapsed.TotalMilliseconds))]));
+            }
+            else
+            {
+                await output.WriteLineAsync(failed.Count == 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"Smoke check passed: {steps.Length} steps.")
+                    : string.Create(CultureInfo.InvariantCulture, $"Smoke check failed: {string.Join(", ", failed)}."));
+            }
+
             return failed.Count == 0 ? ExitCodes.Ok : ExitCodes.SmokeFailed;
         }, cancellationToken));
         return command;
     }
+
+    private sealed record SmokeJson(bool Passed, IReadOnlyList<SmokeStepJson> Steps);
+
+    private sealed record SmokeStepJson(string Name, bool Passed, string Summary, IReadOnlyList<string> Details, long ElapsedMs);
 
     /// <summary>Times one step and turns every failure it can meet into its line, so no step ends the run silently.</summary>
     internal static async Task<SmokeStepResult> RunStepAsync(
@@ -121,7 +145,7 @@ internal static class SmokeCommand
         TaskCanceledException when !cancellationToken.IsCancellationRequested => "no answer in time",
         Polly.Timeout.TimeoutRejectedException => "no answer in time",
         System.Text.Json.JsonException => "an answer could not be read as JSON",
-        CredentialUnavailableException => "no managed identity is available for AzureWebJobsStorage__accountName",
+        CredentialUnavailableException => "no Azure credential is available for the storage account: run az login, or set AzureWebJobsStorage",
         AuthenticationFailedException authentication => $"cannot get a token for storage: {FirstLine(authentication.Message)}",
         RequestFailedException { Status: not 0 } storage => $"storage refused: {storage.Status} {storage.ErrorCode ?? "(no error code)"}",
         RequestFailedException or AggregateException => $"storage unreachable: {FirstLine((exception is AggregateException aggregate ? aggregate.InnerExceptions[^1] : exception).Message)}",
