@@ -64,6 +64,43 @@ public sealed class CommandsCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deploy_WithoutYes_OrAsADryRun_LeavesDiscordAlone()
+    {
+        var refused = await OpsRun.RunAsync(Environment, "commands", "deploy");
+        var dryRun = await OpsRun.RunAsync(Environment, "commands", "deploy", "--dry-run");
+
+        Assert.Equal(ExitCodes.UsageOrConfiguration, refused.ExitCode);
+        Assert.Contains("Add --yes", refused.Error, StringComparison.Ordinal);
+        Assert.True(dryRun.ExitCode == ExitCodes.Ok, dryRun.ToString());
+        Assert.Equal("Dry run: a deploy would replace the 0 commands of the global commands (application " + _sandbox.ApplicationId + ") with the manifest's 5:", dryRun.OutputLines[0]);
+        Assert.Contains("+ added ping", dryRun.OutputLines);
+        Assert.Empty(_sandbox.State.Commands());
+    }
+
+    [Fact]
+    public async Task DeployAndCheck_AsJson_PrintOneDocument()
+    {
+        var deploy = await OpsRun.RunAtTerminalAsync("y\n", Environment, "commands", "deploy", "--output", "json");
+        var check = await OpsRun.RunAsync(Environment, "commands", "check", "--manifest", await WriteManifestAsync("[]"), "--output", "json");
+
+        Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
+        Assert.Equal(["ping", "help", "status", "schedule", "music"], deploy.Json().GetProperty("commands").EnumerateArray().Select(name => name.GetString()));
+        Assert.Equal(_sandbox.ApplicationId.ToString(CultureInfo.InvariantCulture), deploy.Json().GetProperty("applicationId").GetString());
+        Assert.Equal(ExitCodes.Drift, check.ExitCode);
+        var result = check.Json();
+        Assert.True(result.GetProperty("drifted").GetBoolean());
+        Assert.Equal(5, result.GetProperty("removed").GetInt32());
+        Assert.Equal("removed", result.GetProperty("drift")[0].GetProperty("kind").GetString());
+    }
+
+    private async Task<string> WriteManifestAsync(string json)
+    {
+        var file = Path.Combine(_directory, $"manifest-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, json);
+        return file;
+    }
+
+    [Fact]
     public async Task Deploy_SendsTheBulkOverwriteBody()
     {
         await OpsRun.RunAsync(Environment, "commands", "deploy", "--yes");

@@ -22,6 +22,17 @@ public sealed partial class JobsCliTests(AzuriteFixture azurite) : IClassFixture
     }
 
     [Fact]
+    public async Task Send_AsJson_PrintsTheQueueAndCorrelationId()
+    {
+        var run = await OpsRun.RunAsync(_time, Environment, "jobs", "send", "posts", "--json", """{"kind":"post","postId":"p2"}""", "--output", "json");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        var job = await ReceiveSingleAsync();
+        Assert.Equal("posts", run.Json().GetProperty("queue").GetString());
+        Assert.Equal(job.GetProperty("correlationId").GetString(), run.Json().GetProperty("correlationId").GetString());
+    }
+
+    [Fact]
     public async Task Send_EnqueuesTheObject_WithCorrelationIdVersionAndEnqueuedAt()
     {
         var run = await OpsRun.RunAsync(_time, Environment, "jobs", "send", "posts", "--json", """{"kind":"post","postId":"p1"}""");

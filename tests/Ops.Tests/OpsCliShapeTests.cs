@@ -60,6 +60,8 @@ public sealed class OpsCliShapeTests
     [Theory]
     [InlineData("queues replay-poison ", new[] { "interactions", "interactions-poison", "posts", "posts-poison", "voice", "voice-poison" })]
     [InlineData("queues replay-poison po", new[] { "posts", "posts-poison" })]
+    [InlineData("queues poison peek ", new[] { "interactions", "interactions-poison", "posts", "posts-poison", "voice", "voice-poison" })]
+    [InlineData("queues poison purge vo", new[] { "voice", "voice-poison" })]
     [InlineData("jobs send ", new[] { "interactions", "posts", "voice" })]
     [InlineData("jobs send v", new[] { "voice" })]
     public void QueueArgument_CompletesFromTheKnownQueues(string line, string[] expected)
@@ -93,6 +95,69 @@ public sealed class OpsCliShapeTests
         Assert.Equal(ExitCodes.UsageOrConfiguration, run.ExitCode);
         Assert.Equal("Unknown queue 'nope': use one of interactions, posts, voice.", run.ErrorLines.Single());
         Assert.Empty(run.Output);
+    }
+
+    [Theory]
+    [InlineData("--storage-account", "prodbotsa", "queues", "stats")]
+    [InlineData("queues", "stats", "--storage-account", "prodbotsa")]
+    public async Task StorageAccount_BecomesTheAccountName_OverAConnectionString(params string[] args)
+    {
+        var settings = Path.Combine(Path.GetTempPath(), $"ops-tests-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(settings, """{ "Values": { "AzureWebJobsStorage": "UseDevelopmentStorage=true" } }""");
+        try
+        {
+            var environment = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" };
+            var root = OpsCli.Create(environment, TextWriter.Null, TextWriter.Null, OpsTerminal.None, TimeProvider.System);
+            var parse = root.Parse([.. args, "--settings", settings]);
+
+            OpsOptions.ApplyStorageAccount(parse, root, environment);
+            var options = await OpsSettings.LoadStorageOptionsAsync(environment, settings, CancellationToken.None);
+
+            // The account name reaches the options the storage clients are built from, and no key or connection string does.
+            Assert.Equal("prodbotsa", options.AccountName);
+            Assert.Null(options.ConnectionString);
+        }
+        finally
+        {
+            File.Delete(settings);
+        }
+    }
+
+    [Fact]
+    public async Task StorageAccount_Blank_IsAUsageError()
+    {
+        var run = await OpsRun.RunAsync(NoSettings, "--storage-account", " ", "queues", "stats");
+
+        Assert.Equal(ExitCodes.UsageOrConfiguration, run.ExitCode);
+        Assert.Equal("--storage-account needs a storage account name.", run.ErrorLines.Single());
+    }
+
+    [Fact]
+    public async Task RootHelp_NamesTheCredentialChain_JsonOutput_Confirmation_AndExitCodes()
+    {
+        var run = await OpsRun.RunAsync(NoSettings, "--help");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        foreach (var expected in new[] { "az login", "--storage-account <NAME>", "--output json", "--dry-run", "--yes", ExitCodes.Help })
+        {
+            Assert.Contains(expected, run.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("queues", "replay-poison", "posts", "--help")]
+    [InlineData("queues", "poison", "purge", "posts", "--help")]
+    [InlineData("queues", "poison", "delete", "--help")]
+    [InlineData("posts", "cancel", "--help")]
+    [InlineData("posts", "requeue", "--help")]
+    [InlineData("commands", "deploy", "--help")]
+    public async Task DestructiveCommands_OfferDryRunAndYes(params string[] args)
+    {
+        var run = await OpsRun.RunAsync(NoSettings, args);
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Contains("--dry-run", run.Output, StringComparison.Ordinal);
+        Assert.Contains("-y, --yes", run.Output, StringComparison.Ordinal);
     }
 
     private static int Count(string text, string value) =>

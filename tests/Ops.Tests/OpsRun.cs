@@ -14,11 +14,18 @@ internal sealed record OpsRun(int ExitCode, string Output, string Error)
     public static Task<OpsRun> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
         RunAsync(TimeProvider.System, environment, args);
 
-    public static async Task<OpsRun> RunAsync(TimeProvider timeProvider, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static Task<OpsRun> RunAsync(TimeProvider timeProvider, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        RunAsync(OpsTerminal.None, timeProvider, environment, args);
+
+    /// <summary>A run at a terminal whose operator types <paramref name="answers"/> (one line each) at the prompts.</summary>
+    public static Task<OpsRun> RunAtTerminalAsync(string answers, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        RunAsync(new OpsTerminal(new StringReader(answers), IsInteractive: true), TimeProvider.System, environment, args);
+
+    public static async Task<OpsRun> RunAsync(OpsTerminal terminal, TimeProvider timeProvider, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await OpsCli.RunAsync(args, environment, output, error, timeProvider);
+        var code = await OpsCli.RunAsync(args, environment, output, error, terminal, timeProvider);
         return new OpsRun(code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
     }
 
@@ -35,6 +42,13 @@ internal sealed record OpsRun(int ExitCode, string Output, string Error)
     {
         [StorageAccount.SettingName] = azurite.ConnectionString,
     };
+
+    /// <summary>Standard output as the one JSON document <c>--output json</c> promises (parsing fails on anything else).</summary>
+    public System.Text.Json.JsonElement Json()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(Output);
+        return document.RootElement.Clone();
+    }
 
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{Output}\nstderr:\n{Error}";
 }

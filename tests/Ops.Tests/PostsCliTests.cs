@@ -97,6 +97,101 @@ public sealed class PostsCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.NotNull((await Store.GetAsync(guild, "stuck1", CancellationToken.None))!.UnconfirmedSend);
     }
 
+    [Fact]
+    public async Task List_AsJson_WritesIdsAsStrings()
+    {
+        var guild = NextGuild();
+        await CreateAsync(guild, "json1");
+
+        var run = await OpsRun.RunAsync(Environment, "posts", "list", "--guild", Text(guild), "--output", "json");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        var post = Assert.Single(run.Json().GetProperty("posts").EnumerateArray().ToList());
+        Assert.Equal("json1", post.GetProperty("id").GetString());
+        Assert.Equal(Text(guild), post.GetProperty("guildId").GetString());
+        Assert.Equal("5", post.GetProperty("channelId").GetString());
+        Assert.Equal("pending", post.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Show_FindsThePostInAnyGuild_AndPrintsEveryField()
+    {
+        var guild = NextGuild();
+        await CreateFailedAsync(guild, "show1", "Unknown channel (10003)");
+
+        var text = await OpsRun.RunAsync(Environment, "posts", "show", "show1");
+        var json = await OpsRun.RunAsync(Environment, "posts", "show", "show1", "--guild", Text(guild), "--output", "json");
+
+        Assert.True(text.ExitCode == ExitCodes.Ok, text.ToString());
+        Assert.Contains($"guild:                    {Text(guild)}", text.OutputLines);
+        Assert.Contains("status:                   failed", text.OutputLines);
+        Assert.Contains("last error:               Unknown channel (10003)", text.OutputLines);
+        Assert.Contains("content:                  hello", text.OutputLines);
+        Assert.True(json.ExitCode == ExitCodes.Ok, json.ToString());
+        var post = json.Json();
+        Assert.Equal("show1", post.GetProperty("id").GetString());
+        Assert.Equal(Text(guild), post.GetProperty("guildId").GetString());
+        Assert.Equal("hello", post.GetProperty("content").GetString());
+        Assert.Equal("1", post.GetProperty("createdBy").GetString());
+        Assert.Equal("failed", post.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Show_OfAnUnknownPost_IsAUsageError()
+    {
+        var run = await OpsRun.RunAsync(Environment, "posts", "show", "nosuchpost");
+
+        Assert.Equal(ExitCodes.UsageOrConfiguration, run.ExitCode);
+        Assert.Equal("No scheduled post 'nosuchpost'.", run.ErrorLines.Single());
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task Cancel_NeedsConfirmation_ThenCancels_ThenReportsItCancelledAlready()
+    {
+        var guild = NextGuild();
+        await CreateAsync(guild, "cancel1");
+
+        var refused = await OpsRun.RunAsync(Environment, "posts", "cancel", "cancel1", "--guild", Text(guild));
+        var dryRun = await OpsRun.RunAsync(Environment, "posts", "cancel", "cancel1", "--guild", Text(guild), "--dry-run");
+        var declined = await OpsRun.RunAtTerminalAsync("n\n", Environment, "posts", "cancel", "cancel1", "--guild", Text(guild));
+
+        Assert.Equal(ExitCodes.UsageOrConfiguration, refused.ExitCode);
+        Assert.Contains("Add --yes", refused.Error, StringComparison.Ordinal);
+        Assert.StartsWith("Dry run: would cancel post cancel1 (pending", dryRun.OutputLines.Single(), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.UsageOrConfiguration, declined.ExitCode);
+        Assert.Equal(PostStatus.Pending, (await Store.GetAsync(guild, "cancel1", CancellationToken.None))!.Status);
+
+        var confirmed = await OpsRun.RunAtTerminalAsync("y\n", Environment, "posts", "cancel", "cancel1", "--guild", Text(guild));
+        var again = await OpsRun.RunAsync(Environment, "posts", "cancel", "cancel1", "--guild", Text(guild), "--yes", "--output", "json");
+
+        Assert.True(confirmed.ExitCode == ExitCodes.Ok, confirmed.ToString());
+        Assert.Equal($"Cancelled post cancel1 in guild {Text(guild)}.", confirmed.OutputLines.Single());
+        Assert.Equal(PostStatus.Cancelled, (await Store.GetAsync(guild, "cancel1", CancellationToken.None))!.Status);
+        Assert.True(again.ExitCode == ExitCodes.Ok, again.ToString());
+        Assert.False(again.Json().GetProperty("cancelled").GetBoolean());
+        Assert.Equal("cancelled", again.Json().GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task RequeueByStatus_WithoutYes_OrAsADryRun_ChangesNothing()
+    {
+        var guild = NextGuild();
+        await CreateFailedAsync(guild, "dry1", "Discord answered 502 (gave up after 5 attempts)");
+
+        var refused = await OpsRun.RunAsync(Environment, "posts", "requeue", "--status", "failed", "--guild", Text(guild));
+        var dryRun = await OpsRun.RunAsync(Environment, "posts", "requeue", "--status", "failed", "--guild", Text(guild), "--dry-run", "--output", "json");
+
+        Assert.Equal(ExitCodes.UsageOrConfiguration, refused.ExitCode);
+        Assert.Equal("Not confirmed: requeue 1 post. Add --yes to do it without a prompt, or --dry-run to see what it would do.", refused.ErrorLines.Single());
+        Assert.True(dryRun.ExitCode == ExitCodes.Ok, dryRun.ToString());
+        Assert.True(dryRun.Json().GetProperty("dryRun").GetBoolean());
+        Assert.Equal("dry1", Assert.Single(dryRun.Json().GetProperty("posts").EnumerateArray().ToList()).GetProperty("id").GetString());
+        Assert.Equal(PostStatus.Failed, (await Store.GetAsync(guild, "dry1", CancellationToken.None))!.Status);
+    }
+
+    private static string Text(ulong id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private static ulong NextGuild() => (ulong)Interlocked.Add(ref s_guild, 10);
 
     private async Task CreateAsync(ulong guild, string id) =>

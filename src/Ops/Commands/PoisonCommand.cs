@@ -284,15 +284,12 @@ internal static class PoisonCommand
                     return false;
                 }
 
-                foreach (var message in batch)
+                // Every other message of the batch, before or after the one sought, was hidden by this receive too.
+                hidden.AddRange(batch.Where(message => message.MessageId != id));
+                if (batch.FirstOrDefault(message => message.MessageId == id) is { } found)
                 {
-                    if (message.MessageId == id)
-                    {
-                        await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-                        return true;
-                    }
-
-                    hidden.Add(message);
+                    await poison.DeleteMessageAsync(found.MessageId, found.PopReceipt, cancellationToken);
+                    return true;
                 }
             }
         }
