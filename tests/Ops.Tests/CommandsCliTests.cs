@@ -51,6 +51,20 @@ public sealed class CommandsCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Export_AsJson_PrintsTheManifestAlone_OrWithOutTheFileAndCount()
+    {
+        var file = Path.Combine(_directory, "commands.json");
+
+        var manifest = await OpsRun.RunAsync(new Dictionary<string, string?>(), "commands", "export", "--output", "json");
+        var written = await OpsRun.RunAsync(new Dictionary<string, string?>(), "commands", "export", "--out", file, "--output", "json");
+
+        Assert.Equal(CommandManifest.ToJson(CommandManifest.Create(CommandCatalog.Definitions)), manifest.Output);
+        Assert.True(written.ExitCode == ExitCodes.Ok, written.ToString());
+        Assert.Equal(file, written.Json().GetProperty("file").GetString());
+        Assert.Equal(CommandCatalog.Definitions.Count, written.Json().GetProperty("commands").GetInt32());
+    }
+
+    [Fact]
     public async Task Deploy_ThenCheck_ExitsZero()
     {
         var deploy = await OpsRun.RunAsync(Environment, "commands", "deploy", "--yes");

@@ -154,6 +154,28 @@ public sealed class SmokeCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
+    [Fact]
+    public async Task NothingListening_AsJson_IsOneDocumentWithEveryStep()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions());
+        var environment = OpsRun.EnvironmentFor(sandbox);
+        environment["Discord__ApiBaseUrl"] = "http://127.0.0.1:1/api/v10";
+        foreach (var (name, value) in OpsRun.EnvironmentFor(azurite.Server))
+        {
+            environment[name] = value;
+        }
+
+        var run = await OpsRun.RunAsync(environment, "smoke", "--url", "http://127.0.0.1:1", "--timeout", "1", "--output", "json");
+
+        Assert.True(run.ExitCode == ExitCodes.SmokeFailed, run.ToString());
+        var result = run.Json();
+        Assert.False(result.GetProperty("passed").GetBoolean());
+        var steps = result.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal([SmokeCommand.Health, SmokeCommand.Signature, SmokeCommand.Drift, SmokeCommand.Queue], steps.Select(step => step.GetProperty("name").GetString()));
+        Assert.All(steps, step => Assert.False(step.GetProperty("passed").GetBoolean()));
+        Assert.StartsWith("unreachable: ", steps[0].GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
     private static EndpointChecks Checks(CannedHandler handler) =>
         new(new HttpClient(handler, disposeHandler: false), App, new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1796214600)));
 
