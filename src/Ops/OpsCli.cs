@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Serverless.Ops.Commands;
+using Serverless.Ops.Commands.Controls;
 using Serverless.Ops.Commands.Smoke;
 
 namespace Serverless.Ops;
@@ -82,6 +83,12 @@ public static class OpsCli
             JobsCommand.Create(environment, settings, output, error, timeProvider),
             PostsCommand.Create(environment, settings, output, error, timeProvider),
             SmokeCommand.Create(environment, settings, output, error, timeProvider),
+
+            // Operator controls (issue 15, part B).
+            FeaturesCommand.Create(context),
+            GuildsCommand.Create(context),
+            LimitsCommand.Create(context),
+            AuditCommand.Create(context),
         };
     }
 }
