@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Serverless.Ops.Commands;
+using Serverless.Ops.Commands.Controls;
 using Serverless.Ops.Commands.Smoke;
 
 namespace Serverless.Ops;
@@ -101,6 +102,11 @@ public static class OpsCli
             JobsCommand.Create(context),
             PostsCommand.Create(context),
             SmokeCommand.Create(context),
+
+            FeaturesCommand.Create(context),
+            GuildsCommand.Create(context),
+            LimitsCommand.Create(context),
+            AuditCommand.Create(context),
         };
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Controls;
 using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.ScheduledPosts;
@@ -12,6 +13,7 @@ using Serverless.Domain.Telemetry;
 using Serverless.Ports.RateLimiting;
 using Serverless.Ports.Sessions;
 using Serverless.Storage.CompanionState;
+using Serverless.Storage.Controls;
 using Serverless.Storage.Housekeeping;
 using Serverless.Storage.Music;
 using Serverless.Storage.RateLimiting;
@@ -47,6 +49,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IMusicSessionStore, TableMusicSessionStore>();
         services.TryAddSingleton<IRetentionStore, TableRetentionStore>();
         services.TryAddSingleton<IQueueDepthReader, AzureQueueDepthReader>();
+        services.TryAddSingleton<IOperatorControlStore, TableOperatorControlStore>();
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();

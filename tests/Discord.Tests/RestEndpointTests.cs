@@ -34,6 +34,22 @@ public sealed class RestEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CurrentApplication_NamesItsOwner_AndATeamsMembersAreTheOwners()
+    {
+        using var harness = Harness();
+
+        var application = await harness.DriveAsync(harness.Client.GetCurrentApplicationAsync());
+        Assert.Equal(SandboxDefaults.ApplicationId, application.Id);
+        Assert.Equal([SandboxDefaults.UserId], DiscordApplicationOwnerLookup.Owners(application));
+
+        await using var teamOwned = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, ApplicationTeamMemberIds = [501, 502] });
+        using var teamHarness = new ClientHarness(clock: _clock, apiBaseUrl: teamOwned.ApiBaseUrl, botToken: teamOwned.BotToken);
+        var team = await teamHarness.DriveAsync(teamHarness.Client.GetCurrentApplicationAsync());
+        Assert.NotNull(team.Team);
+        Assert.Equal([501UL, 502UL], DiscordApplicationOwnerLookup.Owners(team));
+    }
+
+    [Fact]
     public async Task EditThenDeleteMessage_ChangesThenRemovesIt()
     {
         using var harness = Harness();

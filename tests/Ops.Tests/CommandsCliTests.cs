@@ -71,10 +71,10 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var check = await OpsRun.RunAsync(Environment, "commands", "check");
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
-        Assert.Equal("Deployed 5 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status, schedule, music", deploy.OutputLines.Single());
-        Assert.Equal(["ping", "help", "status", "schedule", "music"], _sandbox.State.Commands().Select(command => command.Name));
+        Assert.Equal("Deployed 6 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status, schedule, music, admin", deploy.OutputLines.Single());
+        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin"], _sandbox.State.Commands().Select(command => command.Name));
         Assert.True(check.ExitCode == ExitCodes.Ok, check.ToString());
-        Assert.StartsWith("No drift: the 5 commands of the global commands", check.Output, StringComparison.Ordinal);
+        Assert.StartsWith("No drift: the 6 commands of the global commands", check.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -161,7 +161,8 @@ public sealed class CommandsCliTests : IAsyncLifetime
              {"name":"help","description":"List the bot's commands","default_member_permissions":null,"nsfw":false},
              {"name":"status","description":"Show whether the bot's storage and Discord connection are healthy","default_member_permissions":"32","contexts":[0],"integration_types":[0],"options":[]},
              {{Minimal("schedule")}},
-             {{Minimal("music")}}]
+             {{Minimal("music")}},
+             {{Minimal("admin")}}]
             """;
         await PutRawAsync("commands", minimal);
 
@@ -229,14 +230,14 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var globalCheck = await OpsRun.RunAsync(Environment, "commands", "check");
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
-        Assert.Equal(["ping", "help", "status", "schedule", "music"], _sandbox.State.Commands(GuildId).Select(command => command.Name));
+        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin"], _sandbox.State.Commands(GuildId).Select(command => command.Name));
         Assert.Empty(_sandbox.State.Commands());
         // contexts and integration_types are for global commands only.
         Assert.All(_sandbox.State.Commands(GuildId), command => Assert.False(command.Json.TryGetProperty("contexts", out _)));
         Assert.True(guildCheck.ExitCode == ExitCodes.Ok, guildCheck.ToString());
         Assert.Contains($"guild {Guild}", guildCheck.Output, StringComparison.Ordinal);
         Assert.True(globalCheck.ExitCode == ExitCodes.Drift, globalCheck.ToString());
-        Assert.Equal(["+ added ping", "+ added help", "+ added status", "+ added schedule", "+ added music"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
+        Assert.Equal(["+ added ping", "+ added help", "+ added status", "+ added schedule", "+ added music", "+ added admin"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
     }
 
     [Fact]
@@ -330,7 +331,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var run = await OpsRun.RunAsync(environment, "commands", "deploy", "--yes", "--settings", settings);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
-        Assert.Equal(5, _sandbox.State.Commands().Count);
+        Assert.Equal(6, _sandbox.State.Commands().Count);
     }
 
     [Fact]

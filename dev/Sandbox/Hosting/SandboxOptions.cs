@@ -12,6 +12,12 @@ public sealed class SandboxOptions
 
     public ulong ApplicationId { get; init; } = SandboxDefaults.ApplicationId;
 
+    /// <summary>The user <c>GET /oauth2/applications/@me</c> names as the application's owner (the bot's owner).</summary>
+    public ulong ApplicationOwnerId { get; init; } = SandboxDefaults.UserId;
+
+    /// <summary>Non-empty: a team owns the application and these users are its members (the first is the team's owner).</summary>
+    public IReadOnlyList<ulong> ApplicationTeamMemberIds { get; init; } = [];
+
     /// <summary>The token the sandbox accepts in <c>Authorization: Bot …</c>. Fake and local only.</summary>
     public string BotToken { get; init; } = SandboxDefaults.BotToken;
 
@@ -67,6 +73,11 @@ public sealed class SandboxOptions
         if (ApplicationId == 0)
         {
             problems.Add("ApplicationId must not be 0.");
+        }
+
+        if (ApplicationOwnerId == 0 || ApplicationTeamMemberIds.Contains(0UL))
+        {
+            problems.Add("ApplicationOwnerId and ApplicationTeamMemberIds must not be 0.");
         }
 
         if (string.IsNullOrWhiteSpace(BotToken))

@@ -85,6 +85,56 @@ internal sealed class UserWire
     };
 }
 
+/// <summary><c>GET /oauth2/applications/@me</c>: the parts the bot reads (who owns it), with a few neighbours for realism.</summary>
+internal sealed class ApplicationWire
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("bot_public")]
+    public bool BotPublic { get; init; }
+
+    [JsonPropertyName("owner")]
+    public required UserWire Owner { get; init; }
+
+    [JsonPropertyName("team")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public TeamWire? Team { get; init; }
+}
+
+internal sealed class TeamWire
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("owner_user_id")]
+    public required string OwnerUserId { get; init; }
+
+    [JsonPropertyName("members")]
+    public required IReadOnlyList<TeamMemberWire> Members { get; init; }
+}
+
+internal sealed class TeamMemberWire
+{
+    [JsonPropertyName("membership_state")]
+    public int MembershipState { get; init; } = 2;
+
+    [JsonPropertyName("team_id")]
+    public required string TeamId { get; init; }
+
+    [JsonPropertyName("role")]
+    public string Role { get; init; } = "admin";
+
+    [JsonPropertyName("user")]
+    public required UserWire User { get; init; }
+}
+
 internal sealed class MessageWire
 {
     [JsonPropertyName("id")]

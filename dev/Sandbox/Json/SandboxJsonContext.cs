@@ -8,6 +8,7 @@ namespace Serverless.Sandbox.Json;
 [JsonSerializable(typeof(ErrorWire))]
 [JsonSerializable(typeof(RateLimitedWire))]
 [JsonSerializable(typeof(UserWire))]
+[JsonSerializable(typeof(ApplicationWire))]
 [JsonSerializable(typeof(MessageWire))]
 [JsonSerializable(typeof(List<MessageWire>))]
 [JsonSerializable(typeof(ChannelWire))]

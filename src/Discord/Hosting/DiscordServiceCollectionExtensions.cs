@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Discord.Permissions;
 using Serverless.Discord.Rest;
+using Serverless.Domain.Features.Admin;
 using Serverless.Domain.Hosting;
 using Serverless.Domain.Permissions;
 using Serverless.Ports.RateLimiting;
@@ -53,6 +54,9 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddSingleton<BotChannelPermissions>();
         services.TryAddSingleton<IChannelPostingCheck>(provider => provider.GetRequiredService<BotChannelPermissions>());
         services.TryAddSingleton<IMemberPermissionLookup>(provider => provider.GetRequiredService<BotChannelPermissions>());
+
+        // Who may run /admin when Bot__Owners is unset.
+        services.TryAddSingleton<IApplicationOwnerLookup, DiscordApplicationOwnerLookup>();
 
         return services.AddHttpClient(DiscordRestClient.HttpClientName, (provider, client) =>
             {

@@ -17,6 +17,7 @@ namespace Serverless.Discord.Json;
 [JsonSerializable(typeof(IReadOnlyList<MessagePayload>))]
 [JsonSerializable(typeof(GatewayBotPayload))]
 [JsonSerializable(typeof(UserPayload))]
+[JsonSerializable(typeof(ApplicationPayload))]
 [JsonSerializable(typeof(ChannelPayload))]
 [JsonSerializable(typeof(GuildPayload))]
 [JsonSerializable(typeof(GuildMemberPayload))]

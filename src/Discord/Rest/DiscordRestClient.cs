@@ -138,6 +138,14 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
         return SendAsync(request, "GET /users/@me", DiscordJsonContext.Default.UserPayload, cancellationToken);
     }
 
+    /// <summary>The bot's application: its owner, or the team that owns it and its members.</summary>
+    public Task<ApplicationPayload> GetCurrentApplicationAsync(CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "oauth2/applications/@me");
+        AuthorizeAsBot(request);
+        return SendAsync(request, "GET /oauth2/applications/@me", DiscordJsonContext.Default.ApplicationPayload, cancellationToken);
+    }
+
     /// <summary>A channel: its type, guild and permission overwrites. 404 for an unknown channel, 403 when the bot may not see it.</summary>
     public Task<ChannelPayload> GetChannelAsync(ulong channelId, CancellationToken cancellationToken = default)
     {

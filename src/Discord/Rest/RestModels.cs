@@ -212,3 +212,35 @@ public sealed class VoiceStatePayload
     [JsonPropertyName("session_id")]
     public string? SessionId { get; set; }
 }
+
+/// <summary>The bot's application (<c>GET /oauth2/applications/@me</c>): who owns it, a user or a team.</summary>
+public sealed class ApplicationPayload
+{
+    [JsonPropertyName("id")]
+    public ulong Id { get; set; }
+
+    [JsonPropertyName("owner")]
+    public UserPayload? Owner { get; set; }
+
+    /// <summary>Set when a team owns the application; then <see cref="Owner"/> is the team's synthetic user.</summary>
+    [JsonPropertyName("team")]
+    public TeamPayload? Team { get; set; }
+}
+
+public sealed class TeamPayload
+{
+    [JsonPropertyName("id")]
+    public ulong Id { get; set; }
+
+    [JsonPropertyName("owner_user_id")]
+    public ulong? OwnerUserId { get; set; }
+
+    [JsonPropertyName("members")]
+    public List<TeamMemberPayload>? Members { get; set; }
+}
+
+public sealed class TeamMemberPayload
+{
+    [JsonPropertyName("user")]
+    public UserPayload? User { get; set; }
+}

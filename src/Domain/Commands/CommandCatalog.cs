@@ -1,3 +1,4 @@
+using Serverless.Domain.Features.Admin;
 using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.Ping;
@@ -20,6 +21,7 @@ public static class CommandCatalog
         new StatusFeature(),
         new ScheduleFeature(),
         new MusicFeature(),
+        new AdminFeature(),
     ];
 
     /// <summary>The routes of <see cref="Features"/>, without their services.</summary>
