@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Serverless.Ops.Commands;
+using Serverless.Ops.Commands.Backup;
 using Serverless.Ops.Commands.Smoke;
 
 namespace Serverless.Ops;
@@ -82,6 +83,9 @@ public static class OpsCli
             JobsCommand.Create(environment, settings, output, error, timeProvider),
             PostsCommand.Create(environment, settings, output, error, timeProvider),
             SmokeCommand.Create(environment, settings, output, error, timeProvider),
+            BackupCommand.Create(context),
+            // LEAD (issue 15, part D): once part B's store is merged, pass `account => new TableOperatorControlStore(account)`.
+            GuildCommand.Create(context, GuildCommand.AuditStoreNotWired),
         };
     }
 }
