@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Serverless.Ops.Commands;
+using Serverless.Ops.Commands.Backup;
 using Serverless.Ops.Commands.Controls;
 using Serverless.Ops.Commands.Smoke;
 
@@ -107,6 +108,7 @@ public static class OpsCli
             GuildsCommand.Create(context),
             LimitsCommand.Create(context),
             AuditCommand.Create(context),
+            BackupCommand.Create(context),
         };
     }
 }

@@ -1,19 +1,29 @@
 using System.CommandLine;
+using Serverless.Ops.Commands.Backup;
 using Serverless.Storage.Controls;
 using static Serverless.Ops.Commands.Controls.ControlCommandSupport;
 
 namespace Serverless.Ops.Commands.Controls;
 
-/// <summary><c>guilds block|unblock|list</c>: a guild the bot serves nothing but a short notice.</summary>
+/// <summary><c>guilds block|unblock|list|purge</c>: a guild the bot serves nothing but a short notice, or whose data it deletes.</summary>
 internal static class GuildsCommand
 {
-    public static Command Create(OpsContext context) =>
-        new("guilds", "Block a guild (the bot answers only a short notice, queues nothing, and leaves its voice channel), unblock it, list blocks.")
+    /// <summary>Also answers to <c>guild</c>, so <c>bot-ops guild purge ID</c> reads as operators write it.</summary>
+    public static Command Create(OpsContext context)
+    {
+        var command = new Command(
+            "guilds",
+            "Block a guild (the bot answers only a short notice, queues nothing, and leaves its voice channel), unblock it, "
+            + "list blocks, or purge all of one guild's data.")
         {
             CreateBlock(context),
             CreateUnblock(context),
             CreateList(context),
+            GuildPurgeCommand.Create(context, account => new TableOperatorControlStore(account)),
         };
+        command.Aliases.Add("guild");
+        return command;
+    }
 
     private static Argument<ulong> GuildArgument() => new("ID") { Description = "The guild's id." };
 
