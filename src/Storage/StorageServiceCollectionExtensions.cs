@@ -46,6 +46,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IGatewaySessionStore, TableGatewaySessionStore>();
         services.TryAddSingleton<ICompanionHeartbeatStore, TableCompanionHeartbeatStore>();
         services.TryAddSingleton<ILavalinkSessionStore, TableLavalinkSessionStore>();
+        services.TryAddSingleton<ICompanionLeaseStore, TableCompanionLeaseStore>();
         services.TryAddSingleton<IMusicSessionStore, TableMusicSessionStore>();
         services.TryAddSingleton<IRetentionStore, TableRetentionStore>();
         services.TryAddSingleton<IQueueDepthReader, AzureQueueDepthReader>();

@@ -29,9 +29,15 @@ public sealed class CompanionProjectTests
 
         Assert.Empty(CompanionApp.ValidateConfiguration(provider));
         var hosted = provider.GetServices<IHostedService>().ToList();
-        Assert.Contains(hosted, service => service is GatewayRunner);
-        Assert.Contains(hosted, service => service is Companion.VoiceQueue.VoiceQueueConsumer);
-        Assert.Contains(hosted, service => service is HeartbeatWriter);
+        Assert.Contains(hosted, service => service is Companion.Leadership.CompanionLeadership);
+        // What holds the gateway, consumes voice or speaks as the bot runs only under the lease, never on a standby.
+        var active = provider.GetRequiredService<Companion.Leadership.ActiveWork>().Services;
+        Assert.Contains(active, service => service is GatewayRunner);
+        Assert.Contains(active, service => service is Companion.VoiceQueue.VoiceQueueConsumer);
+        Assert.Contains(active, service => service is HeartbeatWriter);
+        Assert.Contains(active, service => service.GetType().Name == "LavalinkConnectionService");
+        Assert.Contains(active, service => service is Companion.Controls.BlockedGuildVoiceLeaver);
+        Assert.DoesNotContain(hosted, service => active.Contains(service) || service.GetType().Name == "LavalinkConnectionService");
         Assert.NotNull(provider.GetRequiredService<ICompanionHealthSource>().Current());
     }
 
@@ -98,6 +104,7 @@ public sealed class CompanionProjectTests
         var services = new ServiceCollection();
         addFirst?.Invoke(services);
         services.AddLogging();
+        services.AddSingleton<IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddCompanionServices(configuration);
         return services.BuildServiceProvider();

@@ -133,6 +133,39 @@ public sealed class CompanionProcess : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Kills the process outright, as a crash or a lost node does: nothing is closed, saved or released.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>The top-level <c>status</c> of /healthz, or null while it does not answer.</summary>
+    public async Task<string?> StatusAsync() =>
+        await HealthAsync() is { } body && body.TryGetProperty("status", out var status) ? status.GetString() : null;
+
+    /// <summary>Waits until /healthz says <paramref name="status"/>.</summary>
+    public async Task WaitForStatusAsync(string status, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (await StatusAsync() != status)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the companion's status was not {status} within {timeout}: {await HealthAsync()}\n{string.Join('\n', Output.TakeLast(30))}");
+            await Task.Delay(100);
+        }
+    }
+
     public async ValueTask DisposeAsync() => await StopAsync();
 
     private async Task<bool> WaitForHealthAsync(TimeSpan timeout)

@@ -35,6 +35,9 @@ public class MusicEnvironment : BotEnvironment
         await Companion.WaitUntilReadyAsync(Patience);
     }
 
+    /// <summary>Another companion process with the same settings (same storage, Sandbox and Lavalink), not yet started.</summary>
+    public CompanionProcess NewCompanion() => new(CompanionSettings());
+
     /// <summary>The companion's process environment; a derived environment adds to it (or replaces a value).</summary>
     protected virtual Dictionary<string, string> CompanionSettings() => new()
     {
@@ -85,3 +88,6 @@ public sealed class MusicOutageEnvironment : MusicEnvironment;
 
 /// <summary>Its own environment: its test disconnects the bot from voice and restarts the companion.</summary>
 public sealed class MusicKickEnvironment : MusicEnvironment;
+
+/// <summary>Its own environment: its test runs a second companion beside the first and stops and kills them in turn.</summary>
+public sealed class CompanionPairEnvironment : MusicEnvironment;

@@ -1,4 +1,5 @@
 using Serverless.Companion.Lavalink;
+using Serverless.Companion.Leadership;
 using Serverless.Companion.Voice;
 using Serverless.Companion.VoiceQueue;
 using Serverless.Discord.Gateway;
@@ -6,12 +7,13 @@ using Serverless.Domain.Features.Status;
 
 namespace Serverless.Companion.Health;
 
-/// <summary>Reads the gateway shards, the Lavalink client and the voice queue's last poll into one snapshot.</summary>
+/// <summary>Reads the lease, the gateway shards, the Lavalink client and the voice queue's last poll into one snapshot.</summary>
 public sealed class CompanionHealth(
     GatewayShardManager gateway,
     LavalinkClient lavalink,
     VoiceQueueConsumer voiceQueue,
-    VoiceConnectionCoordinator voice) : ICompanionHealthSource
+    VoiceConnectionCoordinator voice,
+    CompanionLeadershipState leadership) : ICompanionHealthSource
 {
     public CompanionHealthSnapshot Current()
     {
@@ -30,7 +32,21 @@ public sealed class CompanionHealth(
             health.Version,
             health.LastError,
             voice.ConnectedGuilds.Count,
-            voiceQueue.IsReachable);
+            voiceQueue.IsReachable,
+            LeaseView(leadership));
+    }
+
+    public static CompanionLeaseView LeaseView(CompanionLeadershipState leadership)
+    {
+        ArgumentNullException.ThrowIfNull(leadership);
+        var lease = leadership.Lease;
+        var role = leadership.Role switch
+        {
+            CompanionRole.Active => "active",
+            CompanionRole.Lost => "lost",
+            _ => "standby",
+        };
+        return new CompanionLeaseView(role, leadership.Instance, lease?.Holder, lease?.ExpiresAt);
     }
 
     public static string StateWord(GatewayShardState state) => state switch

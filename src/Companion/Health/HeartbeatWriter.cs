@@ -1,5 +1,5 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
+using Serverless.Companion.Leadership;
 using Serverless.Domain.Features.Status;
 
 namespace Serverless.Companion.Health;
@@ -7,16 +7,16 @@ namespace Serverless.Companion.Health;
 /// <summary>
 /// Writes the companion's heartbeat row every interval, and once more on shutdown with every shard marked
 /// disconnected, so <c>/status</c> in the Functions app tells "stopped" from "crashed" (a crash leaves the row to go stale).
+/// Runs only on the companion that holds the lease, so the row names the active instance.
 /// </summary>
 public sealed partial class HeartbeatWriter(
     ICompanionHealthSource status,
     ICompanionHeartbeatStore store,
     IOptions<HeartbeatOptions> options,
+    CompanionInstance instance,
     TimeProvider timeProvider,
     ILogger<HeartbeatWriter> logger) : BackgroundService
 {
-    public static string Instance { get; } = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}/{Environment.ProcessId}");
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -52,7 +52,7 @@ public sealed partial class HeartbeatWriter(
                 new CompanionHeartbeat
                 {
                     WrittenAt = timeProvider.GetUtcNow(),
-                    Instance = Instance,
+                    Instance = instance.Id,
                     Shards = current.Shards,
                     Lavalink = current.Lavalink,
                     LavalinkVersion = current.LavalinkVersion,

@@ -2,8 +2,10 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using Serverless.Companion.Controls;
 using Serverless.Companion.Health;
 using Serverless.Companion.Lavalink;
+using Serverless.Companion.Leadership;
 using Serverless.Companion.Music;
 using Serverless.Companion.Voice;
 using Serverless.Companion.VoiceQueue;
@@ -76,7 +78,6 @@ public static class CompanionApp
 
         // Voice and Lavalink register their handlers of the gateway's typed events in AddCompanionVoice and AddLavalink.
         services.AddDiscordGateway(configuration);
-        services.AddHostedService<GatewayRunner>();
 
         services.AddCompanionVoice(configuration);
 
@@ -96,12 +97,34 @@ public static class CompanionApp
         services.AddDeferredWork(configuration);
         services.TryAddSingleton(provider => ActivatorUtilities.CreateInstance<PolledQueueReceiver>(
             provider, QueueNames.Voice, provider.GetRequiredService<IOptions<VoiceQueueOptions>>().Value.ToReceiverSettings()));
-        services.AddSingleton<VoiceQueueConsumer>();
-        services.AddHostedService(provider => provider.GetRequiredService<VoiceQueueConsumer>());
-
         services.AddOptions<HeartbeatOptions>().Bind(configuration.GetSection(HeartbeatOptions.SectionName)).ValidateOnStartWith<HeartbeatOptions, HeartbeatOptionsValidator>();
         services.TryAddSingleton<ICompanionHealthSource, CompanionHealth>();
-        services.AddHostedService<HeartbeatWriter>();
+
+        services.AddCompanionLeadership(configuration);
+        return services;
+    }
+
+    /// <summary>
+    /// The lease and what runs only under it: the gateway session, the Lavalink connection, the voice consumer and the
+    /// heartbeat (in that start order). A standby runs the health endpoint and polls for the lease, nothing else.
+    /// </summary>
+    private static IServiceCollection AddCompanionLeadership(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CompanionLeaseOptions>().Bind(configuration.GetSection(CompanionLeaseOptions.SectionName)).ValidateOnStartWith<CompanionLeaseOptions, CompanionLeaseOptionsValidator>();
+        services.TryAddSingleton(CompanionInstance.ForThisProcess);
+        services.TryAddSingleton<CompanionLeadershipState>();
+        services.AddActiveService<GatewayRunner>();
+        services.AddActiveService<LavalinkResumeRefresh>();
+        services.MoveToActiveWork<LavalinkConnectionService>();
+        services.AddActiveService<VoiceQueueConsumer>();
+        services.AddActiveService<HeartbeatWriter>();
+        services.TryAddSingleton<IGuildVoicePresence, MusicGuildVoicePresence>();
+        services.AddActiveService<BlockedGuildVoiceLeaver>();
+        // LEAD: once AddOperatorControls (engineer A) is merged, call it here so BlockedGuildVoiceLeaver gets IOperatorControls:
+        // services.AddOperatorControls(configuration);
+        services.TryAddSingleton<ActiveWork>();
+        services.AddSingleton<CompanionLeadership>();
+        services.AddHostedService(provider => provider.GetRequiredService<CompanionLeadership>());
         return services;
     }
 

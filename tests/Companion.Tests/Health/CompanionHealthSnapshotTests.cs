@@ -29,4 +29,25 @@ public sealed class CompanionHealthSnapshotTests
         Assert.Equal("degraded", snapshot.Gateway);
         Assert.Equal("degraded", snapshot.Overall);
     }
+
+    [Theory]
+    [InlineData("standby")]
+    [InlineData("lost")]
+    public void AStandby_IsHealthyStandby_WhateverItsGatewayAndStorageSay(string role)
+    {
+        // A standby runs no gateway and polls no queue: neither may make the platform restart it.
+        var snapshot = new CompanionHealthSnapshot([], LavalinkStates.Ok, null, null, 0, StorageReachable: null, new CompanionLeaseView(role, "me", "other", DateTimeOffset.UnixEpoch));
+
+        Assert.Equal("standby", snapshot.Overall);
+    }
+
+    [Fact]
+    public void TheActiveCompanion_IsJudgedByItsDependencies()
+    {
+        var shards = new[] { new ShardHeartbeat(0, ShardStates.Ready, 40) };
+        var lease = new CompanionLeaseView("active", "me", "me", DateTimeOffset.UnixEpoch);
+
+        Assert.Equal("ok", new CompanionHealthSnapshot(shards, LavalinkStates.Ok, null, null, 0, true, lease).Overall);
+        Assert.Equal("fail", new CompanionHealthSnapshot(shards, LavalinkStates.Ok, null, null, 0, false, lease).Overall);
+    }
 }

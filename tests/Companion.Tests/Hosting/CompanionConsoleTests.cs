@@ -41,9 +41,10 @@ public sealed class CompanionConsoleTests
             Assert.EndsWith("Z", entry.GetProperty("Timestamp").GetString(), StringComparison.Ordinal);
             Assert.Equal(JsonValueKind.Array, entry.GetProperty("Scopes").ValueKind);
         });
-        // Our own events keep their ids (3101: Lavalink not configured) and the request's scope is there to filter on.
-        Assert.Contains(entries, entry => entry.GetProperty("EventId").GetInt32() == 3101
-            && entry.GetProperty("Category").GetString() == "Serverless.Companion.Lavalink.LavalinkClient");
+        // Our own events keep their ids (9101: on standby, as storage is down and the lease cannot be taken) and the
+        // request's scope is there to filter on.
+        Assert.Contains(entries, entry => entry.GetProperty("EventId").GetInt32() == 9101
+            && entry.GetProperty("Category").GetString() == "Serverless.Companion.Leadership.CompanionLeadership");
         Assert.Contains(entries, entry => entry.GetProperty("Scopes").EnumerateArray().Any(scope =>
             scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("RequestPath", out var path) && path.GetString() == "/healthz"));
         Assert.All(run.StandardOutput, line => Assert.DoesNotContain(CompanionRun.BotToken, line, StringComparison.Ordinal));
@@ -56,7 +57,7 @@ public sealed class CompanionConsoleTests
         Assert.True(await run.HealthAnswersAsync(), run.Describe());
         await run.StopAsync();
 
-        Assert.Contains(run.StandardOutput, line => line.StartsWith("info: Serverless.Companion.Lavalink.LavalinkClient[3101]", StringComparison.Ordinal));
+        Assert.Contains(run.StandardOutput, line => line.StartsWith("info: Serverless.Companion.Leadership.CompanionLeadership[9101]", StringComparison.Ordinal));
         Assert.DoesNotContain(run.StandardOutput, line => line.StartsWith('{'));
     }
 
