@@ -86,7 +86,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         Assert.Equal(ExitCodes.UsageOrConfiguration, refused.ExitCode);
         Assert.Contains("Add --yes", refused.Error, StringComparison.Ordinal);
         Assert.True(dryRun.ExitCode == ExitCodes.Ok, dryRun.ToString());
-        Assert.Equal("Dry run: a deploy would replace the 0 commands of the global commands (application " + _sandbox.ApplicationId + ") with the manifest's 5:", dryRun.OutputLines[0]);
+        Assert.Equal("Dry run: a deploy would replace the 0 commands of the global commands (application " + _sandbox.ApplicationId + ") with the manifest's 6:", dryRun.OutputLines[0]);
         Assert.Contains("+ added ping", dryRun.OutputLines);
         Assert.Empty(_sandbox.State.Commands());
     }
@@ -98,12 +98,13 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var check = await OpsRun.RunAsync(Environment, "commands", "check", "--manifest", await WriteManifestAsync("[]"), "--output", "json");
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
-        Assert.Equal(["ping", "help", "status", "schedule", "music"], deploy.Json().GetProperty("commands").EnumerateArray().Select(name => name.GetString()));
+        var deployed = deploy.Json().GetProperty("commands").EnumerateArray().Select(name => name.GetString()).ToList();
+        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin"], deployed);
         Assert.Equal(_sandbox.ApplicationId.ToString(CultureInfo.InvariantCulture), deploy.Json().GetProperty("applicationId").GetString());
         Assert.Equal(ExitCodes.Drift, check.ExitCode);
         var result = check.Json();
         Assert.True(result.GetProperty("drifted").GetBoolean());
-        Assert.Equal(5, result.GetProperty("removed").GetInt32());
+        Assert.Equal(deployed.Count, result.GetProperty("removed").GetInt32());
         Assert.Equal("removed", result.GetProperty("drift")[0].GetProperty("kind").GetString());
     }
 
