@@ -11,7 +11,9 @@ using Serverless.Domain.Housekeeping;
 using Serverless.Domain.Telemetry;
 using Serverless.Ports.RateLimiting;
 using Serverless.Ports.Sessions;
+using Serverless.Domain.Controls;
 using Serverless.Storage.CompanionState;
+using Serverless.Storage.Controls;
 using Serverless.Storage.Housekeeping;
 using Serverless.Storage.Music;
 using Serverless.Storage.RateLimiting;
@@ -50,6 +52,12 @@ public static class StorageServiceCollectionExtensions
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();
+
+        // Operator controls (issue 15): the command limits' buckets.
+        services.TryAddSingleton<ICommandLimitStore>(provider => new TableCommandLimitStore(
+            provider.GetRequiredService<StorageAccount>(),
+            provider.GetService<TimeProvider>(),
+            provider.GetService<Microsoft.Extensions.Logging.ILogger<TableCommandLimitStore>>()));
         return services;
     }
 }

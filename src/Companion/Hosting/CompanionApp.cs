@@ -11,6 +11,7 @@ using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
 using Serverless.Discord;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Controls;
 using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Hosting;
 using Serverless.Ports.Sessions;
@@ -94,6 +95,9 @@ public static class CompanionApp
 
         services.AddOptions<VoiceQueueOptions>().Bind(configuration.GetSection(VoiceQueueOptions.SectionName)).ValidateOnStartWith<VoiceQueueOptions, VoiceQueueOptionsValidator>();
         services.AddDeferredWork(configuration);
+
+        // Voice work queued before a feature was turned off or its guild blocked is answered, not played.
+        services.AddOperatorControls(configuration);
         services.TryAddSingleton(provider => ActivatorUtilities.CreateInstance<PolledQueueReceiver>(
             provider, QueueNames.Voice, provider.GetRequiredService<IOptions<VoiceQueueOptions>>().Value.ToReceiverSettings()));
         services.AddSingleton<VoiceQueueConsumer>();

@@ -221,6 +221,14 @@ public sealed class DeferredWorkRunnerTests
             OnRun?.Invoke();
             return Throw is not null ? Task.FromException(Throw) : Task.CompletedTask;
         }
+
+        public List<(ulong InteractionId, string Message)> Refused { get; } = [];
+
+        public Task AnswerRefusedAsync(DeferredCommand command, string message, CancellationToken cancellationToken)
+        {
+            Refused.Add((command.InteractionId, message));
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class GoneError(bool isGone) : Exception("Discord answered 404"), IInteractionGoneError
