@@ -55,7 +55,8 @@ public static class TokenBucket
         }
 
         var missing = Math.Max(0, 1 - tokens);
-        var seconds = Math.Ceiling(missing * policy.Per.TotalSeconds / policy.Capacity);
+        // Less a hair, so floating-point dust (20.0000001 s) does not add a whole second.
+        var seconds = Math.Ceiling((missing * policy.Per.TotalSeconds / policy.Capacity) - 1e-6);
         return now + TimeSpan.FromSeconds(Math.Max(1, seconds));
     }
 }
