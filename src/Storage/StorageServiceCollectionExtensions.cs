@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Controls;
 using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.ScheduledPosts;
@@ -49,6 +50,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IMusicSessionStore, TableMusicSessionStore>();
         services.TryAddSingleton<IRetentionStore, TableRetentionStore>();
         services.TryAddSingleton<IQueueDepthReader, AzureQueueDepthReader>();
+        services.TryAddSingleton<IOperatorControlStore, TableOperatorControlStore>();
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();
