@@ -12,7 +12,6 @@ using Serverless.Domain.Housekeeping;
 using Serverless.Domain.Telemetry;
 using Serverless.Ports.RateLimiting;
 using Serverless.Ports.Sessions;
-using Serverless.Domain.Controls;
 using Serverless.Storage.CompanionState;
 using Serverless.Storage.Controls;
 using Serverless.Storage.Housekeeping;

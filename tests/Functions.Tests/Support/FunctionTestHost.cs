@@ -91,6 +91,7 @@ public sealed class FunctionTestHost : IAsyncDisposable
         // No Azurite here: rate-limit state and scheduled posts stay in memory rather than failing over from an absent account.
         builder.Services.AddSingleton<IRateLimitStore>(new InMemoryRateLimitStore());
         builder.Services.AddSingleton<ICommandLimitStore>(new InMemoryCommandLimitStore());
+        builder.Services.AddSingleton<IOperatorControlStore>(new InMemoryOperatorControlStore());
         var scheduledPosts = new InMemoryScheduledPostStore();
         builder.Services.AddSingleton<IScheduledPostStore>(scheduledPosts);
         builder.Services.AddSingleton<IChannelPostingCheck>(new ScriptedChannelPostingCheck());
