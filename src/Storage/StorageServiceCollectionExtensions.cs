@@ -54,6 +54,12 @@ public static class StorageServiceCollectionExtensions
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();
+
+        // Operator controls (issue 15): the command limits' buckets.
+        services.TryAddSingleton<ICommandLimitStore>(provider => new TableCommandLimitStore(
+            provider.GetRequiredService<StorageAccount>(),
+            provider.GetService<TimeProvider>(),
+            provider.GetService<Microsoft.Extensions.Logging.ILogger<TableCommandLimitStore>>()));
         return services;
     }
 }

@@ -26,6 +26,14 @@ public class BotEnvironment : IAsyncLifetime
 
     public Uri InteractionsUrl => new($"{Host.BaseUrl}/api/interactions");
 
+    /// <summary>A second instance of the app, when <see cref="WithSecondHost"/> asks for one.</summary>
+    public FunctionsDevHost? SecondHost { get; private set; }
+
+    public Uri SecondInteractionsUrl => new($"{SecondHost!.BaseUrl}/api/interactions");
+
+    /// <summary>True to run two instances of the app against the same storage and Discord (changes that must reach every instance).</summary>
+    protected virtual bool WithSecondHost => false;
+
     /// <summary>The DevHost's host key: it opens the functions whose <c>authLevel</c> is <c>function</c>.</summary>
     public string HostKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
@@ -44,37 +52,48 @@ public class BotEnvironment : IAsyncLifetime
     {
         Azurite = await AzuriteServer.StartAsync();
         Discord = await SandboxServer.StartAsync(SandboxOptions());
-        Host = await FunctionsDevHost.StartAsync(new DevHostOptions
+        Host = await FunctionsDevHost.StartAsync(HostOptions());
+        if (WithSecondHost)
         {
-            ScriptRoot = ScriptRoot,
-            Port = 0,
-            SettingsPath = null,
-            LoggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs)),
-            Settings = WithExtras(new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = BotStorageConnectionString(),
-                ["Discord__ApplicationId"] = Discord.ApplicationId.ToString(CultureInfo.InvariantCulture),
-                ["Discord__PublicKey"] = Discord.PublicKeyHex,
-                ["Discord__BotToken"] = Discord.BotToken,
-                ["Discord__ApiBaseUrl"] = Discord.ApiBaseUrl,
-                // host.json's retry pacing, shortened so poison handling is seen in seconds, as app settings
-                // override host.json under the real host.
-                ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:00.200",
-                ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.200",
-                ["DevHost__HostKey"] = HostKey,
-                // Health probes cached for a second, so a test sees what it changed without waiting 30 s.
-                ["Health__ProbeCacheDuration"] = "00:00:01",
-                // A failed post comes back after its back-off; seconds here rather than minutes.
-                ["ScheduledPosts__RetryBaseDelay"] = "00:00:00.500",
-                ["ScheduledPosts__RetryMaxDelay"] = "00:00:01",
-            }),
-        });
+            // Another instance of the same app: same storage, same Discord, its own worker process and caches.
+            SecondHost = await FunctionsDevHost.StartAsync(HostOptions());
+        }
 
         // The worker's first request compiles its HTTP pipeline; on a busy CI machine that alone can pass the
         // 3 seconds the Sandbox holds the bot to. Discord's own endpoint check sends a PING first too.
         var warmUp = await Discord.Interactions.SendPingAsync(InteractionsUrl);
         Assert.Equal(200, warmUp.StatusCode);
+        if (SecondHost is not null)
+        {
+            Assert.Equal(200, (await Discord.Interactions.SendPingAsync(SecondInteractionsUrl)).StatusCode);
+        }
     }
+
+    private DevHostOptions HostOptions() => new()
+    {
+        ScriptRoot = ScriptRoot,
+        Port = 0,
+        SettingsPath = null,
+        LoggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs)),
+        Settings = WithExtras(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = BotStorageConnectionString(),
+            ["Discord__ApplicationId"] = Discord.ApplicationId.ToString(CultureInfo.InvariantCulture),
+            ["Discord__PublicKey"] = Discord.PublicKeyHex,
+            ["Discord__BotToken"] = Discord.BotToken,
+            ["Discord__ApiBaseUrl"] = Discord.ApiBaseUrl,
+            // host.json's retry pacing, shortened so poison handling is seen in seconds, as app settings
+            // override host.json under the real host.
+            ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:00.200",
+            ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.200",
+            ["DevHost__HostKey"] = HostKey,
+            // Health probes cached for a second, so a test sees what it changed without waiting 30 s.
+            ["Health__ProbeCacheDuration"] = "00:00:01",
+            // A failed post comes back after its back-off; seconds here rather than minutes.
+            ["ScheduledPosts__RetryBaseDelay"] = "00:00:00.500",
+            ["ScheduledPosts__RetryMaxDelay"] = "00:00:01",
+        }),
+    };
 
     private Dictionary<string, string?> WithExtras(Dictionary<string, string?> settings)
     {
@@ -88,6 +107,11 @@ public class BotEnvironment : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        if (SecondHost is not null)
+        {
+            await SecondHost.DisposeAsync();
+        }
+
         await Host.DisposeAsync();
         await Discord.DisposeAsync();
         await Azurite.DisposeAsync();

@@ -36,21 +36,15 @@ public sealed class MusicGuildVoicePresence(VoiceConnectionCoordinator voice, Mu
 /// </summary>
 public sealed partial class BlockedGuildVoiceLeaver(
     IGuildVoicePresence presence,
+    IOperatorControls controls,
     TimeProvider timeProvider,
-    ILogger<BlockedGuildVoiceLeaver> logger,
-    IOperatorControls? controls = null) : BackgroundService
+    ILogger<BlockedGuildVoiceLeaver> logger) : BackgroundService
 {
     /// <summary>Well inside the 30 s a control takes to reach every instance (the controls' own refresh comes on top).</summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (controls is null)
-        {
-            Log.NoControls(logger);
-            return;
-        }
-
         while (!stoppingToken.IsCancellationRequested)
         {
             await CheckOnceAsync(stoppingToken);
@@ -68,11 +62,6 @@ public sealed partial class BlockedGuildVoiceLeaver(
     /// <summary>One pass; returns the guilds it left. Never throws but for cancellation: a failure is logged and retried next pass.</summary>
     internal async Task<IReadOnlyList<ulong>> CheckOnceAsync(CancellationToken cancellationToken)
     {
-        if (controls is null)
-        {
-            return [];
-        }
-
         var left = new List<ulong>();
         try
         {
@@ -119,7 +108,5 @@ public sealed partial class BlockedGuildVoiceLeaver(
         [LoggerMessage(EventId = 9123, Level = LogLevel.Warning, Message = "Could not check the guild blocks against voice; trying again at the next check")]
         public static partial void CheckFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = 9124, Level = LogLevel.Warning, Message = "No operator controls are registered: blocked guilds are not left in voice")]
-        public static partial void NoControls(ILogger logger);
     }
 }

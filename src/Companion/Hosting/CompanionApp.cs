@@ -13,6 +13,7 @@ using Serverless.Discord.Hosting;
 using Serverless.Discord.Rest;
 using Serverless.Discord;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Controls;
 using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Hosting;
 using Serverless.Ports.Sessions;
@@ -95,6 +96,9 @@ public static class CompanionApp
 
         services.AddOptions<VoiceQueueOptions>().Bind(configuration.GetSection(VoiceQueueOptions.SectionName)).ValidateOnStartWith<VoiceQueueOptions, VoiceQueueOptionsValidator>();
         services.AddDeferredWork(configuration);
+
+        // Voice work queued before a feature was turned off or its guild blocked is answered, not played.
+        services.AddOperatorControls(configuration);
         services.TryAddSingleton(provider => ActivatorUtilities.CreateInstance<PolledQueueReceiver>(
             provider, QueueNames.Voice, provider.GetRequiredService<IOptions<VoiceQueueOptions>>().Value.ToReceiverSettings()));
         services.AddOptions<HeartbeatOptions>().Bind(configuration.GetSection(HeartbeatOptions.SectionName)).ValidateOnStartWith<HeartbeatOptions, HeartbeatOptionsValidator>();
@@ -120,8 +124,6 @@ public static class CompanionApp
         services.AddActiveService<HeartbeatWriter>();
         services.TryAddSingleton<IGuildVoicePresence, MusicGuildVoicePresence>();
         services.AddActiveService<BlockedGuildVoiceLeaver>();
-        // LEAD: once AddOperatorControls (engineer A) is merged, call it here so BlockedGuildVoiceLeaver gets IOperatorControls:
-        // services.AddOperatorControls(configuration);
         services.TryAddSingleton<ActiveWork>();
         services.AddSingleton<CompanionLeadership>();
         services.AddHostedService(provider => provider.GetRequiredService<CompanionLeadership>());

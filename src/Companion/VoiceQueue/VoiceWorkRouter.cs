@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Discord.Rest;
 using Serverless.Domain.Commands;
 using Serverless.Domain.DeferredWork;
 
@@ -34,6 +35,14 @@ public sealed class VoiceWorkRouter(FeatureCatalog catalog, IServiceProvider ser
         return handler is null
             ? throw new InvalidOperationException($"No feature of this companion runs /{command.Invocation.CommandName} from the voice queue.")
             : handler.HandleAsync(command, cancellationToken);
+    }
+
+    /// <summary>Voice work the operator controls refused after it was queued: answered as the Functions worker would, not played.</summary>
+    public Task AnswerRefusedAsync(DeferredCommand command, string message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var clicked = command.Invocation.Options.ContainsKey(InteractionRoute.ComponentOption);
+        return services.GetRequiredService<DiscordRestClient>().AnswerRefusedAsync(command.ApplicationId, command.InteractionToken, message, clicked, cancellationToken);
     }
 }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Controls;
 using Serverless.Domain.Telemetry;
 
 namespace Serverless.Domain.DeferredWork;
@@ -21,7 +22,8 @@ public sealed partial class DeferredWorkRunner(
     TimeProvider timeProvider,
     ILogger<DeferredWorkRunner> logger,
     DeferredWorkMetrics metrics,
-    FeatureCatalog? catalog = null)
+    FeatureCatalog? catalog = null,
+    OperatorControlGate? gate = null)
 {
     /// <param name="queue">The queue the message came from (<c>interactions</c>, <c>voice</c>): the span's and the metrics' name for it.</param>
     public async Task<DeferredWorkOutcome> RunAsync(string queue, string messageText, IDeferredWorkHandler handler, CancellationToken cancellationToken)
@@ -88,6 +90,15 @@ public sealed partial class DeferredWorkRunner(
                 return DeferredWorkOutcome.Skipped;
             }
 
+            // A feature turned off or a guild blocked after the work was queued: answered, not run.
+            if (await CheckGateAsync(invocation, cancellationToken) is { Allowed: false } refused)
+            {
+                await handler.AnswerRefusedAsync(work, refused.Message!, cancellationToken);
+                await ledger.MarkCompletedAsync(work.InteractionId, invocation.CommandName, cancellationToken);
+                Log.Refused(logger, invocation.CommandName, refused.ReasonCode, invocation.CorrelationId, invocation.GuildId);
+                return DeferredWorkOutcome.Skipped;
+            }
+
             await handler.HandleAsync(work, cancellationToken);
             await ledger.MarkCompletedAsync(work.InteractionId, invocation.CommandName, cancellationToken);
         }
@@ -107,7 +118,20 @@ public sealed partial class DeferredWorkRunner(
         return DeferredWorkOutcome.Completed;
     }
 
-    // Ids 2001–2006 and 2008 are the runner's in every process that runs it; the runbook lists them.
+    private ValueTask<GateDecision> CheckGateAsync(CommandInvocation invocation, CancellationToken cancellationToken)
+    {
+        if (gate is null)
+        {
+            return ValueTask.FromResult(GateDecision.Allow);
+        }
+
+        var route = catalog?.FindQueued(invocation);
+        var kind = route?.Kind ?? RouteKind.Command;
+        var commandPath = kind == RouteKind.Command ? InteractionLabels.CommandPath(invocation.CommandName, invocation.Options) : null;
+        return gate.CheckQueuedAsync(route?.Feature ?? invocation.CommandName, commandPath, kind, invocation.GuildId, cancellationToken);
+    }
+
+    // Ids 2001–2006, 2008 and 2009 are the runner's in every process that runs it; the runbook lists them.
     private static partial class Log
     {
         [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Deferred work message refused, moved to the poison queue: {Problem}")]
@@ -127,6 +151,9 @@ public sealed partial class DeferredWorkRunner(
 
         [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Answered deferred {Command} ({CorrelationId}, guild {GuildId})")]
         public static partial void Answered(ILogger logger, string command, string correlationId, ulong? guildId);
+
+        [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Answered {Command} without running it: operator controls say {Reason} ({CorrelationId}, guild {GuildId})")]
+        public static partial void Refused(ILogger logger, string command, string reason, string correlationId, ulong? guildId);
 
         [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Smoke probe {CorrelationId} taken off the queue; nothing to run")]
         public static partial void SmokeProbe(ILogger logger, string correlationId);

@@ -14,6 +14,13 @@ public interface IDeferredWorkHandler
     /// can no longer be answered); work that failed for the user's reasons answers and returns.
     /// </summary>
     Task HandleAsync(DeferredCommand command, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Answers work the operator controls refused since it was queued (a feature turned off, a guild blocked) with
+    /// <paramref name="message"/>, ephemeral, instead of running it. A command's or form's "thinking…" answer is
+    /// edited; a clicked component's message is left alone and the user gets an ephemeral follow-up.
+    /// </summary>
+    Task AnswerRefusedAsync(DeferredCommand command, string message, CancellationToken cancellationToken);
 }
 
 /// <summary>

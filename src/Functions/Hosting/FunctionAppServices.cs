@@ -4,6 +4,7 @@ using Serverless.Discord.Interactions;
 using Serverless.Discord.Rest;
 using Serverless.Discord;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Controls;
 using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Hosting;
 using Serverless.Functions.Features.Health;
@@ -41,6 +42,9 @@ public static class FunctionAppServices
         services.TryAddSingleton<InteractionProcessor>();
         services.TryAddSingleton<InteractionWorker>();
         services.AddDeferredWork(configuration);
+
+        // Kill switches, guild blocks and command limits, checked by the endpoint and again by the worker.
+        services.AddOperatorControls(configuration);
 
         services.AddStorage(configuration);
         services.AddDiscordRest(configuration);

@@ -7,6 +7,7 @@ using Serverless.Discord;
 using Serverless.Discord.Interactions;
 using Serverless.Discord.Json;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Controls;
 using Serverless.Domain.Telemetry;
 
 namespace Serverless.Functions.Interactions;
@@ -24,7 +25,8 @@ public sealed partial class InteractionProcessor(
     IOptions<InteractionOptions> options,
     TimeProvider timeProvider,
     ILogger<InteractionProcessor> logger,
-    InteractionMetrics metrics)
+    InteractionMetrics metrics,
+    OperatorControlGate? gate = null)
 {
     /// <summary>The span tag naming the interaction's type (ping, command, component, modal, autocomplete).</summary>
     public const string InteractionTypeTag = "discord.interaction_type";
@@ -238,7 +240,13 @@ public sealed partial class InteractionProcessor(
                 Ephemeral: true));
         }
 
-        Label(labels, invocation, InteractionLabels.CommandPath(name, invocation.Options), route.Feature);
+        var commandPath = InteractionLabels.CommandPath(name, invocation.Options);
+        Label(labels, invocation, commandPath, route.Feature);
+        if (await RefusalAsync(route, commandPath, invocation.GuildId, invocation.UserId, invocation.CorrelationId, labels, cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+
         var definition = route.Definition!;
         switch (route.Execution)
         {
@@ -283,6 +291,11 @@ public sealed partial class InteractionProcessor(
 
         var invocation = InvocationMapper.ToComponentInvocation(interaction, route, customId!, receivedAt);
         Label(labels, invocation, route.Key, route.Feature);
+        if (await RefusalAsync(route, commandPath: null, invocation.GuildId, invocation.UserId, invocation.CorrelationId, labels, cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+
         var queue = route.Execution == CommandResponseMode.DeferredToVoice ? DeferredWorkQueue.Voice : DeferredWorkQueue.Interactions;
         return await DeferAsync(interaction, invocation, queue, DeferredUpdate, _enqueueTimeout, labels, cancellationToken);
     }
@@ -306,6 +319,11 @@ public sealed partial class InteractionProcessor(
 
         var submission = InvocationMapper.ToSubmission(interaction, customId, receivedAt);
         Label(labels, submission.CorrelationId, submission.GuildId, route.Key, route.Feature);
+        if (await RefusalAsync(route, commandPath: null, submission.GuildId, submission.UserId, submission.CorrelationId, labels, cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+
         using var inline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var work = SubmitAsync(router.ModalHandler(route)!, route.Key, submission, inline.Token);
         var remaining = _formInlineTimeout - timeProvider.GetElapsedTime(receivedAt);
@@ -348,6 +366,28 @@ public sealed partial class InteractionProcessor(
                 $"Something went wrong saving the form. It has been logged (reference `{submission.CorrelationId}`).",
                 Ephemeral: true);
         }
+    }
+
+    /// <summary>
+    /// The operator controls' answer when they refuse the interaction (guild blocked, feature or command turned off,
+    /// limit reached): type 4, ephemeral, inline, and nothing run or queued. Null when it may go on.
+    /// </summary>
+    private async ValueTask<InteractionHttpResponse?> RefusalAsync(InteractionRoute route, string? commandPath, ulong? guildId, ulong userId, string correlationId, RequestLabels? labels, CancellationToken cancellationToken)
+    {
+        if (gate is null)
+        {
+            return null;
+        }
+
+        var decision = await gate.CheckAsync(route.Feature, commandPath, route.Kind, guildId, userId, cancellationToken);
+        if (decision.Allowed)
+        {
+            return null;
+        }
+
+        labels?.Outcome = InteractionOutcome.Refused;
+        Log.Refused(logger, route.Key, decision.ReasonCode, correlationId, guildId);
+        return Reply(new CommandReply(decision.Message!, Ephemeral: true));
     }
 
     /// <summary>Type 5 ("thinking…"), ephemeral or not as the command declares; fixed now, it cannot change later.</summary>
@@ -496,6 +536,9 @@ public sealed partial class InteractionProcessor(
 
         [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "A component no feature owns was used, custom_id {CustomId} (guild {GuildId})")]
         public static partial void UnknownComponent(ILogger logger, string customId, ulong? guildId);
+
+        [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "Refused {Command} inline: operator controls say {Reason} ({CorrelationId}, guild {GuildId})")]
+        public static partial void Refused(ILogger logger, string command, string reason, string correlationId, ulong? guildId);
 
         [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Shortened an inline answer from {Length} to {MaxLength} characters, Discord's limit")]
         public static partial void ReplyShortened(ILogger logger, int length, int maxLength);

@@ -28,6 +28,13 @@ public sealed partial class InteractionWorker(
             cancellationToken);
     }
 
+    public Task AnswerRefusedAsync(DeferredCommand command, string message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var clicked = command.Invocation.Options.ContainsKey(InteractionRoute.ComponentOption);
+        return discord.AnswerRefusedAsync(command.ApplicationId, command.InteractionToken, message, clicked, cancellationToken);
+    }
+
     /// <summary>What the worker answers work the companion should have run: only if it was queued to the wrong process.</summary>
     public const string NotHandledHere = "This is done by the bot's voice service, which didn't get it. Please try again in a moment.";
 

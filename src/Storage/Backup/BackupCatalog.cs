@@ -1,6 +1,8 @@
 using System.Globalization;
 using Azure.Data.Tables;
+using Serverless.Domain.Controls;
 using Serverless.Storage.CompanionState;
+using Serverless.Storage.Controls;
 using Serverless.Storage.Music;
 using Serverless.Storage.RateLimiting;
 using Serverless.Storage.ScheduledPosts;
@@ -14,24 +16,15 @@ namespace Serverless.Storage.Backup;
 /// </summary>
 public static class BackupCatalog
 {
-    /// <summary>Written by the operator-control store (<c>TableOperatorControlStore.TableName</c>): kill switches, guild blocks, limit overrides.</summary>
-    public const string OperatorControlsTable = "operatorcontrols";
-
-    /// <summary>Written by the operator-control store (<c>TableOperatorControlStore.AuditTableName</c>): who changed which control, when and why.</summary>
-    public const string OperatorAuditTable = "operatoraudit";
-
-    /// <summary>Written by <c>TableCommandLimitStore.TableName</c>: the token buckets of per-user and per-guild command limits.</summary>
-    public const string CommandLimitsTable = "commandlimits";
-
     public static IReadOnlyList<CatalogTable> Tables { get; } =
     [
         new(TableScheduledPostStore.PostsTable, true, "scheduled posts (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
         new(TableScheduledPostStore.DueTable, true, "the scheduled posts' due index; without it restored posts would never publish", GuildRowFilter.Property("GuildId")),
         new(TableScheduledPostStore.SettingsTable, true, "guild settings: the schedule time zone (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
         new(TableMusicSessionStore.TableName, true, "music sessions: queue, channels, volume (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
-        new(OperatorControlsTable, true, "operator state: kill switches, guild blocks, limit overrides; kept by guild purge (an operator's decision about a guild, undone with the control's own command)", null),
-        new(OperatorAuditTable, true, "operator state: the audit record of every control change; kept by guild purge (it records the purge itself)", null),
-        new(CommandLimitsTable, false, "token counts of command limits refill within a bucket's period, so a restored count is stale at once; overrides are in operatorcontrols", GuildRowFilter.MentionsGuild),
+        new(TableOperatorControlStore.TableName, true, "operator state: kill switches, guild blocks, limit overrides; kept by guild purge (an operator's decision about a guild, undone with the control's own command)", null),
+        new(TableOperatorControlStore.AuditTableName, true, "operator state: the audit record of every control change; kept by guild purge (it records the purge itself)", null),
+        new(TableCommandLimitStore.TableName, false, "token counts of command limits refill within a bucket's period, so a restored count is stale at once; overrides are in operatorcontrols", GuildRowFilter.PartitionIsGuildLimits),
         new(TableInteractionLedger.TableName, false, "transient: which interactions already ran, keyed by interaction id, swept after a retention period", null),
         new(TableRateLimitStore.TableName, false, "transient: Discord's rate-limit buckets, learned again from Discord's answers", null),
         new(TableGatewaySessionStore.TableName, false, "transient: the gateway session to resume; a restored one is stale and would be refused", null),
@@ -74,14 +67,11 @@ public sealed class GuildRowFilter
         static (_, _) => true,
         needsProperties: false);
 
-    /// <summary>
-    /// The guild id appears as a whole number in PartitionKey or RowKey (<c>guild:ID</c>, <c>ID|bucket</c>), or in a
-    /// <c>GuildId</c> column: snowflakes are unique across users, guilds and channels, so no other row can match.
-    /// </summary>
-    public static GuildRowFilter MentionsGuild { get; } = new(
-        static _ => null,
-        static (row, guild) => HasNumber(row.PartitionKey, guild) || HasNumber(row.RowKey, guild) || string.Equals(ColumnText(row, "GuildId"), Id(guild), StringComparison.Ordinal),
-        needsProperties: true);
+    /// <summary>PartitionKey is the guild's command-limit subject, <c>guild:ID</c> (<see cref="LimitSubject"/>); its members' own buckets are theirs, not the guild's.</summary>
+    public static GuildRowFilter PartitionIsGuildLimits { get; } = new(
+        guild => TableClient.CreateQueryFilter($"PartitionKey eq {new LimitSubject(LimitSubjectKind.Guild, guild).ToString()}"),
+        static (_, _) => true,
+        needsProperties: false);
 
     /// <summary>Whether a row must be read whole to be judged (else its keys suffice).</summary>
     public bool NeedsProperties { get; }
@@ -98,26 +88,4 @@ public sealed class GuildRowFilter
     public bool Matches(TableEntity row, ulong guildId) => _matches(row, guildId);
 
     private static string Id(ulong guild) => guild.ToString(CultureInfo.InvariantCulture);
-
-    private static string? ColumnText(TableEntity row, string column) => row.TryGetValue(column, out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
-
-    private static bool HasNumber(string? key, ulong guild)
-    {
-        if (string.IsNullOrEmpty(key))
-        {
-            return false;
-        }
-
-        var id = Id(guild);
-        for (var start = key.IndexOf(id, StringComparison.Ordinal); start >= 0; start = key.IndexOf(id, start + 1, StringComparison.Ordinal))
-        {
-            var end = start + id.Length;
-            if ((start == 0 || !char.IsAsciiDigit(key[start - 1])) && (end == key.Length || !char.IsAsciiDigit(key[end])))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

@@ -80,16 +80,7 @@ public sealed class BlockedGuildVoiceLeaverTests
         Assert.Empty(await Leaver().CheckOnceAsync(CancellationToken.None));
     }
 
-    [Fact]
-    public async Task WithoutOperatorControls_NothingIsLeft()
-    {
-        _presence.Guilds.Add(Blocked);
-        var leaver = new BlockedGuildVoiceLeaver(_presence, _time, NullLogger<BlockedGuildVoiceLeaver>.Instance);
-
-        Assert.Empty(await leaver.CheckOnceAsync(CancellationToken.None));
-    }
-
-    private BlockedGuildVoiceLeaver Leaver() => new(_presence, _time, NullLogger<BlockedGuildVoiceLeaver>.Instance, _controls);
+    private BlockedGuildVoiceLeaver Leaver() => new(_presence, _controls, _time, NullLogger<BlockedGuildVoiceLeaver>.Instance);
 
     private GuildBlock Block(ulong guildId, DateTimeOffset? expiresAt) => new()
     {

@@ -253,5 +253,8 @@ public sealed class VoiceQueueConsumerTests(AzuriteFixture azurite) : IClassFixt
 
             return Task.CompletedTask;
         }
+
+        public Task AnswerRefusedAsync(DeferredCommand command, string message, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("No operator controls in these tests.");
     }
 }

@@ -172,13 +172,43 @@ public sealed class DeferredWorkRunnerTests
         Assert.Equal("DeferredWork", DeferredWorkOptions.SectionName);
     }
 
-    private DeferredWorkRunner Runner(TimeSpan? deadline = null) => new(
+    [Fact]
+    public async Task WorkOfAFeatureTurnedOffSinceItWasQueued_IsAnsweredWithTheReason_NotRun_AndMarkedDone()
+    {
+        var command = Command(interactionAge: TimeSpan.FromSeconds(5));
+        var controls = new Controls.FixedControls
+        {
+            Snapshot = new(
+                [new Serverless.Domain.Controls.KillSwitch { Target = Serverless.Domain.Controls.ControlTarget.Feature("status"), Reason = "being fixed", SetBy = "ops:test", SetAt = _time.GetUtcNow() }],
+                [],
+                []),
+        };
+        var gate = new Serverless.Domain.Controls.OperatorControlGate(controls, new Controls.MemoryLimitStore(), Options.Create(new Serverless.Domain.Controls.CommandLimitOptions()), _time);
+
+        var outcome = await Runner(gate: gate).RunAsync("interactions", _decoder.Queue(command), _handler, CancellationToken.None);
+
+        Assert.Equal(DeferredWorkOutcome.Skipped, outcome);
+        Assert.Empty(_handler.Ran);
+        var (id, message) = Assert.Single(_handler.Refused);
+        Assert.Equal(command.InteractionId, id);
+        Assert.Equal("The status feature is turned off right now: being fixed. Please try again later.", message);
+        Assert.Equal([(command.InteractionId, "status")], _ledger.Marked);
+        Assert.Contains(_logs.Entries, entry => entry.Id.Id == 2009 && entry.Message.Contains("disabled", StringComparison.Ordinal));
+
+        controls.Snapshot = Serverless.Domain.Controls.OperatorControlSnapshot.Empty;
+        var later = Command(interactionAge: TimeSpan.FromSeconds(5)) with { InteractionId = command.InteractionId + 1 };
+        Assert.Equal(DeferredWorkOutcome.Completed, await Runner(gate: gate).RunAsync("interactions", _decoder.Queue(later), _handler, CancellationToken.None));
+        Assert.Equal([later.InteractionId], _handler.Ran);
+    }
+
+    private DeferredWorkRunner Runner(TimeSpan? deadline = null, Serverless.Domain.Controls.OperatorControlGate? gate = null) => new(
         _decoder,
         _ledger,
         Options.Create(new DeferredWorkOptions { Deadline = deadline ?? TimeSpan.FromMinutes(14) }),
         _time,
         new TypedLogger<DeferredWorkRunner>(_logs.CreateLogger(nameof(DeferredWorkRunner))),
-        new DeferredWorkMetrics(new TestMeterFactory()));
+        new DeferredWorkMetrics(new TestMeterFactory()),
+        gate: gate);
 
     private DeferredCommand Command(TimeSpan interactionAge) => new()
     {
@@ -220,6 +250,14 @@ public sealed class DeferredWorkRunnerTests
             Ran.Add(command.InteractionId);
             OnRun?.Invoke();
             return Throw is not null ? Task.FromException(Throw) : Task.CompletedTask;
+        }
+
+        public List<(ulong InteractionId, string Message)> Refused { get; } = [];
+
+        public Task AnswerRefusedAsync(DeferredCommand command, string message, CancellationToken cancellationToken)
+        {
+            Refused.Add((command.InteractionId, message));
+            return Task.CompletedTask;
         }
     }
 

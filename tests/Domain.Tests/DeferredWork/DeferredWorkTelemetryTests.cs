@@ -174,5 +174,8 @@ public sealed class DeferredWorkTelemetryTests : IDisposable
             Time?.Advance(Delay);
             return Throw is not null ? Task.FromException(Throw) : Task.CompletedTask;
         }
+
+        public Task AnswerRefusedAsync(DeferredCommand command, string message, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("No operator controls in these tests.");
     }
 }

@@ -175,6 +175,46 @@ public sealed class InteractionWorkerTests : IAsyncLifetime
         Assert.Equal(InteractionWorker.NotHandledHere, body.RootElement.GetProperty("content").GetString());
     }
 
+    [Fact]
+    public async Task ARefusedCommand_EditsItsThinkingAnswer_WithTheMessage()
+    {
+        var worker = _host.App.Services.GetRequiredService<InteractionWorker>();
+
+        await worker.AnswerRefusedAsync(Refused(new Dictionary<string, string>()), "The status feature is turned off right now.", CancellationToken.None);
+
+        var edit = Assert.Single(_discord.Requests);
+        Assert.Equal(HttpMethod.Patch, edit.Method);
+        Assert.Equal($"/api/v10/webhooks/100000000000000001/{Token}/messages/@original", edit.Path);
+        using var body = JsonDocument.Parse(edit.Body!);
+        Assert.Equal("The status feature is turned off right now.", body.RootElement.GetProperty("content").GetString());
+        Assert.Empty(body.RootElement.GetProperty("allowed_mentions").GetProperty("parse").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task ARefusedClick_LeavesTheClickedMessageAlone_AndFollowsUpEphemeral()
+    {
+        _discord.Answer("POST", $"/webhooks/100000000000000001/{Token}", HttpStatusCode.OK, """{"id":"1400000000000000002","channel_id":"900000000000000002","content":"x"}""");
+        var worker = _host.App.Services.GetRequiredService<InteractionWorker>();
+
+        await worker.AnswerRefusedAsync(Refused(new Dictionary<string, string> { [InteractionRoute.ComponentOption] = "music:skip" }), "The music feature is turned off right now.", CancellationToken.None);
+
+        var followUp = Assert.Single(_discord.Requests);
+        Assert.Equal(HttpMethod.Post, followUp.Method);
+        Assert.Equal($"/api/v10/webhooks/100000000000000001/{Token}", followUp.Path);
+        using var body = JsonDocument.Parse(followUp.Body!);
+        Assert.Equal("The music feature is turned off right now.", body.RootElement.GetProperty("content").GetString());
+        Assert.Equal(64, body.RootElement.GetProperty("flags").GetInt32());
+    }
+
+    private DeferredCommand Refused(Dictionary<string, string> options) => new()
+    {
+        InteractionId = 1312345678901234568,
+        ApplicationId = 100000000000000001,
+        InteractionToken = Token,
+        EnqueuedAt = _host.Time.GetUtcNow(),
+        Invocation = new CommandInvocation { CommandName = "music", CorrelationId = "c1", GuildId = 900000000000000001, Options = options },
+    };
+
     private string Message(TimeSpan interactionAge, string command = "status")
     {
         var created = _host.Time.GetUtcNow() - interactionAge;

@@ -9,12 +9,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Serverless.Domain.Controls;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
 using Serverless.Domain.Permissions;
 using Serverless.Functions.Hosting;
 using Serverless.Ports.RateLimiting;
 using Serverless.TestSupport;
+using Serverless.TestSupport.Controls;
 
 namespace Serverless.Functions.Tests.Support;
 
@@ -88,6 +90,8 @@ public sealed class FunctionTestHost : IAsyncDisposable
 
         // No Azurite here: rate-limit state and scheduled posts stay in memory rather than failing over from an absent account.
         builder.Services.AddSingleton<IRateLimitStore>(new InMemoryRateLimitStore());
+        builder.Services.AddSingleton<ICommandLimitStore>(new InMemoryCommandLimitStore());
+        builder.Services.AddSingleton<IOperatorControlStore>(new InMemoryOperatorControlStore());
         var scheduledPosts = new InMemoryScheduledPostStore();
         builder.Services.AddSingleton<IScheduledPostStore>(scheduledPosts);
         builder.Services.AddSingleton<IChannelPostingCheck>(new ScriptedChannelPostingCheck());

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Storage.Backup;
+using Serverless.Storage.Controls;
 using Serverless.Storage.Music;
 using Serverless.Storage.ScheduledPosts;
 
@@ -63,7 +64,7 @@ public sealed class TableBackupTests(AzuriteFixture azurite) : IClassFixture<Azu
     /// <summary>Rows of every EDM type, in a table whose layout the backup knows nothing about.</summary>
     private async Task SeedEveryTypeAsync()
     {
-        var table = azurite.Account.Tables.GetTableClient(BackupCatalog.OperatorControlsTable);
+        var table = azurite.Account.Tables.GetTableClient(TableOperatorControlStore.TableName);
         await table.CreateIfNotExistsAsync();
         await table.UpsertEntityAsync(new TableEntity("typed", "row")
         {
@@ -77,7 +78,7 @@ public sealed class TableBackupTests(AzuriteFixture azurite) : IClassFixture<Azu
             ["Id"] = Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"),
             ["Bytes"] = new byte[] { 0, 1, 2, 254, 255 },
         });
-        var audit = azurite.Account.Tables.GetTableClient(BackupCatalog.OperatorAuditTable);
+        var audit = azurite.Account.Tables.GetTableClient(TableOperatorControlStore.AuditTableName);
         await audit.CreateIfNotExistsAsync();
         await audit.UpsertEntityAsync(new TableEntity("2026-12", "0000000001") { ["Actor"] = "ops:alice", ["At"] = Now });
     }
@@ -155,7 +156,7 @@ public sealed class TableBackupTests(AzuriteFixture azurite) : IClassFixture<Azu
         }
 
         // The types as the SDK reads them back, and the bot's own stores reading the restored rows.
-        var typed = (await azurite.Account.Tables.GetTableClient(BackupCatalog.OperatorControlsTable).GetEntityAsync<TableEntity>("typed", "row")).Value;
+        var typed = (await azurite.Account.Tables.GetTableClient(TableOperatorControlStore.TableName).GetEntityAsync<TableEntity>("typed", "row")).Value;
         Assert.Equal((1L << 53) + 1, Assert.IsType<long>(typed["Int64"]));
         Assert.Equal(2.0, Assert.IsType<double>(typed["Whole"]));
         Assert.Equal(new byte[] { 0, 1, 2, 254, 255 }, typed.GetBinary("Bytes"));
@@ -206,11 +207,12 @@ public sealed class TableBackupTests(AzuriteFixture azurite) : IClassFixture<Azu
         var kept = NewGuild();
         await SeedGuildAsync(purged);
         await SeedGuildAsync(kept);
-        var limits = azurite.Account.Tables.GetTableClient(BackupCatalog.CommandLimitsTable);
+        var limits = azurite.Account.Tables.GetTableClient(TableCommandLimitStore.TableName);
         await limits.CreateIfNotExistsAsync();
         await limits.UpsertEntityAsync(new TableEntity($"guild:{purged}", "schedule") { ["Tokens"] = 2.0 });
         await limits.UpsertEntityAsync(new TableEntity($"guild:{kept}", "schedule") { ["Tokens"] = 2.0 });
-        var controls = azurite.Account.Tables.GetTableClient(BackupCatalog.OperatorControlsTable);
+        await limits.UpsertEntityAsync(new TableEntity($"user:{purged}", "schedule") { ["Tokens"] = 2.0 });
+        var controls = azurite.Account.Tables.GetTableClient(TableOperatorControlStore.TableName);
         await controls.CreateIfNotExistsAsync();
         await controls.UpsertEntityAsync(new TableEntity("block", purged.ToString(CultureInfo.InvariantCulture)) { ["Reason"] = "abuse" });
         var purge = new GuildDataPurge(azurite.Account);
