@@ -177,8 +177,23 @@ public sealed class GatewayAgainstSandboxTests : IAsyncLifetime
         Assert.Equal(1, Gateway.ResumeCount);
     }
 
+    [Fact]
+    public async Task Close4004_WithNoNewToken_WaitsForOne_InsteadOfStoppingOrReconnecting()
+    {
+        var client = Start();
+        await ReadyAsync(client);
+
+        Gateway.CloseConnections(4004);
+
+        var shard = Assert.Single(client.Manager.Shards);
+        await GatewayHarness.WaitForStateAsync(shard, GatewayShardState.WaitingForToken);
+        Assert.Contains("4004", shard.Problem, StringComparison.Ordinal);
+        Assert.False(client.Running.IsCompleted);
+        Assert.Single(Gateway.ConnectionsEnded);
+        Assert.Equal(1, Gateway.IdentifyCount);
+    }
+
     [Theory]
-    [InlineData(4004, "authentication failed")]
     [InlineData(4014, "disallowed intents")]
     public async Task FatalClose_FailsTheShard_AndNeverReconnects(int code, string meaning)
     {
