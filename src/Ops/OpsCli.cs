@@ -82,6 +82,7 @@ public static class OpsCli
             JobsCommand.Create(environment, settings, output, error, timeProvider),
             PostsCommand.Create(environment, settings, output, error, timeProvider),
             SmokeCommand.Create(environment, settings, output, error, timeProvider),
+            TokenCommand.Create(context),
         };
     }
 }
