@@ -17,8 +17,29 @@ public sealed class DiscordOptions
     /// <summary>Hex Ed25519 public key used to verify interactions.</summary>
     public string? PublicKey { get; set; }
 
-    /// <summary>Bot token for REST calls. Never logged.</summary>
+    /// <summary>Bot token for REST calls. Never logged. Used when neither <see cref="BotTokenSecretUri"/> nor <see cref="BotTokenFile"/> is set.</summary>
     public string? BotToken { get; set; }
+
+    /// <summary>
+    /// A file holding the bot token (a mounted secret volume, updated in place on rotation); takes precedence over
+    /// <see cref="BotToken"/>.
+    /// </summary>
+    public string? BotTokenFile { get; set; }
+
+    /// <summary>
+    /// A Key Vault secret holding the bot token, <c>https://NAME.vault.azure.net/secrets/SECRET</c> (no version: the
+    /// latest is read); takes precedence over <see cref="BotTokenFile"/> and <see cref="BotToken"/>.
+    /// </summary>
+    public string? BotTokenSecretUri { get; set; }
+
+    /// <summary>The client id of a user-assigned managed identity that reads <see cref="BotTokenSecretUri"/>.</summary>
+    public string? KeyVaultClientId { get; set; }
+
+    /// <summary><c>managedidentity</c> for the system-assigned identity; otherwise the usual Azure credential chain.</summary>
+    public string? KeyVaultCredential { get; set; }
+
+    /// <summary>The least time between two reads of the token's source after Discord refused the token (at least 1 s).</summary>
+    public TimeSpan TokenRefreshMinInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;
 
@@ -65,7 +86,25 @@ public static class DiscordOptionsChecks
     public static string? BotToken(DiscordOptions options, string why)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return string.IsNullOrWhiteSpace(options.BotToken) ? $"Discord__BotToken is missing: {why}" : null;
+        return string.IsNullOrWhiteSpace(options.BotToken) && string.IsNullOrWhiteSpace(options.BotTokenFile) && string.IsNullOrWhiteSpace(options.BotTokenSecretUri)
+            ? $"Discord__BotToken is missing (or Discord__BotTokenFile, or Discord__BotTokenSecretUri): {why}"
+            : null;
+    }
+
+    /// <summary>The token's source settings, when set, are well formed, and the refresh interval is at least a second.</summary>
+    public static string? BotTokenSource(DiscordOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!string.IsNullOrWhiteSpace(options.BotTokenSecretUri)
+            && !(Uri.TryCreate(options.BotTokenSecretUri, UriKind.Absolute, out var secret) && secret.Scheme == Uri.UriSchemeHttps
+                 && secret.AbsolutePath.StartsWith("/secrets/", StringComparison.Ordinal) && secret.AbsolutePath.Length > "/secrets/".Length))
+        {
+            return "Discord__BotTokenSecretUri is malformed: it must be https://NAME.vault.azure.net/secrets/SECRET.";
+        }
+
+        return options.TokenRefreshMinInterval < TimeSpan.FromSeconds(1)
+            ? "Discord__TokenRefreshMinInterval is too short: it must be at least 00:00:01."
+            : null;
     }
 
     public static string? ApiBaseUrl(DiscordOptions options)
@@ -99,6 +138,7 @@ public sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
     public ValidateOptionsResult Validate(string? name, DiscordOptions options) => DiscordOptionsChecks.Result(
         DiscordOptionsChecks.ApplicationId(options),
         DiscordOptionsChecks.PublicKey(options),
+        DiscordOptionsChecks.BotTokenSource(options),
         DiscordOptionsChecks.ApiBaseUrl(options),
         DiscordOptionsChecks.GatewayUrl(options));
 }
@@ -108,6 +148,7 @@ public sealed class DiscordGatewayCredentialsValidator : IValidateOptions<Discor
 {
     public ValidateOptionsResult Validate(string? name, DiscordOptions options) => DiscordOptionsChecks.Result(
         DiscordOptionsChecks.BotToken(options, "the gateway identifies with the bot token."),
+        DiscordOptionsChecks.BotTokenSource(options),
         DiscordOptionsChecks.GatewayUrl(options));
 }
 
@@ -117,5 +158,6 @@ public sealed class DiscordBotCallerValidator : IValidateOptions<DiscordOptions>
     public ValidateOptionsResult Validate(string? name, DiscordOptions options) => DiscordOptionsChecks.Result(
         DiscordOptionsChecks.ApplicationId(options),
         DiscordOptionsChecks.BotToken(options, "set it to the bot token from the Developer Portal."),
+        DiscordOptionsChecks.BotTokenSource(options),
         DiscordOptionsChecks.ApiBaseUrl(options));
 }

@@ -109,6 +109,7 @@ public static class OpsCli
             LimitsCommand.Create(context),
             AuditCommand.Create(context),
             BackupCommand.Create(context),
+            TokenCommand.Create(context),
         };
     }
 }

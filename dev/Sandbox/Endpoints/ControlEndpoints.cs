@@ -23,6 +23,7 @@ internal static class ControlEndpoints
             return Results.NoContent();
         });
         control.MapPost("/interactions", SendInteractionAsync);
+        control.MapPost("/token", RotateTokenAsync);
         control.MapGet("/faults", ([FromServices] SandboxContext sandbox) =>
             Results.Json(sandbox.Faults.Rules.Select(FaultRuleWire.From).ToList(), ControlJsonContext.Control.ListFaultRuleWire));
         control.MapPost("/faults", AddFaultAsync);
@@ -42,7 +43,7 @@ internal static class ControlEndpoints
             BaseUrl = sandbox.BaseUrl,
             ApiBaseUrl = sandbox.ApiBaseUrl,
             BotInteractionsUrl = sandbox.Options.BotInteractionsUrl.ToString(),
-            BotToken = sandbox.Options.BotToken,
+            BotToken = sandbox.BotToken.Current,
             BotUserId = Snowflake(sandbox.State.BotUserId),
             DefaultGuildId = Snowflake(SandboxDefaults.GuildId),
             DefaultChannelId = Snowflake(SandboxDefaults.ChannelId),
@@ -51,6 +52,26 @@ internal static class ControlEndpoints
             GatewayUrl = sandbox.Gateway.Url,
         },
         ControlJsonContext.Control.SandboxInfoWire);
+
+    /// <summary>
+    /// Resets the bot token, as the Developer Portal does: <c>{"token":"…"}</c> sets it, an empty body makes one up.
+    /// The old one is refused from now on (REST 401; gateway sessions closed with 4004). Answers the new token.
+    /// </summary>
+    private static async Task<IResult> RotateTokenAsync(HttpContext context, [FromServices] SandboxContext sandbox)
+    {
+        TokenRotationWire? wire = null;
+        if (context.Request.ContentLength is not 0)
+        {
+            wire = await ReadAsync(context, ControlJsonContext.Control.TokenRotationWire);
+            if (wire is null && context.Request.ContentLength > 0)
+            {
+                return BadRequest("The body must be empty or JSON: {\"token\":\"new-token\"}.");
+            }
+        }
+
+        var token = sandbox.RotateBotToken(wire?.Token);
+        return Results.Json(new TokenRotationWire { Token = token }, ControlJsonContext.Control.TokenRotationWire);
+    }
 
     private static async Task<IResult> AddFaultAsync(HttpContext context, [FromServices] SandboxContext sandbox)
     {

@@ -91,6 +91,25 @@ public sealed partial class GatewayDouble
         }
     }
 
+    /// <summary>
+    /// Closes every connection that holds a session (identified or resumed) with <paramref name="code"/>, and invalidates
+    /// those sessions: a revoked token ends them and they cannot be resumed.
+    /// </summary>
+    public void CloseAuthenticatedConnections(int code, string reason)
+    {
+        lock (_lock)
+        {
+            foreach (var connection in OpenConnectionsLocked())
+            {
+                if (connection.Session is { } session)
+                {
+                    session.Invalidated = true;
+                    CloseLocked(connection, code, reason);
+                }
+            }
+        }
+    }
+
     /// <summary>The next <paramref name="count"/> identifies (with the right token) get op 9 <c>d:false</c> instead of READY.</summary>
     public void FailNextIdentifies(int count)
     {

@@ -153,7 +153,7 @@ public sealed partial class GatewayDouble
 
     private bool IsBotToken(JsonElement identifyOrResume) =>
         identifyOrResume.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.String
-        && string.Equals(token.GetString(), _sandbox.Options.BotToken, StringComparison.Ordinal);
+        && _sandbox.BotToken.Accepts(token.GetString());
 
     private JsonElement? GuildCreateData(ulong guildId, GatewaySession session)
     {

@@ -25,6 +25,7 @@ internal sealed class SandboxContext : IDisposable
         Faults = new FaultInjector();
         RateLimiter = new RateLimiter(options.RateLimits, Time);
         LoggerFactory = loggerFactory;
+        BotToken = new SandboxBotToken(options.BotToken);
 
         _botClient = options.BotHttpHandler is { } handler
             ? new HttpClient(handler, disposeHandler: false)
@@ -51,6 +52,17 @@ internal sealed class SandboxContext : IDisposable
     public RateLimiter RateLimiter { get; }
 
     public InteractionSender Sender { get; }
+
+    /// <summary>The bot token accepted now: <see cref="SandboxOptions.BotToken"/> until rotated.</summary>
+    public SandboxBotToken BotToken { get; }
+
+    /// <summary>Revokes the current bot token for <paramref name="token"/> (or a random one) and ends the sessions it identified.</summary>
+    public string RotateBotToken(string? token)
+    {
+        var next = BotToken.Rotate(token);
+        Gateway.CloseAuthenticatedConnections(4004, "Authentication failed.");
+        return next;
+    }
 
     public GatewayDouble Gateway { get; }
 

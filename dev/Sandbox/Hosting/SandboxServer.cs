@@ -43,8 +43,14 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>Hex Ed25519 public key: the bot's <c>Discord__PublicKey</c>.</summary>
     public string PublicKeyHex => _sandbox.SigningKey.PublicKeyHex;
 
-    /// <summary>The fake token the sandbox accepts: the bot's <c>Discord__BotToken</c>.</summary>
-    public string BotToken => _sandbox.Options.BotToken;
+    /// <summary>The fake token the sandbox accepts now: the bot's <c>Discord__BotToken</c>, until <see cref="RotateBotToken"/>.</summary>
+    public string BotToken => _sandbox.BotToken.Current;
+
+    /// <summary>
+    /// Resets the bot token (as <c>POST /_sandbox/token</c>): <paramref name="token"/> or a random one becomes the only
+    /// one accepted; REST calls with the old one get 401 and gateway sessions it identified are closed with 4004.
+    /// </summary>
+    public string RotateBotToken(string? token = null) => _sandbox.RotateBotToken(token);
 
     public ulong BotUserId => _sandbox.State.BotUserId;
 

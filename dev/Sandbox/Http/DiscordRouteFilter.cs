@@ -21,7 +21,7 @@ internal static partial class DiscordRouteFilter
 
         var sandbox = context.RequestServices.GetRequiredService<SandboxContext>();
         var request = context.Request;
-        if (route.RequiresBotAuth && !IsBot(request, sandbox.Options.BotToken))
+        if (route.RequiresBotAuth && !IsBot(request, sandbox.BotToken.Current))
         {
             return DiscordResults.Unauthorized();
         }

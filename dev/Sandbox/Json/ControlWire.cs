@@ -35,6 +35,12 @@ internal sealed class SandboxInfoWire
     public required string GatewayUrl { get; init; }
 }
 
+/// <summary><c>POST /_sandbox/token</c>: the new bot token (in the request, optional: a random one when left out).</summary>
+internal sealed class TokenRotationWire
+{
+    public string? Token { get; init; }
+}
+
 internal sealed class CallsWire
 {
     /// <summary>Pass as <c>?since=</c> next time to get only newer calls.</summary>

@@ -40,6 +40,7 @@ internal sealed partial class SandboxJsonContext : JsonSerializerContext
 /// <summary>The sandbox's own control API under <c>/_sandbox</c>, shared by the server and the CLI.</summary>
 [JsonSerializable(typeof(SandboxInfoWire))]
 [JsonSerializable(typeof(CallsWire))]
+[JsonSerializable(typeof(TokenRotationWire))]
 [JsonSerializable(typeof(SendInteractionRequestWire))]
 [JsonSerializable(typeof(SentInteractionWire))]
 [JsonSerializable(typeof(FaultRuleWire))]

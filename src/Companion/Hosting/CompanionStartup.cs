@@ -15,6 +15,7 @@ public sealed partial class CompanionStartup(
     LavalinkConnectionInputs lavalinkInputs,
     VoiceStateTracker voiceStates,
     DiscordRestClient discord,
+    DiscordCredentials credentials,
     TimeProvider timeProvider,
     ILogger<CompanionStartup> logger) : BackgroundService
 {
@@ -40,6 +41,7 @@ public sealed partial class CompanionStartup(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromSeconds(1);
+        var refusals = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -55,10 +57,16 @@ public sealed partial class CompanionStartup(
             }
             catch (DiscordUnauthorizedException)
             {
-                // The gateway reports the refused token (4004) and health shows it; asking again would only
-                // spend the invalid-request budget.
-                Log.TokenRefused(logger);
-                return;
+                // The REST client has re-read the token once already; asking before the next read is allowed would only
+                // spend the invalid-request budget. Once the secret is replaced, the next ask recovers on its own.
+                var now = timeProvider.GetUtcNow();
+                var next = credentials.NextRefreshAt > now ? credentials.NextRefreshAt : now + TimeSpan.FromSeconds(5);
+                if (refusals++ == 0)
+                {
+                    Log.TokenRefused(logger, credentials.SourceDescription, next);
+                }
+
+                await Task.Delay(next - now, timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (Exception exception)
             {
@@ -77,8 +85,8 @@ public sealed partial class CompanionStartup(
         [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "Could not read the bot's user (GET /users/@me); retrying in {DelaySeconds} s")]
         public static partial void BotUserLookupFailed(ILogger logger, Exception exception, double delaySeconds);
 
-        [LoggerMessage(EventId = 9003, Level = LogLevel.Critical, Message = "Discord refused the bot token (GET /users/@me answered 401): check Discord__BotToken")]
-        public static partial void TokenRefused(ILogger logger);
+        [LoggerMessage(EventId = 9003, Level = LogLevel.Critical, Message = "Discord refused the bot token (GET /users/@me answered 401) and {Source} holds no new one: asking again after {NextRefreshAt:O}, once a refresh interval, until the token is replaced")]
+        public static partial void TokenRefused(ILogger logger, string source, DateTimeOffset nextRefreshAt);
     }
 }
 

@@ -52,6 +52,12 @@ public enum GatewayShardState
 
     /// <summary>Stopped for good after a fatal close code; see <see cref="GatewayShardClient.Problem"/>. Never reconnects.</summary>
     Failed,
+
+    /// <summary>
+    /// Discord refused the bot token (close 4004) and its source holds no new one yet: the shard reads the source again
+    /// once per refresh interval and identifies as soon as a new token is there.
+    /// </summary>
+    WaitingForToken,
 }
 
 /// <summary>One dispatch (op 0). <paramref name="Data"/> is cloned, so it outlives the receive buffer.</summary>

@@ -21,7 +21,13 @@ public sealed partial class GatewayShardClient
     private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Uri _gatewayUrl;
+    // Discord's close code for a refused token.
+    private const int AuthenticationFailedCloseCode = 4004;
+
     private readonly DiscordCredentials _credentials;
+
+    // The token the last IDENTIFY or RESUME sent: what a 4004 refused.
+    private volatile string? _identifiedWith;
     private readonly GatewayOptions _options;
     private readonly IGatewayConnector _connector;
     private readonly GatewayIdentifyLimiter _identifyLimiter;
@@ -67,9 +73,9 @@ public sealed partial class GatewayShardClient
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shardId, shardCount);
         ArgumentNullException.ThrowIfNull(gatewayUrl);
         ArgumentNullException.ThrowIfNull(credentials);
-        if (credentials.BotToken is null)
+        if (!credentials.IsConfigured)
         {
-            throw new ArgumentException("The gateway needs the bot token (Discord__BotToken).", nameof(credentials));
+            throw new ArgumentException("The gateway needs the bot token (Discord__BotToken, Discord__BotTokenFile or Discord__BotTokenSecretUri).", nameof(credentials));
         }
 
         ShardId = shardId;
@@ -190,6 +196,17 @@ public sealed partial class GatewayShardClient
                     // A connection that never got ready counts as a failure: no tight reconnect loop against a refusing gateway.
                     var backoff = _time.GetUtcNow() + GatewayTiming.Backoff(consecutiveFailures, _options.ReconnectBaseDelay, _options.ReconnectMaxDelay, _random);
                     notBefore = backoff > notBefore ? backoff : notBefore;
+                }
+
+                if (end.CloseCode == AuthenticationFailedCloseCode && _credentials.CanRotate && _identifiedWith is { } rejected)
+                {
+                    // A rotated token: no resume across tokens, so a new session once a new token is there.
+                    await ClearSessionAsync();
+                    await WaitForNewTokenAsync(rejected, cancellationToken);
+                    consecutiveFailures = 0;
+                    notBefore = DateTimeOffset.MinValue;
+                    SetState(GatewayShardState.Disconnected, null);
+                    continue;
                 }
 
                 switch (end.Action)
@@ -469,9 +486,40 @@ public sealed partial class GatewayShardClient
         }
     }
 
+    /// <summary>
+    /// Reads the token's source again until it holds a token other than <paramref name="rejected"/>: at once, then once
+    /// per refresh interval (logged critical the first time, then as a warning), so the companion recovers by itself
+    /// once the secret is updated.
+    /// </summary>
+    private async Task WaitForNewTokenAsync(string rejected, CancellationToken cancellationToken)
+    {
+        var attempt = 0;
+        while (!await _credentials.RefreshAfterUnauthorizedAsync(rejected, cancellationToken))
+        {
+            attempt++;
+            var next = _credentials.NextRefreshAt;
+            var problem = $"Discord refused the bot token (close 4004) and {_credentials.SourceDescription} holds no new one; reading it again after {next:O}.";
+            SetState(GatewayShardState.WaitingForToken, problem);
+            if (attempt == 1)
+            {
+                Log.TokenRejected(_logger, ShardId, _credentials.SourceDescription, next);
+            }
+            else
+            {
+                Log.TokenStillRejected(_logger, ShardId, _credentials.SourceDescription, attempt, next);
+            }
+
+            // A read less than the interval ago answers false at once: wait until the next one is allowed.
+            await _time.DelayUntilAsync(next > _time.GetUtcNow() ? next : _time.GetUtcNow() + TimeSpan.FromSeconds(1), cancellationToken);
+        }
+
+        Log.TokenRenewed(_logger, ShardId, _credentials.SourceDescription);
+    }
+
     private async Task IdentifyOrResumeAsync(LiveConnection live, bool resume)
     {
-        var token = _credentials.BotToken!;
+        var token = await _credentials.GetBotTokenAsync(live.Token);
+        _identifiedWith = token;
         if (resume)
         {
             SetState(GatewayShardState.Resuming, null);
@@ -707,6 +755,15 @@ public sealed partial class GatewayShardClient
 
         [LoggerMessage(EventId = 7116, Level = LogLevel.Error, Message = "Gateway shard {ShardId}: the connection failed unexpectedly; reconnecting to resume")]
         public static partial void ConnectionFailed(ILogger logger, Exception exception, int shardId);
+
+        [LoggerMessage(EventId = 7117, Level = LogLevel.Critical, Message = "Gateway shard {ShardId}: Discord refused the bot token (close 4004) and {Source} holds no new one; reading it again after {NextRefreshAt:O} until it does")]
+        public static partial void TokenRejected(ILogger logger, int shardId, string source, DateTimeOffset nextRefreshAt);
+
+        [LoggerMessage(EventId = 7118, Level = LogLevel.Warning, Message = "Gateway shard {ShardId}: still no new bot token in {Source} (read {Attempt}); next read after {NextRefreshAt:O}")]
+        public static partial void TokenStillRejected(ILogger logger, int shardId, string source, int attempt, DateTimeOffset nextRefreshAt);
+
+        [LoggerMessage(EventId = 7119, Level = LogLevel.Warning, Message = "Gateway shard {ShardId}: a new bot token from {Source}; identifying again with a new session")]
+        public static partial void TokenRenewed(ILogger logger, int shardId, string source);
 
         [LoggerMessage(EventId = 7114, Level = LogLevel.Information, Message = "Gateway shard {ShardId} stopped")]
         public static partial void Stopped(ILogger logger, int shardId);

@@ -16,7 +16,11 @@ public sealed partial class GatewayShardManager
     private readonly IGatewaySessionStore _sessionStore;
     private readonly IGatewayDispatchHandler _dispatchHandler;
     private readonly GatewayShardRegistry _registry;
+    // Between two asks when the credentials allow a read already (a fixed token never changes).
+    private static readonly TimeSpan MinimumTokenWait = TimeSpan.FromSeconds(5);
+
     private readonly DiscordCredentials _credentials;
+    private bool _tokenRefusalLogged;
     private readonly GatewayOptions _options;
     private readonly Uri? _gatewayUrlOverride;
     private readonly TimeProvider _time;
@@ -118,12 +122,32 @@ public sealed partial class GatewayShardManager
             {
                 return await _botInfoSource.GetGatewayBotAsync(cancellationToken);
             }
+            catch (DiscordUnauthorizedException) when (!_credentials.CanRotate)
+            {
+                // A fixed token never changes: retrying it only adds invalid requests toward Cloudflare's ban.
+                _problem = "Discord refused the bot token (401 on GET /gateway/bot); the gateway will not start.";
+                Log.UnauthorizedForGood(_logger);
+                return null;
+            }
             catch (DiscordUnauthorizedException)
             {
-                // Retrying a refused token only adds invalid requests toward Cloudflare's ban.
-                _problem = "Discord refused the bot token (401 on GET /gateway/bot); the gateway will not start.";
-                Log.Unauthorized(_logger);
-                return null;
+                // The REST client has already re-read the token once and retried; another call before the next read is
+                // allowed would only add invalid requests toward Cloudflare's ban. Wait for it, then ask again.
+                var next = _credentials.NextRefreshAt;
+                var now = _time.GetUtcNow();
+                next = next > now ? next : now + MinimumTokenWait;
+                _problem = $"Discord refused the bot token (401 on GET /gateway/bot) and {_credentials.SourceDescription} holds no new one; asking again after {next:O}.";
+                if (!_tokenRefusalLogged)
+                {
+                    _tokenRefusalLogged = true;
+                    Log.Unauthorized(_logger, _credentials.SourceDescription, next);
+                }
+                else
+                {
+                    Log.StillUnauthorized(_logger, _credentials.SourceDescription, next);
+                }
+
+                await _time.DelayUntilAsync(next, cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -145,7 +169,13 @@ public sealed partial class GatewayShardManager
         public static partial void GatewayBotFailed(ILogger logger, Exception exception, int failures, double delayMs);
 
         [LoggerMessage(EventId = 7132, Level = LogLevel.Critical, Message = "Discord refused the bot token on GET /gateway/bot (401): the gateway will not start. Check Discord__BotToken")]
-        public static partial void Unauthorized(ILogger logger);
+        public static partial void UnauthorizedForGood(ILogger logger);
+
+        [LoggerMessage(EventId = 7134, Level = LogLevel.Critical, Message = "Discord refused the bot token on GET /gateway/bot (401) and {Source} holds no new one: the gateway waits, asking again after {NextRefreshAt:O} until the token is replaced")]
+        public static partial void Unauthorized(ILogger logger, string source, DateTimeOffset nextRefreshAt);
+
+        [LoggerMessage(EventId = 7133, Level = LogLevel.Warning, Message = "Discord still refuses the bot token on GET /gateway/bot; {Source} holds no new one; asking again after {NextRefreshAt:O}")]
+        public static partial void StillUnauthorized(ILogger logger, string source, DateTimeOffset nextRefreshAt);
     }
 }
 

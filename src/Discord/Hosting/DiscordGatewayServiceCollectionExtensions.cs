@@ -37,6 +37,7 @@ public static class DiscordGatewayServiceCollectionExtensions
         services.TryAddSingleton<IGatewayCommandSender>(provider => provider.GetRequiredService<GatewayShardRegistry>());
         services.AddMetrics();
         services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddDiscordCredentials();
         services.TryAddSingleton(provider =>
         {
             var discord = provider.GetRequiredService<IOptions<DiscordOptions>>().Value;
@@ -46,7 +47,7 @@ public static class DiscordGatewayServiceCollectionExtensions
                 provider.GetRequiredService<IGatewaySessionStore>(),
                 provider.GetRequiredService<IGatewayDispatchHandler>(),
                 provider.GetRequiredService<GatewayShardRegistry>(),
-                provider.GetService<DiscordCredentials>() ?? new DiscordCredentials(discord.BotToken),
+                provider.GetRequiredService<DiscordCredentials>(),
                 provider.GetRequiredService<IOptions<GatewayOptions>>().Value,
                 string.IsNullOrWhiteSpace(discord.GatewayUrl) ? null : new Uri(discord.GatewayUrl),
                 provider.GetRequiredService<TimeProvider>(),

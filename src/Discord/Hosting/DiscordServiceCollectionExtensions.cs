@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Discord.Credentials;
 using Serverless.Discord.Permissions;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Features.Admin;
@@ -28,6 +29,25 @@ public static class DiscordServiceCollectionExtensions
     /// Binds <see cref="DiscordOptions.SectionName"/> (validated by the host's own rules, such as
     /// <see cref="DiscordOptionsValidator"/>) and <see cref="DiscordRateLimitOptions.SectionName"/> (validated at start).
     /// </remarks>
+    /// <summary>
+    /// Registers the rotating <see cref="DiscordCredentials"/>: the token read from Key Vault, a file or the setting
+    /// (<see cref="BotTokenSources"/>), read again after a refusal at most once per <see cref="DiscordOptions.TokenRefreshMinInterval"/>.
+    /// </summary>
+    public static IServiceCollection TryAddDiscordCredentials(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptionsMonitor<DiscordOptions>>();
+            return new DiscordCredentials(
+                BotTokenSources.FromOptions(options),
+                provider.GetRequiredService<TimeProvider>(),
+                options.CurrentValue.TokenRefreshMinInterval,
+                provider.GetService<ILogger<DiscordCredentials>>());
+        });
+        return services;
+    }
+
     public static IHttpClientBuilder AddDiscordRest(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -44,7 +64,7 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddTransient<DiscordRestTelemetryHandler>();
         services.TryAddTransient<DiscordResilienceHandler>();
         services.TryAddTransient<DiscordRateLimitHandler>();
-        services.TryAddSingleton(provider => new DiscordCredentials(provider.GetRequiredService<IOptions<DiscordOptions>>().Value.BotToken));
+        services.TryAddDiscordCredentials();
 
         // A singleton: it asks the factory for the named client on each call, so handlers still rotate.
         services.TryAddSingleton(provider => new DiscordRestClient(

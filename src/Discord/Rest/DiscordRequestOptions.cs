@@ -22,6 +22,12 @@ public static class DiscordRequestOptions
     /// </summary>
     internal static readonly HttpRequestOptionsKey<string> Route = new("Discord.Route");
 
+    /// <summary>
+    /// The call authenticates as the bot (set by <see cref="DiscordRestClient"/>): its header is added just before sending,
+    /// with the token in use, and a 401 leads to one re-read of the token and one retry when it changed.
+    /// </summary>
+    internal static readonly HttpRequestOptionsKey<bool> BotAuth = new("Discord.BotAuth");
+
     /// <summary>What the inner handlers tell the call's span (retries, waits, bucket); only present while a span records.</summary>
     internal static readonly HttpRequestOptionsKey<DiscordCallRecord> CallRecord = new("Discord.CallRecord");
 }

@@ -86,7 +86,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
         using var request = new HttpRequestMessage(HttpMethod.Delete, string.Create(CultureInfo.InvariantCulture, $"channels/{channelId}/messages/{messageId}"));
         request.Options.Set(DiscordRequestOptions.Route, Route);
         AuthorizeAsBot(request);
-        using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+        using var response = await SendRawAsync(request, Route, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw await ToExceptionAsync(response, Route, cancellationToken);
@@ -235,11 +235,8 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
         }
     }
 
-    private void AuthorizeAsBot(HttpRequestMessage request)
-    {
-        var token = credentials.BotToken ?? throw new DiscordApiException("Discord__BotToken is not configured.");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bot", token);
-    }
+    /// <summary>Marks the call as the bot's: <see cref="SendRawAsync"/> adds the header with the token in use.</summary>
+    private static void AuthorizeAsBot(HttpRequestMessage request) => request.Options.Set(DiscordRequestOptions.BotAuth, true);
 
     /// <param name="route">The route template for errors, logs, spans and metrics: the real path can hold a token.</param>
     private async Task<T> SendAsync<T>(HttpRequestMessage request, string route, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
@@ -247,7 +244,7 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
         using (request)
         {
             request.Options.Set(DiscordRequestOptions.Route, route);
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+            using var response = await SendRawAsync(request, route, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 throw await ToExceptionAsync(response, route, cancellationToken);
@@ -256,6 +253,57 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
             return await response.Content.ReadFromJsonAsync(responseType, cancellationToken)
                 ?? throw new DiscordApiException(response.StatusCode, null, route, "empty response body");
         }
+    }
+
+    /// <summary>
+    /// Sends once; a bot call answered 401 makes <see cref="DiscordCredentials"/> re-read the token, and when that gives a
+    /// new one the call is sent once more with it. While the token in use is known to be refused (re-read less than the
+    /// refresh interval ago, nothing new) a bot call fails here without reaching Discord.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, string route, CancellationToken cancellationToken)
+    {
+        var client = httpClients.CreateClient(HttpClientName);
+        if (!request.Options.TryGetValue(DiscordRequestOptions.BotAuth, out var asBot) || !asBot)
+        {
+            return await client.SendAsync(request, cancellationToken);
+        }
+
+        var token = await credentials.GetBotTokenAsync(cancellationToken);
+        if (credentials.IsKnownRejected(token))
+        {
+            throw new DiscordUnauthorizedException(null, route, $"Discord refused the bot token and {credentials.SourceDescription} holds no new one yet; not calling Discord before {credentials.NextRefreshAt:O}");
+        }
+
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bot", token);
+        var response = await client.SendAsync(request, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Unauthorized
+            || !await credentials.RefreshAfterUnauthorizedAsync(token, cancellationToken)
+            || credentials.BotToken is not { } renewed)
+        {
+            return response;
+        }
+
+        response.Dispose();
+        using var retry = CopyOf(request);
+        retry.Headers.Authorization = new AuthenticationHeaderValue("Bot", renewed);
+        return await client.SendAsync(retry, cancellationToken);
+    }
+
+    /// <summary>A request can be sent only once: the retry is a copy (same content, which is serialized again).</summary>
+    private static HttpRequestMessage CopyOf(HttpRequestMessage request)
+    {
+        var copy = new HttpRequestMessage(request.Method, request.RequestUri) { Content = request.Content, Version = request.Version };
+        foreach (var header in request.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        foreach (var option in request.Options)
+        {
+            ((IDictionary<string, object?>)copy.Options)[option.Key] = option.Value;
+        }
+
+        return copy;
     }
 
     private static async Task<DiscordApiException> ToExceptionAsync(HttpResponseMessage response, string route, CancellationToken cancellationToken)
@@ -289,10 +337,4 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, Di
         [LoggerMessage(EventId = 2141, Level = LogLevel.Warning, Message = "Shortened a message for {Route} from {Length} to {MaxLength} characters, Discord's limit")]
         public static partial void ContentShortened(ILogger logger, string route, int length, int maxLength);
     }
-}
-
-/// <summary>The bot token, kept apart from options so that it is read in one place and never logged.</summary>
-public sealed class DiscordCredentials(string? botToken)
-{
-    public string? BotToken { get; } = string.IsNullOrWhiteSpace(botToken) ? null : botToken;
 }

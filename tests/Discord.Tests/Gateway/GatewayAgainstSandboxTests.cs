@@ -177,8 +177,52 @@ public sealed class GatewayAgainstSandboxTests : IAsyncLifetime
         Assert.Equal(1, Gateway.ResumeCount);
     }
 
+    [Fact]
+    public async Task Close4004_WithNoNewToken_WaitsForOne_InsteadOfStoppingOrReconnecting()
+    {
+        var client = Start();
+        await ReadyAsync(client);
+
+        Gateway.CloseConnections(4004);
+
+        var shard = Assert.Single(client.Manager.Shards);
+        await GatewayHarness.WaitForStateAsync(shard, GatewayShardState.WaitingForToken);
+        Assert.Contains("4004", shard.Problem, StringComparison.Ordinal);
+        Assert.False(client.Running.IsCompleted);
+        Assert.Single(Gateway.ConnectionsEnded);
+        Assert.Equal(1, Gateway.IdentifyCount);
+    }
+
+    [Fact]
+    public async Task TokenRotated_AndWrittenToTheFile_After4004_IdentifiesAgainWithTheNewToken()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bot-token-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(file, _sandbox.BotToken + "\n");
+        try
+        {
+            var client = Start(new() { ["Discord:BotTokenFile"] = file, ["Discord:TokenRefreshMinInterval"] = "00:00:01" });
+            var first = await ReadyAsync(client);
+
+            var newToken = _sandbox.RotateBotToken("rotated-gateway-token");
+            var shard = Assert.Single(client.Manager.Shards);
+            await GatewayHarness.WaitForStateAsync(shard, GatewayShardState.WaitingForToken);
+            await File.WriteAllTextAsync(file, newToken + "\n");
+
+            var second = await Gateway.WaitForSessionAsync(start => start.SessionId != first.SessionId, Timeout);
+            Assert.False(second.Resumed);
+            Assert.Equal(2, Gateway.IdentifyCount);
+            Assert.Equal(4004, Assert.Single(Gateway.ConnectionsEnded).CloseCode);
+            await client.Handler.WaitForAsync(dispatch => dispatch.Type == "READY" && dispatch.Sequence == 1 && dispatch.Data.GetProperty("session_id").GetString() == second.SessionId, Timeout);
+            Assert.Contains(client.Logs.Entries, entry => entry.Id.Id == 7119);
+            Assert.All(client.Logs.Lines, line => Assert.DoesNotContain("rotated-gateway-token", line, StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
-    [InlineData(4004, "authentication failed")]
     [InlineData(4014, "disallowed intents")]
     public async Task FatalClose_FailsTheShard_AndNeverReconnects(int code, string meaning)
     {
@@ -275,9 +319,9 @@ public sealed class GatewayAgainstSandboxTests : IAsyncLifetime
     }
 
     /// <summary>A manager composed as the companion composes it, running until the test ends or stops it.</summary>
-    private RunningClient Start()
+    private RunningClient Start(Dictionary<string, string?>? settings = null)
     {
-        var client = new RunningClient(_sandbox, _store);
+        var client = new RunningClient(_sandbox, _store, settings);
         _clients.Add(client);
         return client;
     }
@@ -287,7 +331,7 @@ public sealed class GatewayAgainstSandboxTests : IAsyncLifetime
         private readonly ServiceProvider _provider;
         private readonly CancellationTokenSource _stop = new();
 
-        public RunningClient(SandboxServer sandbox, IGatewaySessionStore store)
+        public RunningClient(SandboxServer sandbox, IGatewaySessionStore store, Dictionary<string, string?>? settings)
         {
             var services = new ServiceCollection();
             services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
@@ -297,7 +341,7 @@ public sealed class GatewayAgainstSandboxTests : IAsyncLifetime
                 ["Discord:BotToken"] = sandbox.BotToken,
                 ["Discord:ApiBaseUrl"] = sandbox.ApiBaseUrl,
                 ["Discord:Gateway:ReconnectBaseDelay"] = "00:00:00.100",
-            }).Build();
+            }).AddInMemoryCollection(settings ?? []).Build();
             services.AddDiscordRest(configuration);
             services.AddSingleton(store);
             services.AddSingleton<IGatewayDispatchHandler>(Handler);

@@ -56,8 +56,8 @@ internal sealed class GatewayHarness : IAsyncDisposable
     public GatewayIdentifyLimiter CreateLimiter(int remaining = 1000, int total = 1000, int maxConcurrency = 1, TimeSpan? resetAfter = null) =>
         new(new GatewaySessionStartLimit(total, remaining, resetAfter ?? TimeSpan.FromHours(20), maxConcurrency), Clock, new Logger<GatewayIdentifyLimiter>(LoggerFactory));
 
-    public GatewayShardClient CreateShard(int shardId = 0, int shardCount = 1, GatewayIdentifyLimiter? limiter = null) =>
-        new(shardId, shardCount, GatewayUrl, new DiscordCredentials(Token), Options, Connector, limiter ?? CreateLimiter(), Store, Handler, Clock, Random,
+    public GatewayShardClient CreateShard(int shardId = 0, int shardCount = 1, GatewayIdentifyLimiter? limiter = null, DiscordCredentials? credentials = null) =>
+        new(shardId, shardCount, GatewayUrl, credentials ?? new DiscordCredentials(Token), Options, Connector, limiter ?? CreateLimiter(), Store, Handler, Clock, Random,
             new Logger<GatewayShardClient>(LoggerFactory), Metrics);
 
     public GatewayShardManager CreateManager(GatewayBotInfo info) =>

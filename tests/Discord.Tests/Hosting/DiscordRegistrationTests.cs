@@ -62,7 +62,7 @@ public sealed class DiscordRegistrationTests
 
         Assert.Equal(
             [
-                "Discord__BotToken is missing: the gateway identifies with the bot token.",
+                "Discord__BotToken is missing (or Discord__BotTokenFile, or Discord__BotTokenSecretUri): the gateway identifies with the bot token.",
                 "Discord__GatewayUrl is malformed: it must be an absolute ws:// or wss:// URL, or unset.",
                 "Discord__Gateway__ShardCount is 0: it must be at least 1, or left unset to use Discord's recommendation.",
             ],

@@ -16,7 +16,7 @@ internal sealed class ClientHarness : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public ClientHarness(Action<DiscordRateLimitOptions>? configure = null, IRateLimitStore? store = null, FakeTimeProvider? clock = null, string? apiBaseUrl = null, string? botToken = null, InFlight? inFlight = null)
+    public ClientHarness(Action<DiscordRateLimitOptions>? configure = null, IRateLimitStore? store = null, FakeTimeProvider? clock = null, string? apiBaseUrl = null, string? botToken = null, InFlight? inFlight = null, Func<TimeProvider, DiscordCredentials>? credentials = null)
     {
         InFlightWork = inFlight ?? new InFlight();
         Clock = clock ?? new FakeTimeProvider(Start);
@@ -29,6 +29,11 @@ internal sealed class ClientHarness : IDisposable
         {
             Store = new CountingStore(store, InFlightWork);
             services.AddSingleton<IRateLimitStore>(Store);
+        }
+
+        if (credentials is not null)
+        {
+            services.AddSingleton(credentials(Clock));
         }
 
         services.Configure<DiscordOptions>(options =>

@@ -27,9 +27,9 @@ public sealed class DiscordStatusProbe(
 
     public async Task<DiscordStatus> CheckAsync(CancellationToken cancellationToken)
     {
-        if (credentials.BotToken is null)
+        if (!credentials.IsConfigured)
         {
-            return new DiscordStatus(DependencyState.NotConfigured, Problem: "Discord__BotToken is not set");
+            return new DiscordStatus(DependencyState.NotConfigured, Problem: "Discord__BotToken is not set (nor Discord__BotTokenFile, Discord__BotTokenSecretUri)");
         }
 
         if (tokenState.RejectedAt is { } rejectedAt && !TryStartRecheck(rejectedAt))

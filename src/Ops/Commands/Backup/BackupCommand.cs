@@ -52,7 +52,7 @@ internal static class BackupCommand
             }
 
             Directory.CreateDirectory(target);
-            var backup = new TableBackup(await OpsSettings.LoadStorageAsync(context.Environment, context.SettingsFile(parse), cancellationToken));
+            var backup = new TableBackup(await context.LoadStorageAsync(parse, cancellationToken));
             var entries = await OpsProgress.RunAsync(context, async progress =>
             {
                 var done = new List<BackupTableEntry>();
@@ -168,7 +168,7 @@ internal static class BackupCommand
             var manifest = verification.Manifest!;
             var total = manifest.Tables.Sum(entry => entry.Rows);
             var dryRun = confirmation.IsDryRun(parse);
-            var backup = new TableBackup(await OpsSettings.LoadStorageAsync(context.Environment, context.SettingsFile(parse), cancellationToken));
+            var backup = new TableBackup(await context.LoadStorageAsync(parse, cancellationToken));
             if (!dryRun && !await confirmation.ConfirmAsync(
                 parse,
                 context,
