@@ -120,7 +120,6 @@ resource companion 'Microsoft.App/containerApps@2024-03-01' = {
         { server: registryLoginServer, identity: identityId }
       ]
       secrets: [
-        { name: 'discord-bot-token', keyVaultUrl: discordBotTokenSecretUri, identity: identityId }
         { name: 'lavalink-password', keyVaultUrl: lavalinkPasswordSecretUri, identity: identityId }
       ]
     }
@@ -136,7 +135,9 @@ resource companion 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
             { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
             { name: 'Discord__ApplicationId', value: discordApplicationId }
-            { name: 'Discord__BotToken', secretRef: 'discord-bot-token' }
+            // Read from Key Vault by the companion itself, so a rotated token is picked up after a 4004 without a restart.
+            { name: 'Discord__BotTokenSecretUri', value: discordBotTokenSecretUri }
+            { name: 'Discord__KeyVaultClientId', value: identityClientId }
             { name: 'Discord__RateLimits__ExpectedInstances', value: string(expectedDiscordCallers) }
             { name: 'Lavalink__Url', value: 'https://${lavalink.properties.configuration.ingress.fqdn}' }
             { name: 'Lavalink__Password', secretRef: 'lavalink-password' }

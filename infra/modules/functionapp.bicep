@@ -79,7 +79,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
         { name: 'Discord__ApplicationId', value: discordApplicationId }
         { name: 'Discord__PublicKey', value: discordPublicKey }
-        { name: 'Discord__BotToken', value: '@Microsoft.KeyVault(SecretUri=${discordBotTokenSecretUri})' }
+        // Read by the app itself (latest version, as the identity), so a new secret version is picked up after the
+        // first 401 without a restart; a Key Vault reference would be resolved only when the platform restarts the app.
+        { name: 'Discord__BotTokenSecretUri', value: discordBotTokenSecretUri }
+        { name: 'Discord__KeyVaultClientId', value: identityClientId }
         // Every process that may call Discord with the token: this app's scale-out, the companion, an ops run.
         { name: 'Discord__RateLimits__ExpectedInstances', value: string(maximumInstanceCount + 2) }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }

@@ -28,6 +28,9 @@ var tableNames = [
   'gatewaysessions'
   'companion'
   'musicsessions'
+  'operatorcontrols'
+  'operatoraudit'
+  'commandlimits'
 ]
 
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'

@@ -124,6 +124,11 @@ public sealed class ControlsCliTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Equal(ExitCodes.UsageOrConfiguration, resetAll.ExitCode);
         Assert.Contains("Not confirmed: reset every bucket of user:" + user, resetAll.Error, StringComparison.Ordinal);
         Assert.DoesNotContain((await Store.ListAuditAsync(null, 1000, CancellationToken.None)), e => e.Action == ControlActions.LimitReset && e.Target.Contains(user, StringComparison.Ordinal));
+
+        var removed = await RunAsync("limits", "remove-override", "--user", user, "--bucket", "schedule", "--reason", "calmed down");
+        Assert.True(removed.ExitCode == ExitCodes.Ok, removed.ToString());
+        Assert.DoesNotContain((await Store.LoadAsync(CancellationToken.None)).LimitOverrides, o => o.Subject.Id.ToString(CultureInfo.InvariantCulture) == user);
+        Assert.Contains(await Store.ListAuditAsync(null, 1000, CancellationToken.None), e => e.Action == ControlActions.LimitOverrideRemoved && e.Target == $"user:{user} schedule" && e.Reason == "calmed down");
     }
 
     [Fact]

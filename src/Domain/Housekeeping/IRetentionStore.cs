@@ -23,4 +23,10 @@ public interface IRetentionStore
     /// cancelled or failed, and recurring posts that were cancelled (a failed recurring post waits for a requeue).
     /// </summary>
     Task<SweepPage> SweepFinishedPostsAsync(DateTimeOffset cutoff, int pageSize, string? continuation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Command-limit buckets last taken from before <paramref name="cutoff"/>: a bucket idle for longer than its period
+    /// is full again, so deleting it changes no decision; without the sweep every user who ever ran a command keeps rows.
+    /// </summary>
+    Task<SweepPage> SweepCommandLimitsAsync(DateTimeOffset cutoff, int pageSize, string? continuation, CancellationToken cancellationToken);
 }

@@ -97,34 +97,6 @@ public sealed partial class TableCommandLimitStore(StorageAccount account, TimeP
             row.GetDouble(TokensColumn) ?? 0,
             row.GetDateTimeOffset(UpdatedAtColumn) ?? DateTimeOffset.MinValue))];
 
-    /// <summary>Deletes buckets nobody used for <paramref name="idleFor"/> (longer than any refill period): they would be full again anyway. Returns how many.</summary>
-    public async Task<int> SweepIdleAsync(TimeSpan idleFor, CancellationToken cancellationToken)
-    {
-        var idleSince = _time.GetUtcNow() - idleFor;
-        var swept = 0;
-        try
-        {
-            var filter = TableClient.CreateQueryFilter($"UpdatedAt lt {idleSince}");
-            await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-            {
-                try
-                {
-                    await _table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
-                    swept++;
-                }
-                catch (RequestFailedException exception) when (exception.Status == 404)
-                {
-                }
-            }
-        }
-        catch (RequestFailedException exception) when (TableClientExtensions.IsTableNotFound(exception))
-        {
-            return 0;
-        }
-
-        return swept;
-    }
-
     private async Task<List<TableEntity>> QueryAsync(LimitSubject subject, CancellationToken cancellationToken)
     {
         var rows = new List<TableEntity>();

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Housekeeping;
+using Serverless.Storage.Controls;
 using Serverless.Storage.RateLimiting;
 using Serverless.Storage.ScheduledPosts;
 using Serverless.Storage.Tables;
@@ -14,7 +15,7 @@ namespace Serverless.Storage.Housekeeping;
 /// so a sweep filters on the service's <c>Timestamp</c> (last write) server-side, with the row's own fields where
 /// they say more, and asks only for the keys and the fields it judges by. Deletes carry the ETag read: a row written
 /// since the page was read is kept. The row shapes are those the stores write (<see cref="TableInteractionLedger"/>,
-/// <see cref="TableRateLimitStore"/>, <see cref="TableScheduledPostStore"/>); the tests write rows through them.
+/// <see cref="TableRateLimitStore"/>, <see cref="TableScheduledPostStore"/>, <see cref="TableCommandLimitStore"/>); the tests write rows through them.
 /// </summary>
 public sealed class TableRetentionStore(StorageAccount account) : IRetentionStore
 {
@@ -50,6 +51,16 @@ public sealed class TableRetentionStore(StorageAccount account) : IRetentionStor
             $"Timestamp lt {cutoff} and (Status eq {Name(PostStatus.Published)} or Status eq {Name(PostStatus.Failed)} or Status eq {Name(PostStatus.Cancelled)})");
         return SweepAsync(TableScheduledPostStore.PostsTable, finished, ["PartitionKey", "RowKey", "Status", "Repeat"], IsOver, pageSize, continuation, cancellationToken);
     }
+
+    public Task<SweepPage> SweepCommandLimitsAsync(DateTimeOffset cutoff, int pageSize, string? continuation, CancellationToken cancellationToken) =>
+        SweepAsync(
+            TableCommandLimitStore.TableName,
+            TableClient.CreateQueryFilter($"UpdatedAt lt {cutoff}"),
+            ["PartitionKey", "RowKey"],
+            static _ => true,
+            pageSize,
+            continuation,
+            cancellationToken);
 
     /// <summary>Cancelled, or a one-off that ended. A missing or unknown repeat reads as one-off, as the store reads it.</summary>
     private static bool IsOver(TableEntity row) =>

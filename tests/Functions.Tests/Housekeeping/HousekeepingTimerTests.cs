@@ -115,6 +115,9 @@ public sealed class HousekeepingTimerTests
         public Task<SweepPage> SweepFinishedPostsAsync(DateTimeOffset cutoff, int pageSize, string? continuation, CancellationToken cancellationToken) =>
             Page("scheduledposts", cutoff, continuation);
 
+        public Task<SweepPage> SweepCommandLimitsAsync(DateTimeOffset cutoff, int pageSize, string? continuation, CancellationToken cancellationToken) =>
+            Page("commandlimits", cutoff, continuation);
+
         private Task<SweepPage> Page(string table, DateTimeOffset cutoff, string? continuation)
         {
             if (table == FailingTable)

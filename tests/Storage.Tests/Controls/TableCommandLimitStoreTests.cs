@@ -58,19 +58,6 @@ public sealed class TableCommandLimitStoreTests(AzuriteFixture azurite) : IClass
     }
 
     [Fact]
-    public async Task SweepIdle_DeletesOnlyBucketsUnusedForLonger()
-    {
-        var subject = NewUser();
-        var time = new FakeTimeProvider(Now.AddDays(2));
-        var store = new TableCommandLimitStore(azurite.Account, time);
-        await store.TryTakeAsync(subject, "old", FivePerMinute, Now, CancellationToken.None);
-        await store.TryTakeAsync(subject, "fresh", FivePerMinute, Now.AddDays(2), CancellationToken.None);
-
-        Assert.True(await store.SweepIdleAsync(TimeSpan.FromDays(1), CancellationToken.None) >= 1);
-        Assert.Equal("fresh", Assert.Single(await store.ReadAsync(subject, CancellationToken.None)).Bucket);
-    }
-
-    [Fact]
     public async Task AnUnreachableStore_LetsTheCommandThrough()
     {
         // Nothing listens on this port: the limiter fails open rather than refusing every command.

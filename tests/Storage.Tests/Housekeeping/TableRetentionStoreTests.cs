@@ -1,8 +1,10 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
+using Serverless.Domain.Controls;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Housekeeping;
 using Serverless.Ports.RateLimiting;
+using Serverless.Storage.Controls;
 using Serverless.Storage.Housekeeping;
 using Serverless.Storage.RateLimiting;
 using Serverless.Storage.ScheduledPosts;
@@ -123,6 +125,21 @@ public sealed class TableRetentionStoreTests(AzuriteFixture azurite) : IClassFix
         Assert.Equal(4, old);
         var left = await posts.ListAsync(7, null, CancellationToken.None);
         Assert.Equal(["failed-daily", "pending-once", "processing-once"], left.Select(post => post.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task CommandLimits_BucketsIdlePastTheCutoffGo_OnesInUseStay()
+    {
+        var user = new LimitSubject(LimitSubjectKind.User, (ulong)Random.Shared.NextInt64(1, long.MaxValue));
+        var limits = new TableCommandLimitStore(azurite.Account, _time);
+        var policy = new LimitPolicy(5, TimeSpan.FromMinutes(1));
+        await limits.TryTakeAsync(user, "idle", policy, _time.GetUtcNow(), CancellationToken.None);
+        _time.Advance(Day + TimeSpan.FromMinutes(1));
+        await limits.TryTakeAsync(user, "busy", policy, _time.GetUtcNow(), CancellationToken.None);
+
+        await SweepAllAsync(Store.SweepCommandLimitsAsync, _time.GetUtcNow() - Day);
+
+        Assert.Equal("busy", Assert.Single(await limits.ReadAsync(user, CancellationToken.None)).Bucket);
     }
 
     [Fact]

@@ -16,6 +16,9 @@ public sealed class HousekeepingOptions
     /// <summary><c>ratelimits</c> bucket rows untouched and past their window for this long, and invalid-request counts this old, go.</summary>
     public TimeSpan RateLimitsRetention { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary><c>commandlimits</c> buckets (per user or guild and command group) not taken from for this long go; they would be full again anyway.</summary>
+    public TimeSpan CommandLimitsRetention { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Finished <c>scheduledposts</c> (one-offs published, failed or cancelled; cancelled repeats) unchanged for this long go.</summary>
     public TimeSpan FinishedPostsRetention { get; set; } = TimeSpan.FromDays(30);
 
@@ -48,6 +51,11 @@ public sealed class HousekeepingOptionsValidator : IValidateOptions<Housekeeping
         if (options.RateLimitsRetention < MinShortRetention)
         {
             failures.Add($"Housekeeping__RateLimitsRetention must be at least {MinShortRetention} (it is {options.RateLimitsRetention}).");
+        }
+
+        if (options.CommandLimitsRetention < MinShortRetention)
+        {
+            failures.Add($"Housekeeping__CommandLimitsRetention must be at least {MinShortRetention} (it is {options.CommandLimitsRetention}).");
         }
 
         if (options.FinishedPostsRetention < MinPostsRetention)

@@ -31,6 +31,7 @@ public sealed partial class HousekeepingTimer(
             new("interactionruns", now - settings.InteractionRunsRetention, store.SweepInteractionRunsAsync),
             new("ratelimits", now - settings.RateLimitsRetention, store.SweepRateLimitsAsync),
             new("scheduledposts", now - settings.FinishedPostsRetention, store.SweepFinishedPostsAsync),
+            new("commandlimits", now - settings.CommandLimitsRetention, store.SweepCommandLimitsAsync),
         ];
 
         while (sweeps.Any(sweep => !sweep.Done) && timeProvider.GetElapsedTime(started) < settings.TimeBudget)

@@ -15,6 +15,7 @@ internal static class LimitsCommand
             CreateShow(context),
             CreateOverride(context),
             CreateReset(context),
+            CreateRemoveOverride(context),
         };
 
     private static Option<string?> BucketOption(bool required, string description) => new("--bucket") { HelpName = "FEATURE", Description = description, Required = required };
@@ -132,6 +133,23 @@ internal static class LimitsCommand
 
             var changes = Changes(await AccountAsync(context, parse, cancellationToken), context);
             return await ReportAsync(context, parse, await changes.ResetLimitAsync(subject, name, Actor(parse, actor), parse.GetValue(reason), cancellationToken));
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command CreateRemoveOverride(OpsContext context)
+    {
+        var user = UserOption();
+        var guild = GuildSubjectOption();
+        var bucket = BucketOption(required: false, "Only this bucket's override (default: every override of the subject).");
+        var reason = ReasonOption(required: false, "Why, for the audit record.");
+        var actor = ActorOption();
+        var command = new Command("remove-override", "End a user's or guild's overrides before they expire: the defaults apply again.") { user, guild, bucket, reason, actor };
+        command.SetAction((parse, cancellationToken) => StorageCommandGuard.RunAsync(context.Error, async () =>
+        {
+            var subject = Subject(parse, user, guild);
+            var changes = Changes(await AccountAsync(context, parse, cancellationToken), context);
+            return await ReportAsync(context, parse, await changes.RemoveLimitOverrideAsync(subject, parse.GetValue(bucket), Actor(parse, actor), parse.GetValue(reason), cancellationToken));
         }, cancellationToken));
         return command;
     }
