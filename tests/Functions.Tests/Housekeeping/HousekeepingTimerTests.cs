@@ -30,6 +30,7 @@ public sealed class HousekeepingTimerTests
         Assert.Equal(now - TimeSpan.FromDays(1), Assert.Single(store.Cutoffs["interactionruns"].Distinct()));
         Assert.Equal(now - TimeSpan.FromDays(1), Assert.Single(store.Cutoffs["ratelimits"].Distinct()));
         Assert.Equal(now - TimeSpan.FromDays(30), Assert.Single(store.Cutoffs["scheduledposts"].Distinct()));
+        Assert.Equal(now - TimeSpan.FromDays(1), Assert.Single(store.Cutoffs["commandlimits"].Distinct()));
         Assert.Contains(host.Logs.Entries, entry => entry.Id.Id == 5204);
         Assert.Contains(host.Logs.Entries, entry => entry.Id.Id == 5202 && entry.Message.EndsWith("complete True", StringComparison.Ordinal));
     }
@@ -52,7 +53,8 @@ public sealed class HousekeepingTimerTests
     [Fact]
     public async Task Run_GoesPageByPageInTurns_AndStopsStartingPagesWhenItsTimeBudgetIsSpent()
     {
-        // Every page takes 20 s and there is always more: a 2-minute budget lets six rounds start.
+        // Every page takes 20 s and there is always more: a round of the four tables takes 80 s, so a 2-minute budget
+        // lets two rounds start.
         var store = new ScriptedRetentionStore(_time) { PageDuration = TimeSpan.FromSeconds(20), Endless = true };
 
         var outcome = await Timer(store).RunAsync(CancellationToken.None);
@@ -61,7 +63,8 @@ public sealed class HousekeepingTimerTests
         Assert.Equal(2, store.Cutoffs["interactionruns"].Count);
         Assert.Equal(2, store.Cutoffs["ratelimits"].Count);
         Assert.Equal(2, store.Cutoffs["scheduledposts"].Count);
-        Assert.Contains(_logs.Entries, entry => entry.Id.Id == 5202 && entry.Message.EndsWith("6 examined; complete False", StringComparison.Ordinal));
+        Assert.Equal(2, store.Cutoffs["commandlimits"].Count);
+        Assert.Contains(_logs.Entries, entry => entry.Id.Id == 5202 && entry.Message.EndsWith("8 examined; complete False", StringComparison.Ordinal));
         Assert.Equal(["page-1"], store.ContinuationsSeen["interactionruns"].Skip(1));
     }
 
@@ -74,7 +77,7 @@ public sealed class HousekeepingTimerTests
 
         var finished = Assert.Single(_logs.Entries, entry => entry.Id.Id == 5202);
         Assert.Contains(_logs.Entries, entry => entry.Id.Id == 5201);
-        Assert.Matches(@"finished in 2250 ms: deleted 3 interactionruns, 3 ratelimits, 3 scheduledposts rows of 9 examined; complete True", finished.Message);
+        Assert.Matches(@"finished in 3000 ms: deleted 3 interactionruns, 3 ratelimits, 3 scheduledposts, 3 commandlimits rows of 12 examined; complete True", finished.Message);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed partial class HousekeepingTimer(
         var duration = timeProvider.GetElapsedTime(started).TotalMilliseconds;
         var complete = sweeps.All(sweep => sweep.Done && !sweep.Failed);
         var examined = sweeps.Sum(sweep => sweep.Examined);
-        Log.RunFinished(logger, FunctionName, runId, duration, sweeps[0].Deleted, sweeps[1].Deleted, sweeps[2].Deleted, examined, complete);
+        Log.RunFinished(logger, FunctionName, runId, duration, sweeps[0].Deleted, sweeps[1].Deleted, sweeps[2].Deleted, sweeps[3].Deleted, examined, complete);
         var failed = sweeps.Where(sweep => sweep.Failed).Select(sweep => sweep.Table).ToList();
         return failed.Count == 0 ? QueueWorkOutcome.Completed : QueueWorkOutcome.Retry($"run {runId}: the {string.Join(", ", failed)} sweep failed");
     }
@@ -87,8 +87,8 @@ public sealed partial class HousekeepingTimer(
         [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "{Timer} run {RunId} started at {Now}")]
         public static partial void RunStarted(ILogger logger, string timer, string runId, DateTimeOffset now);
 
-        [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "{Timer} run {RunId} finished in {DurationMs} ms: deleted {InteractionRuns} interactionruns, {RateLimits} ratelimits, {ScheduledPosts} scheduledposts rows of {Examined} examined; complete {Complete}")]
-        public static partial void RunFinished(ILogger logger, string timer, string runId, double durationMs, int interactionRuns, int rateLimits, int scheduledPosts, int examined, bool complete);
+        [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "{Timer} run {RunId} finished in {DurationMs} ms: deleted {InteractionRuns} interactionruns, {RateLimits} ratelimits, {ScheduledPosts} scheduledposts, {CommandLimits} commandlimits rows of {Examined} examined; complete {Complete}")]
+        public static partial void RunFinished(ILogger logger, string timer, string runId, double durationMs, int interactionRuns, int rateLimits, int scheduledPosts, int commandLimits, int examined, bool complete);
 
         [LoggerMessage(EventId = 5203, Level = LogLevel.Error, Message = "{Timer} run {RunId}: the {Table} sweep failed; the next run tries again")]
         public static partial void SweepFailed(ILogger logger, Exception exception, string timer, string runId, string table);
