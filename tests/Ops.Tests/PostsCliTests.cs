@@ -195,17 +195,7 @@ public sealed class PostsCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
     private static ulong NextGuild() => (ulong)Interlocked.Add(ref s_guild, 10);
 
     private async Task CreateAsync(ulong guild, string id) =>
-        await Store.CreateAsync(new ScheduledPost
-        {
-            Id = id,
-            GuildId = guild,
-            ChannelId = 5,
-            Content = "hello",
-            Anchor = Now.AddHours(1),
-            NextRunAt = Now.AddHours(1),
-            CreatedBy = 1,
-            CreatedAt = Now,
-        }, CancellationToken.None);
+        await Store.CreateAsync(SamplePosts.Pending(guild, id, Now), CancellationToken.None);
 
     /// <summary>A post whose only occurrence was claimed and failed for good, as the publisher leaves it.</summary>
     private async Task CreateFailedAsync(ulong guild, string id, string error)

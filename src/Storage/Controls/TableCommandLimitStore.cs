@@ -37,7 +37,7 @@ public sealed partial class TableCommandLimitStore(StorageAccount account, TimeP
         {
             for (var attempt = 0; ; attempt++)
             {
-                var row = await GetAsync(partition, bucket, cancellationToken);
+                var row = await _table.GetOrNullAsync(partition, bucket, cancellationToken);
                 var tokens = TokenBucket.Refill(policy, row?.GetDouble(TokensColumn) ?? 0, row?.GetDateTimeOffset(UpdatedAtColumn), now);
                 var (decision, left) = TokenBucket.Take(policy, tokens, now);
                 if (!decision.Allowed)
@@ -47,7 +47,7 @@ public sealed partial class TableCommandLimitStore(StorageAccount account, TimeP
                 }
 
                 var entity = new TableEntity(partition, bucket) { [TokensColumn] = left, [UpdatedAtColumn] = now };
-                if (await TryWriteAsync(entity, row?.ETag, cancellationToken))
+                if (await _table.TryInsertOrReplaceAsync(entity, row?.ETag, cancellationToken))
                 {
                     return decision;
                 }
@@ -112,37 +112,6 @@ public sealed partial class TableCommandLimitStore(StorageAccount account, TimeP
         }
 
         return rows;
-    }
-
-    /// <summary>Inserts when <paramref name="etag"/> is null, else replaces if unchanged; false when another instance won.</summary>
-    private async Task<bool> TryWriteAsync(TableEntity entity, ETag? etag, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _table.WithTableAsync(
-                () => etag is { } match
-                    ? _table.UpdateEntityAsync(entity, match, TableUpdateMode.Replace, cancellationToken)
-                    : _table.AddEntityAsync(entity, cancellationToken),
-                cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.Status is 412 or 409)
-        {
-            return false;
-        }
-    }
-
-    private async Task<TableEntity?> GetAsync(string partition, string rowKey, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var row = await _table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
-            return row.HasValue ? row.Value : null;
-        }
-        catch (RequestFailedException exception) when (TableClientExtensions.IsTableNotFound(exception))
-        {
-            return null;
-        }
     }
 
     private static partial class Log

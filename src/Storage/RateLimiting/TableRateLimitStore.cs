@@ -37,7 +37,7 @@ public sealed class TableRateLimitStore(StorageAccount account) : IRateLimitStor
 
     public async Task<string?> GetBucketIdAsync(string route, CancellationToken cancellationToken)
     {
-        var row = await GetAsync(Hash("r:" + route), RouteRow, cancellationToken);
+        var row = await _table.GetOrNullAsync(Hash("r:" + route), RouteRow, cancellationToken);
         return row?.GetString("BucketId");
     }
 
@@ -49,9 +49,9 @@ public sealed class TableRateLimitStore(StorageAccount account) : IRateLimitStor
         var rowKey = MinuteKey(now.ToUnixTimeSeconds() / 60);
         for (var attempt = 0; ; attempt++)
         {
-            var row = await GetAsync(InvalidPartition, rowKey, cancellationToken);
+            var row = await _table.GetOrNullAsync(InvalidPartition, rowKey, cancellationToken);
             var entity = new TableEntity(InvalidPartition, rowKey) { ["Count"] = (row?.GetInt32("Count") ?? 0) + count };
-            if (await TryWriteAsync(entity, row?.ETag, cancellationToken) || attempt >= MaxConflicts)
+            if (await _table.TryInsertOrReplaceAsync(entity, row?.ETag, cancellationToken) || attempt >= MaxConflicts)
             {
                 return;
             }
@@ -84,13 +84,13 @@ public sealed class TableRateLimitStore(StorageAccount account) : IRateLimitStor
         var partition = Hash("b:" + key);
         for (var attempt = 0; ; attempt++)
         {
-            var row = await GetAsync(partition, BucketRow, cancellationToken);
+            var row = await _table.GetOrNullAsync(partition, BucketRow, cancellationToken);
             var current = row is null ? null : ToState(row);
             var (state, result) = change(current);
 
             // An unchanged row (a refused reservation) is not written: a write would only change its ETag and
             // make every other instance's update of this row conflict.
-            if (state == current || await TryWriteAsync(ToEntity(partition, state), row?.ETag, cancellationToken))
+            if (state == current || await _table.TryInsertOrReplaceAsync(ToEntity(partition, state), row?.ETag, cancellationToken))
             {
                 return result;
             }
@@ -101,37 +101,6 @@ public sealed class TableRateLimitStore(StorageAccount account) : IRateLimitStor
                     ? onContended()
                     : throw new InvalidOperationException("Rate-limit row kept changing under us; giving up this update.");
             }
-        }
-    }
-
-    /// <summary>Inserts when <paramref name="etag"/> is null, else replaces if unchanged; false when another instance won.</summary>
-    private async Task<bool> TryWriteAsync(TableEntity entity, ETag? etag, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _table.WithTableAsync(
-                () => etag is { } match
-                    ? _table.UpdateEntityAsync(entity, match, TableUpdateMode.Replace, cancellationToken)
-                    : _table.AddEntityAsync(entity, cancellationToken),
-                cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.Status is 412 or 409)
-        {
-            return false;
-        }
-    }
-
-    private async Task<TableEntity?> GetAsync(string partition, string rowKey, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var row = await _table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
-            return row.HasValue ? row.Value : null;
-        }
-        catch (RequestFailedException exception) when (TableClientExtensions.IsTableNotFound(exception))
-        {
-            return null;
         }
     }
 

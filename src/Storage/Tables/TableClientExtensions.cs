@@ -26,6 +26,43 @@ public static class TableClientExtensions
         }
     }
 
+    /// <summary>
+    /// The write of an optimistic read-modify-write: inserts when <paramref name="etag"/> is null, else replaces if the
+    /// row is unchanged; false when another writer won (412, or 409 for a racing insert).
+    /// </summary>
+    public static async Task<bool> TryInsertOrReplaceAsync(this TableClient table, TableEntity entity, ETag? etag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        try
+        {
+            await table.WithTableAsync(
+                () => etag is { } match
+                    ? table.UpdateEntityAsync(entity, match, TableUpdateMode.Replace, cancellationToken)
+                    : table.AddEntityAsync(entity, cancellationToken),
+                cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 412 or 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The row, or null when it or its table does not exist.</summary>
+    public static async Task<TableEntity?> GetOrNullAsync(this TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        try
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: cancellationToken);
+            return row.HasValue ? row.Value : null;
+        }
+        catch (RequestFailedException exception) when (IsTableNotFound(exception))
+        {
+            return null;
+        }
+    }
+
     /// <summary>A read from a table that does not exist yet finds nothing.</summary>
     public static bool IsTableNotFound(RequestFailedException exception) =>
         exception is { ErrorCode: "TableNotFound" };

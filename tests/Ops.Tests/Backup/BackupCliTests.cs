@@ -38,17 +38,7 @@ public sealed class BackupCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
     private async Task<ulong> SeedAsync()
     {
         var guild = NewGuild();
-        await Posts.CreateAsync(new ScheduledPost
-        {
-            Id = "post1",
-            GuildId = guild,
-            ChannelId = 5,
-            Content = "hello",
-            Anchor = Now.AddHours(1),
-            NextRunAt = Now.AddHours(1),
-            CreatedBy = 1,
-            CreatedAt = Now,
-        }, CancellationToken.None);
+        await Posts.CreateAsync(SamplePosts.Pending(guild, "post1", Now), CancellationToken.None);
         await Posts.SetTimeZoneAsync(guild, "Asia/Tokyo", CancellationToken.None);
         return guild;
     }
