@@ -5,6 +5,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Domain.Controls;
 using Serverless.Domain.Telemetry;
 using Serverless.Functions.Hosting;
 using Serverless.Functions.Interactions;
@@ -56,10 +57,17 @@ public class InteractionPathBenchmarks
                 ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
                 // The timestamp is made once here; the widest window allowed keeps it valid however long a run takes.
                 ["Interactions:SignatureMaxAge"] = "01:00:00",
+                // Command limits are two table read-modify-writes per command: storage I/O, not this CPU path.
+                ["Limits:Enabled"] = "false",
             })
             .Build();
 
-        _services = new ServiceCollection().AddLogging().AddFunctionApp(configuration).BuildServiceProvider();
+        // The operator controls as an instance serves them between reloads: from memory (no switch, block or override).
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<IOperatorControls>(NoOperatorControls.Instance)
+            .AddFunctionApp(configuration)
+            .BuildServiceProvider();
         _processor = _services.GetRequiredService<InteractionProcessor>();
 
         // Streams are rewound before each operation, so the stream itself is not counted (Kestrel's is pooled too).
