@@ -91,7 +91,7 @@ public sealed class InteractionFlowTests(BotEnvironment bot) : IClassFixture<Bot
         Assert.True(run.Succeeded, run.Error);
         // The worker's own log line (event 5202), as it came back over the host's stream with the invocation.
         Assert.Contains(run.Logs, line => line.Contains("finished in", StringComparison.Ordinal)
-            && line.Contains("deleted 0 interactionruns, 0 ratelimits, 0 scheduledposts rows", StringComparison.Ordinal));
+            && line.Contains("deleted 0 interactionruns, 0 ratelimits, 0 scheduledposts, 0 commandlimits rows", StringComparison.Ordinal));
     }
 
     [Fact]
