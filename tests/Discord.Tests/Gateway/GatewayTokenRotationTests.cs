@@ -43,6 +43,9 @@ public sealed class GatewayTokenRotationTests
 
         connection.ServerClose(4004, "Authentication failed.");
         await GatewayHarness.WaitForStateAsync(shard, GatewayShardState.WaitingForToken);
+
+        // The state changes before the line is logged: wait for the line rather than race it.
+        await WaitUntilAsync(() => harness.Logs.Entries.Any(entry => entry.Id.Id == 7117));
         Assert.Contains("4004", shard.Problem, StringComparison.Ordinal);
         Assert.Single(harness.Connector.Attempts);
         Assert.Single(harness.Logs.Entries, entry => entry.Id.Id == 7117 && entry.Level == LogLevel.Critical);
