@@ -19,6 +19,21 @@ public static class OpsCli
         RunAsync(args, environment, output, error, OpsTerminal.None, timeProvider, cancellationToken);
 
     /// <param name="terminal">Where confirmations are read; <see cref="OpsTerminal.None"/> when no one can answer.</param>
+    public static Task<int> RunAsync(
+        string[] args,
+        IReadOnlyDictionary<string, string?> environment,
+        TextWriter output,
+        TextWriter error,
+        OpsTerminal terminal,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(args, environment, output, error, terminal, timeProvider, developmentSettingsFile: null, cancellationToken);
+
+    /// <param name="terminal">Where confirmations are read; <see cref="OpsTerminal.None"/> when no one can answer.</param>
+    /// <param name="developmentSettingsFile">
+    /// The local stack's settings file, read when neither <c>--settings</c> nor the environment configures the run
+    /// (the program passes <c>.dev/settings.json</c> of the checkout it is run in, when dev-up has written it).
+    /// </param>
     public static async Task<int> RunAsync(
         string[] args,
         IReadOnlyDictionary<string, string?> environment,
@@ -26,6 +41,7 @@ public static class OpsCli
         TextWriter error,
         OpsTerminal terminal,
         TimeProvider timeProvider,
+        string? developmentSettingsFile,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -37,7 +53,7 @@ public static class OpsCli
 
         // The run's own copy: global options such as --storage-account become settings here, for every command alike.
         var settings = new Dictionary<string, string?>(environment, StringComparer.OrdinalIgnoreCase);
-        var root = Create(settings, output, error, terminal, timeProvider);
+        var root = Create(settings, output, error, terminal, timeProvider, developmentSettingsFile);
 
         // No response files: '@FILE' belongs to 'jobs send --json', which reads the job from that file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -75,18 +91,23 @@ public static class OpsCli
         TextWriter output,
         TextWriter error,
         OpsTerminal terminal,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        string? developmentSettingsFile = null)
     {
         // Global options sit on the root, recursive, so they are accepted before or after the subcommand and shown once in help.
         var settings = OpsSettings.FileOption();
         var format = OpsOptions.FormatOption();
         var storageAccount = OpsOptions.StorageAccountOption();
-        var context = new OpsContext(environment, settings, format, output, error, terminal, timeProvider);
+        var context = new OpsContext(environment, settings, format, output, error, terminal, timeProvider)
+        {
+            DevelopmentSettingsFile = developmentSettingsFile,
+        };
         return new RootCommand(
             "Operations for the serverless Discord bot.\n"
             + "Settings come from the environment (Discord__ApplicationId, Discord__BotToken, Discord__ApiBaseUrl for commands; "
             + "AzureWebJobsStorage or AzureWebJobsStorage__accountName for queues, jobs and posts, and for commands to share the bot's rate-limit state), "
-            + "over the Values of --settings local.settings.json when given.\n"
+            + "over the Values of --settings local.settings.json when given; with neither, the local stack's "
+            + DevelopmentSettings.RelativePath + " while scripts/dev-up.sh runs (announced on standard error).\n"
             + "Storage by account name (AzureWebJobsStorage__accountName, or --storage-account NAME) signs in with the Azure chain: "
             + "az login (Azure CLI), azd, environment variables, managed identity; no key needed.\n"
             + "--output json prints one JSON document per run on standard output (ids as strings) for scripts.\n"

@@ -16,8 +16,40 @@ internal sealed record OpsContext(
     OpsTerminal Terminal,
     TimeProvider TimeProvider)
 {
-    /// <summary>The <c>--settings</c> file of this run, if any.</summary>
-    public string? SettingsFile(ParseResult parse) => parse.GetValue(Settings)?.FullName;
+    /// <summary>
+    /// The local stack's settings file (<see cref="Ops.DevelopmentSettings.Find"/>), used when neither <c>--settings</c>
+    /// nor the environment configures the run; null when dev-up is not running.
+    /// </summary>
+    public string? DevelopmentSettingsFile { get; init; }
+
+    private bool _announcedDevelopmentSettings;
+
+    /// <summary>
+    /// The settings file of this run: <c>--settings</c> if given, else the development settings file when the
+    /// environment configures nothing (announced on <see cref="Error"/> once), else none.
+    /// </summary>
+    public string? SettingsFile(ParseResult parse)
+    {
+        if (parse.GetValue(Settings) is { } file)
+        {
+            return file.FullName;
+        }
+
+        if (DevelopmentSettingsFile is null || Ops.DevelopmentSettings.EnvironmentConfigures(Environment))
+        {
+            return null;
+        }
+
+        if (!_announcedDevelopmentSettings)
+        {
+            _announcedDevelopmentSettings = true;
+
+            // Said every run, so that nobody mistakes the local stack for the one they meant.
+            Error.WriteLine($"Using the local stack's settings from {DevelopmentSettingsFile} (written by scripts/dev-up.sh); --settings FILE or Discord__/AzureWebJobsStorage settings in the environment override it.");
+        }
+
+        return DevelopmentSettingsFile;
+    }
 
     public bool WantsJson(ParseResult parse) => parse.GetValue(Format) == OutputFormat.Json;
 

@@ -139,7 +139,7 @@ internal sealed class OpsSettings
         new("--settings")
         {
             HelpName = "FILE",
-            Description = "A local.settings.json whose Values supply settings the environment does not.",
+            Description = "A local.settings.json whose Values supply settings the environment does not. Without it, and with no such settings in the environment, the running local stack's .dev/settings.json (scripts/dev-up.sh writes it).",
             Recursive = true,
         };
 

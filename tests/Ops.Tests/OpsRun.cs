@@ -29,6 +29,15 @@ internal sealed record OpsRun(int ExitCode, string Output, string Error)
         return new OpsRun(code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
     }
 
+    /// <summary>A run as the program makes it in a checkout where dev-up has written <paramref name="developmentSettingsFile"/>.</summary>
+    public static async Task<OpsRun> RunWithDevelopmentSettingsAsync(string? developmentSettingsFile, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await OpsCli.RunAsync(args, environment, output, error, OpsTerminal.None, TimeProvider.System, developmentSettingsFile);
+        return new OpsRun(code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
+    }
+
     /// <summary>The environment that points the CLI at <paramref name="sandbox"/>.</summary>
     public static Dictionary<string, string?> EnvironmentFor(SandboxServer sandbox, string? botToken = null) => new(StringComparer.OrdinalIgnoreCase)
     {
