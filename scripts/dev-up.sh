@@ -181,7 +181,7 @@ fi
 
 # 2. Build what runs, not the tests (the projects of scripts/dev-up.slnf, in one build: half the time of one build
 #    each), then run without rebuilding. The first build restores and compiles everything, later ones what changed.
-expect="about 20 s when little changed"
+expect="under a minute when little changed"
 if [ ! -f "$root/src/Functions/bin/Debug/net10.0/Serverless.Functions.dll" ]; then expect="the first build takes a few minutes"; fi
 step build "building the bot" "the Functions app, the DevHost, the Sandbox, the companion and bot-ops; $expect" \
   dotnet build "$root/scripts/dev-up.slnf" --nologo -v quiet -clp:NoSummary || exit 1
