@@ -7,8 +7,8 @@ using Serverless.Sandbox.Recording;
 
 namespace Serverless.Sandbox.Cli;
 
-/// <summary>Who acts in an interaction the CLI sends: <c>--as</c> and <c>--permissions</c>, resolved against the sandbox's members.</summary>
-internal sealed record Actor(string? UserId, string? Permissions);
+/// <summary>Who acts in an interaction the CLI sends (<c>--as</c>); null is the sandbox's default user.</summary>
+internal sealed record Actor(string? UserId);
 
 /// <summary>
 /// What <c>send</c>, <c>click</c>, <c>submit</c> and <c>ping</c> share: send, wait until the answer is final (never
@@ -32,15 +32,18 @@ internal static class InteractionRun
         new("--as") { Description = "Act as this member: a user id or username (see the members command)." };
 
     public static Option<string?> PermissionsOption() =>
-        new("--permissions") { Description = "The member's permissions: a bitfield number, or names added to the member's own (manage-messages,manage-guild,administrator,…)." };
+        new("--permissions") { Description = "Give the member these permissions first (they stay): a bitfield number, or names added to the member's own (manage-messages,manage-guild,administrator,…)." };
 
-    /// <summary>Resolves <c>--as</c> and <c>--permissions</c>; asks the sandbox only when a name needs it.</summary>
+    /// <summary>
+    /// Resolves <c>--as</c>, and applies <c>--permissions</c> to that member in the sandbox (through their role, which
+    /// is what a bot checks; a permission only in the interaction's <c>member.permissions</c> would not convince it).
+    /// </summary>
     /// <exception cref="CliUsageException">An unknown member or permission name.</exception>
     public static async Task<Actor> ResolveActorAsync(SandboxClient client, string? asText, string? permissionsText, CancellationToken cancellationToken)
     {
-        if (asText is null && (permissionsText is null || PermissionNames.IsNumber(permissionsText)))
+        if (asText is null && permissionsText is null)
         {
-            return new Actor(null, permissionsText);
+            return new Actor(null);
         }
 
         var guild = await client.GetGuildAsync(cancellationToken);
@@ -53,7 +56,6 @@ internal static class InteractionRun
             throw new CliUsageException("The bot does not use its own commands; pick a person with --as.");
         }
 
-        string? permissions = null;
         if (permissionsText is not null)
         {
             var own = ulong.Parse(member.Permissions, NumberStyles.None, CultureInfo.InvariantCulture);
@@ -62,10 +64,10 @@ internal static class InteractionRun
                 throw new CliUsageException(problem);
             }
 
-            permissions = bits.ToString(CultureInfo.InvariantCulture);
+            await client.SetMemberPermissionsAsync(member.Id, bits, cancellationToken);
         }
 
-        return new Actor(member.Id, permissions);
+        return new Actor(member.Id);
     }
 
     /// <summary>Runs one interaction end to end and returns the CLI's exit code.</summary>

@@ -22,9 +22,6 @@ internal static class PermissionNames
         ("speak", 1UL << 21),
     ];
 
-    /// <summary>Whether the text is a bitfield number (taken as it is) rather than names (added to the member's own).</summary>
-    public static bool IsNumber(string text) => ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _);
-
     /// <summary><c>8192</c> as it is; <c>manage-messages,manage-guild</c> added to <paramref name="basePermissions"/>.</summary>
     public static bool TryParse(string text, ulong basePermissions, out ulong permissions, out string problem)
     {

@@ -51,6 +51,16 @@ internal sealed class SandboxClient : IDisposable
             ControlJsonContext.Control.InteractionStateWire,
             cancellationToken);
 
+    /// <summary>Gives the member these permissions (through their role) until changed again.</summary>
+    public async Task SetMemberPermissionsAsync(string userId, ulong permissions, CancellationToken cancellationToken)
+    {
+        using var body = new StringContent(
+            JsonSerializer.Serialize(new MemberPermissionsWire { Permissions = permissions.ToString(CultureInfo.InvariantCulture) }, ControlJsonContext.Control.MemberPermissionsWire),
+            System.Text.Encoding.UTF8,
+            "application/json");
+        await CallAsync(() => _http.PutAsync($"_sandbox/members/{Uri.EscapeDataString(userId)}", body, cancellationToken), ControlJsonContext.Control.ConsoleMemberWire, cancellationToken);
+    }
+
     public Task<SentInteractionWire> SendAsync<TRequest>(string path, TRequest request, JsonTypeInfo<TRequest> requestType, CancellationToken cancellationToken) =>
         CallAsync(
             () => _http.PostAsJsonAsync(path, request, requestType, cancellationToken),

@@ -48,7 +48,6 @@ internal static class SendCommand
                         Options = OptionsJson(parsed),
                         ChannelId = parse.GetValue(channel),
                         UserId = actor.UserId,
-                        MemberPermissions = actor.Permissions,
                         BotUrl = parse.GetValue(botUrl),
                     },
                     ControlJsonContext.Control.SendInteractionRequestWire,
