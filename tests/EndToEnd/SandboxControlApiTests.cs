@@ -66,3 +66,52 @@ public sealed class SandboxControlApiTests(BotEnvironment bot) : IClassFixture<B
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
 }
+
+/// <summary>The music buttons clicked as the console clicks them: <c>POST /_sandbox/clicks</c> on the now-playing message.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class SandboxControlApiMusicTests(MusicEnvironment music) : IClassFixture<MusicEnvironment>
+{
+    [Fact]
+    public async Task PauseButton_OnTheNowPlayingMessage_ClickedThroughTheControlApi_PausesThePlayer()
+    {
+        using var control = new HttpClient { BaseAddress = new Uri(music.Discord.BaseUrl + "/") };
+        await music.MusicAsync("stop");
+        await music.MusicAsync("play", Serverless.Sandbox.Interactions.CommandOption.String("query", "sandbox:track?length=600000&title=Clickable"));
+        await music.WaitForTrackAsync("Clickable");
+        var messageId = await NowPlayingMessageIdAsync(control);
+
+        using var click = await control.PostAsync(
+            "_sandbox/clicks",
+            new StringContent(
+                JsonSerializer.Serialize(new { messageId, customId = "music:pause", botUrl = music.InteractionsUrl.ToString() }),
+                Encoding.UTF8,
+                new MediaTypeHeaderValue("application/json")));
+        var sent = JsonDocument.Parse(await click.Content.ReadAsStringAsync()).RootElement;
+        var state = JsonDocument.Parse(await control.GetStringAsync($"_sandbox/interactions/{sent.GetProperty("interactionId").GetString()}?wait=30")).RootElement;
+        var paused = await music.Lavalink.WaitForPlayerAsync(
+            Serverless.Sandbox.Hosting.SandboxDefaults.GuildId, player => player.Paused, MusicEnvironment.Patience);
+
+        Assert.True(click.IsSuccessStatusCode, sent.GetRawText());
+        Assert.Equal(200, sent.GetProperty("statusCode").GetInt32());
+        Assert.True(state.GetProperty("final").GetBoolean(), state.GetRawText());
+        Assert.Equal("Clickable", paused.Track?.Title);
+    }
+
+    /// <summary>The companion posts the now-playing message a moment after the track starts.</summary>
+    private static async Task<string> NowPlayingMessageIdAsync(HttpClient control)
+    {
+        var deadline = DateTime.UtcNow + MusicEnvironment.Patience;
+        while (true)
+        {
+            var messages = JsonDocument.Parse(await control.GetStringAsync("_sandbox/channels/100000000000000020/messages")).RootElement;
+            var withPause = messages.EnumerateArray().LastOrDefault(message => message.GetProperty("components").GetRawText().Contains("music:pause", StringComparison.Ordinal));
+            if (withPause.ValueKind == JsonValueKind.Object)
+            {
+                return withPause.GetProperty("id").GetString()!;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "no now-playing message with a pause button: " + messages.GetRawText());
+            await Task.Delay(100);
+        }
+    }
+}
