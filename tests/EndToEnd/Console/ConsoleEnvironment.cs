@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Playwright;
+using Serverless.Discord.Commands;
+using Serverless.Domain.Commands;
+
+namespace Serverless.EndToEnd.Tests.Console;
+
+/// <summary>
+/// The whole bot with music (the companion and the Lavalink double), the bot's commands registered with the
+/// Sandbox as dev-up registers them, and a headless Chromium for the Sandbox's web console.
+/// </summary>
+public sealed class ConsoleEnvironment : MusicEnvironment
+{
+    public ConsoleBrowser Browser { get; private set; } = null!;
+
+    /// <summary>The console, sending its interactions to this environment's worker (the page's <c>?botUrl=</c>).</summary>
+    public string ConsoleUrl => $"{Discord.BaseUrl}/?botUrl={Uri.EscapeDataString(InteractionsUrl.ToString())}";
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await RegisterCommandsAsync();
+        Browser = await ConsoleBrowser.StartAsync();
+    }
+
+    /// <summary>The bot's commands as <c>bot-ops commands deploy</c> sends them: one bulk overwrite of the global commands.</summary>
+    private async Task RegisterCommandsAsync()
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(
+            HttpMethod.Put,
+            new Uri(string.Create(CultureInfo.InvariantCulture, $"{Discord.ApiBaseUrl}/applications/{Discord.ApplicationId}/commands")))
+        {
+            Content = new StringContent(CommandManifest.ToJson(CommandManifest.Create(CommandCatalog.Definitions)), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bot", Discord.BotToken);
+        using var response = await client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"Registering the commands: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public Task<IPage> OpenConsoleAsync() => Browser.OpenConsoleAsync(ConsoleUrl);
+
+    public override async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+}
