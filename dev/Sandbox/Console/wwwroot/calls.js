@@ -9,7 +9,15 @@ export function shortenTokens(path) {
     .replace(/(\/interactions\/\d+\/)([^/?]+)/, (_, head, token) => head + shorten(token));
 }
 
-const shorten = (token) => (token.length > 9 && !token.endsWith("…") ? token.slice(0, 8) + "…" : token);
+/** As the Sandbox shortens them: 8 characters after its fixed "sandbox_" prefix, which alone tells nothing apart. */
+function shorten(token) {
+  if (token.endsWith("…")) {
+    return token;
+  }
+
+  const keep = token.startsWith("sandbox_") ? 16 : 8;
+  return token.length > keep ? token.slice(0, keep) + "…" : token;
+}
 
 const statusClass = (status) => (status >= 500 ? "s5xx" : status === 429 ? "s429" : status >= 400 ? "s4xx" : "s2xx");
 
