@@ -92,6 +92,19 @@ internal static class ControlEndpoints
         }
     }
 
+    internal static bool TryBotUrl(string? url, out Uri? botUrl, out string problem)
+    {
+        botUrl = null;
+        problem = "";
+        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out botUrl) || (botUrl.Scheme != Uri.UriSchemeHttp && botUrl.Scheme != Uri.UriSchemeHttps)))
+        {
+            problem = $"botUrl '{url}' is not an absolute http(s) URL.";
+            return false;
+        }
+
+        return true;
+    }
+
     private static async Task<IResult> SendInteractionAsync(HttpContext context, [FromServices] SandboxContext sandbox)
     {
         var request = await ReadAsync(context, ControlJsonContext.Control.SendInteractionRequestWire);
@@ -100,10 +113,9 @@ internal static class ControlEndpoints
             return BadRequest("The body must be JSON: {\"name\":\"ping\",\"options\":{\"name\":\"value\"}} or {\"ping\":true}.");
         }
 
-        Uri? botUrl = null;
-        if (request.BotUrl is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out botUrl) || (botUrl.Scheme != Uri.UriSchemeHttp && botUrl.Scheme != Uri.UriSchemeHttps)))
+        if (!TryBotUrl(request.BotUrl, out var botUrl, out var urlProblem))
         {
-            return BadRequest($"botUrl '{url}' is not an absolute http(s) URL.");
+            return BadRequest(urlProblem);
         }
 
         var sequence = sandbox.Recorder.NextSequence;
@@ -119,23 +131,56 @@ internal static class ControlEndpoints
                 return BadRequest(problem);
             }
 
-            sent = await sandbox.Sender.SendCommandAsync(command, botUrl, context.RequestAborted);
+            sent = await sandbox.Sender.SendCommandAsync(WithMember(command, request.MemberPermissions, sandbox), botUrl, context.RequestAborted);
         }
 
-        return Results.Json(
-            new SentInteractionWire
-            {
-                InteractionId = Snowflake(sent.InteractionId),
-                Token = sent.Token,
-                StatusCode = sent.StatusCode,
-                ResponseBody = sent.ResponseBody,
-                ResponseContentType = sent.ResponseContentType,
-                ElapsedMilliseconds = Math.Round(sent.Elapsed.TotalMilliseconds, 1),
-                DeadlineExceeded = sent.DeadlineExceeded,
-                Error = sent.Error,
-                CallSequence = sequence,
-            },
-            ControlJsonContext.Control.SentInteractionWire);
+        return Sent(sent, sequence);
+    }
+
+    internal static IResult Sent(SentInteraction sent, long callSequence) => Results.Json(
+        new SentInteractionWire
+        {
+            InteractionId = Snowflake(sent.InteractionId),
+            Token = sent.Token,
+            StatusCode = sent.StatusCode,
+            ResponseBody = sent.ResponseBody,
+            ResponseContentType = sent.ResponseContentType,
+            ElapsedMilliseconds = Math.Round(sent.Elapsed.TotalMilliseconds, 1),
+            DeadlineExceeded = sent.DeadlineExceeded,
+            Error = sent.Error,
+            CallSequence = callSequence,
+        },
+        ControlJsonContext.Control.SentInteractionWire);
+
+    /// <summary>
+    /// The acting member's name, and their stored permissions unless the request gave some: the member directory
+    /// decides what the bot sees of a user the request names only by id.
+    /// </summary>
+    internal static CommandInteraction WithMember(CommandInteraction command, string? explicitPermissions, SandboxContext sandbox)
+    {
+        if (sandbox.State.FindMember(command.UserId) is not { } member)
+        {
+            return command;
+        }
+
+        var withMember = new CommandInteraction
+        {
+            Name = command.Name,
+            GuildId = command.GuildId,
+            ChannelId = command.ChannelId,
+            UserId = command.UserId,
+            Username = member.Username,
+            MemberPermissions = explicitPermissions ?? member.Permissions.ToString(CultureInfo.InvariantCulture),
+            AppPermissions = command.AppPermissions,
+            Locale = command.Locale,
+            CommandId = command.CommandId,
+        };
+        foreach (var option in command.Options)
+        {
+            withMember.Options.Add(option);
+        }
+
+        return withMember;
     }
 
     /// <summary>
@@ -236,7 +281,7 @@ internal static class ControlEndpoints
         _ => null,
     };
 
-    private static bool TryId(string? text, string field, ulong fallback, out ulong? id, ref string problem)
+    internal static bool TryId(string? text, string field, ulong fallback, out ulong? id, ref string problem)
     {
         id = fallback;
         if (text is null)

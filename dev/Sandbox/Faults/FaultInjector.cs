@@ -5,6 +5,14 @@ public sealed class FaultInjector
 {
     private readonly Lock _lock = new();
     private readonly List<FaultRule> _rules = [];
+    private readonly Action? _changed;
+
+    public FaultInjector()
+    {
+    }
+
+    /// <param name="changed">Told after rules are added or cleared (the console's event stream).</param>
+    internal FaultInjector(Action changed) => _changed = changed;
 
     public IReadOnlyList<FaultRule> Rules
     {
@@ -32,6 +40,7 @@ public sealed class FaultInjector
             _rules.Add(rule);
         }
 
+        _changed?.Invoke();
         return rule;
     }
 
@@ -41,6 +50,8 @@ public sealed class FaultInjector
         {
             _rules.Clear();
         }
+
+        _changed?.Invoke();
     }
 
     /// <summary>The first matching rule with uses left, which this call then uses up one of.</summary>

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging;
+using System.Text.Json;
 using Serverless.Sandbox.Crypto;
+using Serverless.Sandbox.Events;
 using Serverless.Sandbox.Faults;
 using Serverless.Sandbox.Gateway;
 using Serverless.Sandbox.Interactions;
+using Serverless.Sandbox.Json;
 using Serverless.Sandbox.RateLimiting;
 using Serverless.Sandbox.Recording;
 using Serverless.Sandbox.State;
@@ -20,9 +23,13 @@ internal sealed class SandboxContext : IDisposable
         Time = options.TimeProvider;
         Ids = new SnowflakeGenerator(Time);
         SigningKey = options.SigningKeySeedHex is { } seed ? SigningKey.FromSeedHex(seed) : SigningKey.Generate();
-        State = new SandboxState(Ids, options.ApplicationId, options.NonceWindow);
-        Recorder = new CallRecorder(options.MaxRecordedCalls);
-        Faults = new FaultInjector();
+        Events = new SandboxEventHub();
+        State = new SandboxState(Ids, options.ApplicationId, options.NonceWindow, Events, options.ApplicationOwnerId);
+        Recorder = new CallRecorder(
+            options.MaxRecordedCalls,
+            call => Events.Publish("call", JsonSerializer.Serialize(CallEventWire.From(call), ControlJsonContext.Control.CallEventWire)));
+        Faults = new FaultInjector(() => Events.Publish(
+            "faults", JsonSerializer.Serialize(Faults!.Rules.Select(FaultRuleWire.From).ToList(), ControlJsonContext.Control.ListFaultRuleWire)));
         RateLimiter = new RateLimiter(options.RateLimits, Time);
         LoggerFactory = loggerFactory;
         BotToken = new SandboxBotToken(options.BotToken);
@@ -45,6 +52,9 @@ internal sealed class SandboxContext : IDisposable
 
     public SandboxState State { get; }
 
+    /// <summary>What the console's event stream (<c>/_sandbox/events</c>) sends.</summary>
+    public SandboxEventHub Events { get; }
+
     public CallRecorder Recorder { get; }
 
     public FaultInjector Faults { get; }
@@ -61,6 +71,7 @@ internal sealed class SandboxContext : IDisposable
     {
         var next = BotToken.Rotate(token);
         Gateway.CloseAuthenticatedConnections(4004, "Authentication failed.");
+        Events.Publish("token", JsonSerializer.Serialize(new EmptyEventWire(), ControlJsonContext.Control.EmptyEventWire));
         return next;
     }
 

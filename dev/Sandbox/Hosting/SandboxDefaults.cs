@@ -31,6 +31,19 @@ public static class SandboxDefaults
 
     public const string BotUsername = "sandbox-bot";
 
+    /// <summary>A member with Manage Messages and Manage Guild besides the typical bits: the console's "moderator".</summary>
+    public const ulong ModeratorUserId = 100000000000000032;
+
+    public const string ModeratorUsername = "sandbox-moderator";
+
+    /// <summary>The typical bits plus MANAGE_MESSAGES (1 &lt;&lt; 13) and MANAGE_GUILD (1 &lt;&lt; 5).</summary>
+    public const ulong ModeratorPermissions = EveryonePermissions | (1UL << 13) | (1UL << 5);
+
+    /// <summary>A second member with only the typical bits.</summary>
+    public const ulong NewcomerUserId = 100000000000000033;
+
+    public const string NewcomerUsername = "sandbox-newcomer";
+
     /// <summary>A typical member's permission bitfield (view, send, read history, use commands…), as Discord sends it: a string.</summary>
     public const string MemberPermissions = "2248473465835073";
 

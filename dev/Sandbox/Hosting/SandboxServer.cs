@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Serverless.Sandbox.Console;
 using Serverless.Sandbox.Endpoints;
 using Serverless.Sandbox.Faults;
 using Serverless.Sandbox.Gateway;
@@ -161,7 +162,8 @@ public sealed class SandboxServer : IAsyncDisposable
         api.Map("/{**path}", static () => DiscordResults.NotFound());
 
         app.MapSandboxControl();
+        app.MapSandboxConsoleApi();
         app.MapGatewayControl();
-        app.MapGet("/", static () => Results.Text("Discord sandbox. Discord's API is under /api/v10, the sandbox's own under /_sandbox.\n"));
+        app.MapConsole();
     }
 }

@@ -23,6 +23,7 @@ internal static partial class DiscordApiMiddleware
         var sandbox = context.RequestServices.GetRequiredService<SandboxContext>();
         var logger = sandbox.LoggerFactory.CreateLogger(typeof(DiscordApiMiddleware));
         var at = sandbox.Time.GetUtcNow();
+        var started = sandbox.Time.GetTimestamp();
         var path = relative.HasValue ? relative.Value! : "/";
         var body = await RequestBody.CaptureAsync(context);
         var faulted = false;
@@ -70,7 +71,9 @@ internal static partial class DiscordApiMiddleware
                 at,
                 InteractionTokenOf(path),
                 request.Headers.Authorization.Count > 0,
-                faulted));
+                faulted,
+                RecordedRateLimit.FromHeaders(context.Response.Headers),
+                Math.Round(sandbox.Time.GetElapsedTime(started).TotalMilliseconds, 1)));
             Log.Call(logger, call.Method, call.Path, call.StatusCode, faulted ? " (fault)" : "");
         }
     }

@@ -43,7 +43,7 @@ internal static class InteractionPayload
     });
 
     /// <summary>A MODAL_SUBMIT (type 5): the form's custom_id and each text input's value, in action rows.</summary>
-    public static string ModalSubmit(ulong id, ulong applicationId, string token, ModalSubmitInteraction submit, DateTimeOffset now, SandboxState state) => Write(writer =>
+    public static string ModalSubmit(ulong id, ulong applicationId, string token, ModalSubmitInteraction submit, SandboxMessage? message, DateTimeOffset now, SandboxState state) => Write(writer =>
     {
         writer.WriteString("id", Snowflake(id));
         writer.WriteString("application_id", Snowflake(applicationId));
@@ -67,8 +67,55 @@ internal static class InteractionPayload
 
         writer.WriteEndArray();
         writer.WriteEndObject();
+        if (message is not null)
+        {
+            WriteMessage(writer, message);
+        }
+
         WriteContext(writer, submit.Context, token, now, state);
     });
+
+    /// <summary>A MESSAGE_COMPONENT (type 3): which component, the chosen values of a select, and the whole message it is on.</summary>
+    public static string Component(ulong id, ulong applicationId, string token, ComponentInteraction component, SandboxMessage message, ulong? guildId, DateTimeOffset now, SandboxState state) => Write(writer =>
+    {
+        writer.WriteString("id", Snowflake(id));
+        writer.WriteString("application_id", Snowflake(applicationId));
+        writer.WriteNumber("type", 3);
+        writer.WriteStartObject("data");
+        writer.WriteString("custom_id", component.CustomId);
+        writer.WriteNumber("component_type", component.ComponentType);
+        if (component.ComponentType != 2)
+        {
+            writer.WriteStartArray("values");
+            foreach (var value in component.Values)
+            {
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+        WriteMessage(writer, message);
+        var context = new CommandInteraction
+        {
+            Name = "component",
+            GuildId = guildId,
+            ChannelId = message.ChannelId,
+            UserId = component.Context.UserId,
+            Username = component.Context.Username,
+            MemberPermissions = component.Context.MemberPermissions,
+            AppPermissions = component.Context.AppPermissions,
+            Locale = component.Context.Locale,
+        };
+        WriteContext(writer, context, token, now, state);
+    });
+
+    private static void WriteMessage(Utf8JsonWriter writer, SandboxMessage message)
+    {
+        writer.WritePropertyName("message");
+        writer.WriteRawValue(JsonSerializer.Serialize(Json.MessageWire.From(message), Json.SandboxJsonContext.Wire.MessageWire));
+    }
 
     /// <summary>Where and by whom: guild, channel, member (or user), token and the fields Discord adds to every interaction.</summary>
     private static void WriteContext(Utf8JsonWriter writer, CommandInteraction command, string token, DateTimeOffset now, SandboxState state)

@@ -60,8 +60,25 @@ public sealed partial class InteractionSender
         ArgumentNullException.ThrowIfNull(submit);
         ArgumentException.ThrowIfNullOrWhiteSpace(submit.CustomId);
         var context = submit.Context;
-        var interaction = NewInteraction(type: 5, commandName: null, context.GuildId, context.ChannelId, context.UserId);
-        var body = InteractionPayload.ModalSubmit(interaction.Id, _sandbox.Options.ApplicationId, interaction.Token, submit, interaction.CreatedAt, _sandbox.State);
+        var interaction = NewInteraction(type: 5, commandName: null, context.GuildId, context.ChannelId, context.UserId, submit.CustomId, submit.MessageId);
+        var message = submit.MessageId is { } id && _sandbox.State.GetMessage(id) is { } found ? found : null;
+        var body = InteractionPayload.ModalSubmit(interaction.Id, _sandbox.Options.ApplicationId, interaction.Token, submit, message, interaction.CreatedAt, _sandbox.State);
+        return SendAsync(interaction, body, botUrl, cancellationToken);
+    }
+
+    /// <summary>Sends a MESSAGE_COMPONENT (type 3) interaction: a click on <paramref name="component"/>'s message, in its channel.</summary>
+    /// <exception cref="ArgumentException">The message does not exist (any more).</exception>
+    public Task<SentInteraction> SendComponentAsync(ComponentInteraction component, Uri? botUrl = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        ArgumentException.ThrowIfNullOrWhiteSpace(component.CustomId);
+        var message = _sandbox.State.GetMessage(component.MessageId)
+            ?? throw new ArgumentException($"Message {component.MessageId} does not exist.", nameof(component));
+        var context = component.Context;
+        // Channel posts carry no guild id of their own; the channel knows its guild.
+        var guildId = message.GuildId ?? _sandbox.State.GetChannel(message.ChannelId).GuildId;
+        var interaction = NewInteraction(type: 3, commandName: null, guildId, message.ChannelId, context.UserId, component.CustomId, message.Id);
+        var body = InteractionPayload.Component(interaction.Id, _sandbox.Options.ApplicationId, interaction.Token, component, message, guildId, interaction.CreatedAt, _sandbox.State);
         return SendAsync(interaction, body, botUrl, cancellationToken);
     }
 
@@ -96,7 +113,7 @@ public sealed partial class InteractionSender
     /// <summary>The current <c>X-Signature-Timestamp</c> value: Unix seconds from the sandbox's clock.</summary>
     public string CurrentTimestamp() => _sandbox.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
-    private SandboxInteraction NewInteraction(int type, string? commandName, ulong? guildId, ulong? channelId, ulong? userId)
+    private SandboxInteraction NewInteraction(int type, string? commandName, ulong? guildId, ulong? channelId, ulong? userId, string? customId = null, ulong? messageId = null)
     {
         var interaction = new SandboxInteraction
         {
@@ -104,6 +121,8 @@ public sealed partial class InteractionSender
             Token = NewToken(),
             Type = type,
             CommandName = commandName,
+            CustomId = customId,
+            MessageId = messageId,
             GuildId = guildId,
             ChannelId = channelId,
             UserId = userId,

@@ -7,10 +7,16 @@ public sealed record SandboxInteraction
 
     public required string Token { get; init; }
 
-    /// <summary>Interaction type: 1 PING, 2 APPLICATION_COMMAND.</summary>
+    /// <summary>Interaction type: 1 PING, 2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT, 5 MODAL_SUBMIT.</summary>
     public required int Type { get; init; }
 
     public string? CommandName { get; init; }
+
+    /// <summary>The clicked component's or submitted form's custom_id.</summary>
+    public string? CustomId { get; init; }
+
+    /// <summary>The message the clicked component (or the component that opened the form) is on.</summary>
+    public ulong? MessageId { get; init; }
 
     public ulong? GuildId { get; init; }
 

@@ -55,6 +55,18 @@ internal sealed partial class SandboxJsonContext : JsonSerializerContext
 [JsonSerializable(typeof(VoiceStateControlWire))]
 [JsonSerializable(typeof(List<VoiceStateControlWire>))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(ConsoleGuildWire))]
+[JsonSerializable(typeof(ConsoleMemberWire))]
+[JsonSerializable(typeof(List<ConsoleMemberWire>))]
+[JsonSerializable(typeof(ClickRequestWire))]
+[JsonSerializable(typeof(SubmitRequestWire))]
+[JsonSerializable(typeof(InteractionStateWire))]
+[JsonSerializable(typeof(ConsoleMessageWire))]
+[JsonSerializable(typeof(List<ConsoleMessageWire>))]
+[JsonSerializable(typeof(MessageEventWire))]
+[JsonSerializable(typeof(CallEventWire))]
+[JsonSerializable(typeof(EmptyEventWire))]
+[JsonSerializable(typeof(FaultPresetWire))]
 internal sealed partial class ControlJsonContext : JsonSerializerContext
 {
     /// <summary>camelCase, unescaped text; see <see cref="SandboxJsonContext.Wire"/>.</summary>

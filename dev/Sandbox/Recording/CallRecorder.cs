@@ -1,7 +1,8 @@
 namespace Serverless.Sandbox.Recording;
 
 /// <summary>Keeps every API call in order and wakes tests waiting for one.</summary>
-internal sealed class CallRecorder(int capacity)
+/// <param name="recorded">Told of each call once it is recorded (the console's event stream).</param>
+internal sealed class CallRecorder(int capacity, Action<RecordedCall>? recorded = null)
 {
     private readonly ObservedLog<RecordedCall> _calls = new(capacity, "call");
 
@@ -15,7 +16,12 @@ internal sealed class CallRecorder(int capacity)
     public void Clear() => _calls.Clear();
 
     /// <summary>Records a call; <paramref name="create"/> receives its sequence number.</summary>
-    public RecordedCall Add(Func<long, RecordedCall> create) => _calls.Add(create);
+    public RecordedCall Add(Func<long, RecordedCall> create)
+    {
+        var call = _calls.Add(create);
+        recorded?.Invoke(call);
+        return call;
+    }
 
     public Task<RecordedCall> WaitAsync(Func<RecordedCall, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Serverless.Sandbox.Events;
 using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Interactions;
-using Serverless.Sandbox.State;
+using Serverless.Sandbox.Json;
 
 namespace Serverless.Sandbox.State;
 
@@ -10,9 +11,10 @@ namespace Serverless.Sandbox.State;
 /// The sandbox's in-memory "Discord": interactions, messages, application commands, and the guilds, roles and
 /// channel overwrites that decide the bot's permissions (seeded with the <c>Set…</c> methods). Tests read it
 /// (<c>sandbox.State</c>); the REST endpoints and the interaction sender change it. One lock guards it
-/// all: traffic is a bot's, not a data centre's, and one lock keeps every read consistent.
+/// all: traffic is a bot's, not a data centre's, and one lock keeps every read consistent. Every change is also
+/// published to the console's event stream (messages, interactions, members, commands).
 /// </summary>
-public sealed class SandboxState
+public sealed partial class SandboxState
 {
     private static readonly TimeSpan SettleWait = TimeSpan.FromSeconds(3);
 
@@ -27,13 +29,30 @@ public sealed class SandboxState
     private readonly Dictionary<(ulong ChannelId, string Nonce), (ulong MessageId, DateTimeOffset At)> _nonces = [];
     private readonly Dictionary<ulong, List<SandboxCommand>> _commands = [];
     private readonly GuildDirectory _guilds;
+    private readonly MemberDirectory _members;
+    private readonly Dictionary<ulong, string> _tokensByInteractionId = [];
 
-    internal SandboxState(SnowflakeGenerator ids, ulong applicationId, TimeSpan nonceWindow)
+    /// <summary>Interactions whose answer may still change: each is published once more when it becomes final.</summary>
+    private readonly HashSet<string> _pendingFinal = new(StringComparer.Ordinal);
+    private readonly SandboxEventHub _events;
+    private readonly ulong _applicationOwnerId;
+
+    /// <summary>Completed (and replaced) on every change, for long-polls.</summary>
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal SandboxState(SnowflakeGenerator ids, ulong applicationId, TimeSpan nonceWindow, SandboxEventHub? events = null, ulong applicationOwnerId = SandboxDefaults.UserId)
     {
         _ids = ids;
         _applicationId = applicationId;
         _nonceWindow = nonceWindow;
+        _events = events ?? new SandboxEventHub();
+        _applicationOwnerId = applicationOwnerId;
         _guilds = new GuildDirectory(BotUserId);
+        _members = new MemberDirectory(BotUserId);
+        foreach (var member in _members.All)
+        {
+            _guilds.SetMemberRoles(SandboxDefaults.GuildId, member.Id, _guilds.MemberRoles(SandboxDefaults.GuildId, member.Id) ?? []);
+        }
     }
 
     /// <summary>The bot user's id; Discord gives a bot user the application's id.</summary>
@@ -292,6 +311,7 @@ public sealed class SandboxState
             if (channelId is not { } channel)
             {
                 _guilds.RemoveVoiceState(guildId, userId);
+                PublishMemberLocked(guildId, userId);
                 return (null, previous);
             }
 
@@ -305,6 +325,7 @@ public sealed class SandboxState
 
             var current = new SandboxVoiceState(guildId, userId, channel, newSessionId(), selfMute, selfDeaf);
             _guilds.SetVoiceState(current);
+            PublishMemberLocked(guildId, userId);
             return (current, previous);
         }
     }
@@ -324,8 +345,18 @@ public sealed class SandboxState
     {
         lock (_lock)
         {
-            _interactions.Add(interaction.Token, new InteractionEntry(interaction));
+            var entry = new InteractionEntry(interaction);
+            if (interaction.MessageId is { } clicked && _messages.TryGetValue(clicked, out var message))
+            {
+                entry.ClickedEditCount = message.EditCount;
+            }
+
+            _interactions.Add(interaction.Token, entry);
             _interactionOrder.Add(interaction.Token);
+            _tokensByInteractionId[interaction.Id] = interaction.Token;
+            _pendingFinal.Add(interaction.Token);
+            PublishInteractionLocked(entry);
+            ChangedLocked();
         }
     }
 
@@ -359,6 +390,21 @@ public sealed class SandboxState
             }
 
             ulong? originalId = null;
+            if (type is 6 or 7 && entry.Interaction.MessageId is { } clickedId && _messages.ContainsKey(clickedId))
+            {
+                // A component's or form's update answer: @original is the message the component is on.
+                originalId = clickedId;
+                if (type == 7 && data is { ValueKind: JsonValueKind.Object } update && MessageDraft.Parse(update, out _) is { } draft)
+                {
+                    EditLocked(clickedId, draft, now);
+                }
+            }
+
+            if (type == 9 && data is { ValueKind: JsonValueKind.Object } modal)
+            {
+                entry.Modal = modal.Clone();
+            }
+
             if (type is 4 or 5)
             {
                 var draft = data is { ValueKind: JsonValueKind.Object } d ? MessageDraft.Parse(d, out _) ?? MessageDraft.Empty : MessageDraft.Empty;
@@ -389,6 +435,8 @@ public sealed class SandboxState
 
             entry.Interaction = entry.Interaction with { InitialResponseType = type, InitialResponseVia = via, OriginalMessageId = originalId };
             entry.Settled.TrySetResult();
+            PublishInteractionLocked(entry);
+            ChangedLocked();
             return InitialResponseOutcome.Recorded;
         }
     }
@@ -417,6 +465,7 @@ public sealed class SandboxState
             {
                 entry.Interaction = entry.Interaction with { Invalidated = true };
                 entry.Settled.TrySetResult();
+                ChangedLocked();
             }
         }
     }
@@ -427,6 +476,7 @@ public sealed class SandboxState
         lock (_lock)
         {
             _interactions.GetValueOrDefault(token)?.Settled.TrySetResult();
+            ChangedLocked();
         }
     }
 
@@ -503,8 +553,8 @@ public sealed class SandboxState
                 InteractionToken = token,
                 Nonce = null,
             };
-            AddMessageLocked(message);
             entry.FollowUpIds.Add(message.Id);
+            AddMessageLocked(message);
             return (message, false);
         }
     }
@@ -648,6 +698,7 @@ public sealed class SandboxState
             }
 
             _commands[guildId ?? 0] = stored;
+            _events.Publish("commands", JsonSerializer.Serialize(new EmptyEventWire(), ControlJsonContext.Control.EmptyEventWire));
             return stored;
         }
     }
@@ -676,6 +727,8 @@ public sealed class SandboxState
         }
 
         ids.Add(message.Id);
+        PublishMessageLocked("created", message);
+        ChangedLocked();
     }
 
     private SandboxMessage? EditLocked(ulong messageId, MessageDraft draft, DateTimeOffset now)
@@ -687,6 +740,8 @@ public sealed class SandboxState
 
         var edited = draft.ApplyTo(message, now);
         _messages[messageId] = edited;
+        PublishMessageLocked("updated", edited);
+        ChangedLocked();
         return edited;
     }
 
@@ -698,6 +753,8 @@ public sealed class SandboxState
         }
 
         _channelMessageIds[message.ChannelId].Remove(messageId);
+        PublishMessageLocked("deleted", message);
+        ChangedLocked();
         return true;
     }
 
@@ -713,6 +770,12 @@ public sealed class SandboxState
         public ulong? OriginalMessageId => Interaction.OriginalMessageId;
 
         public List<ulong> FollowUpIds { get; } = [];
+
+        /// <summary>The form the bot opened (callback type 9), as it sent it.</summary>
+        public JsonElement? Modal { get; set; }
+
+        /// <summary>The clicked message's edit count when the interaction was sent: a later edit finishes a deferred update.</summary>
+        public int ClickedEditCount { get; set; }
 
         public TaskCompletionSource Settled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
