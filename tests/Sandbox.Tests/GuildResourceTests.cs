@@ -66,13 +66,16 @@ public sealed class GuildResourceTests
     }
 
     [Fact]
-    public async Task DefaultGuild_HasAnOwnerAndAnEveryoneRoleThatCanViewAndSend()
+    public async Task DefaultGuild_HasAnOwnerAnEveryoneRoleThatCanViewAndSend_AndTheModeratorsRole()
     {
         await using var sandbox = await Sandboxes.StartAsync();
         using var api = Sandboxes.Api(sandbox);
 
         var guild = await (await api.GetAsync($"guilds/{SandboxDefaults.GuildId}", TestContext.Token)).ReadJsonAsync();
-        var everyone = Assert.Single(guild.GetProperty("roles").EnumerateArray());
+        var roles = guild.GetProperty("roles").EnumerateArray().ToList();
+        Assert.Equal([Id(SandboxDefaults.GuildId), Id(SandboxDefaults.ModeratorRoleId)], roles.Select(role => role.GetProperty("id").GetString()!).ToArray());
+        Assert.Equal(Id(SandboxDefaults.ModeratorPermissions), roles[1].GetProperty("permissions").GetString());
+        var everyone = roles[0];
         var permissions = ulong.Parse(everyone.GetProperty("permissions").GetString()!, CultureInfo.InvariantCulture);
 
         Assert.Equal(Id(SandboxDefaults.UserId), guild.GetProperty("owner_id").GetString());

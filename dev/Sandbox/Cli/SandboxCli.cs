@@ -3,8 +3,9 @@ using System.CommandLine;
 namespace Serverless.Sandbox.Cli;
 
 /// <summary>
-/// <c>serve</c> runs the sandbox; <c>send</c> and <c>ping</c> ask a running one to sign and send an interaction.
-/// Exit codes: 0 ok, 1 the bot refused or failed, 2 usage error or sandbox unreachable.
+/// <c>serve</c> runs the sandbox; <c>send</c>, <c>click</c>, <c>submit</c> and <c>ping</c> ask a running one to sign and
+/// send an interaction and print the final answer; <c>members</c> and <c>messages</c> show the guild.
+/// Exit codes: 0 the bot answered, 1 it refused, failed or gave no final answer in time, 2 usage error or sandbox unreachable.
 /// </summary>
 internal static class SandboxCli
 {
@@ -22,6 +23,10 @@ internal static class SandboxCli
             ServeCommand.Create(output, error),
             SendCommand.CreateSend(output, error, time),
             SendCommand.CreatePing(output, error, time),
+            ComponentCommands.CreateClick(output, error, time),
+            ComponentCommands.CreateSubmit(output, error, time),
+            BrowseCommands.CreateMembers(output, error),
+            BrowseCommands.CreateMessages(output, error),
         };
 
         var parse = root.Parse(args);

@@ -180,7 +180,7 @@ internal static class ConsoleEndpoints
             return BadRequest("The body must be JSON: {\"messageId\":\"…\",\"customId\":\"…\",\"values\":[\"…\"]} (values for select menus).");
         }
 
-        if (!EndpointHelpers.TryParseSnowflake(request.MessageId, out var messageId) || sandbox.State.FindMessage(messageId) is not { } message)
+        if (!EndpointHelpers.TryParseSnowflake(request.MessageId, out var messageId) || sandbox.State.GetMessage(messageId) is not { } message)
         {
             return NotFound($"No message {request.MessageId} (it may have been deleted).");
         }

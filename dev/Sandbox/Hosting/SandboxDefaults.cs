@@ -39,6 +39,12 @@ public static class SandboxDefaults
     /// <summary>The typical bits plus MANAGE_MESSAGES (1 &lt;&lt; 13) and MANAGE_GUILD (1 &lt;&lt; 5).</summary>
     public const ulong ModeratorPermissions = EveryonePermissions | (1UL << 13) | (1UL << 5);
 
+    /// <summary>
+    /// The moderator's role in the default guild, granting <see cref="ModeratorPermissions"/>: bots decide from roles,
+    /// not from an interaction's <c>member.permissions</c>, so a member's permissions live in a role.
+    /// </summary>
+    public const ulong ModeratorRoleId = 100000000000000060;
+
     /// <summary>A second member with only the typical bits.</summary>
     public const ulong NewcomerUserId = 100000000000000033;
 

@@ -189,8 +189,9 @@ internal static class InteractionPayload
     private static void WriteResolvedChannels(Utf8JsonWriter writer, CommandInteraction command, SandboxState state)
     {
         var channelIds = Flatten(command.Options)
-            .Where(option => option.Type == CommandOptionType.Channel && option.Value is string)
-            .Select(option => ulong.Parse((string)option.Value!, CultureInfo.InvariantCulture))
+            .Where(option => option.Type == CommandOptionType.Channel)
+            .Select(option => ChannelIdOf(option.Value))
+            .OfType<ulong>()
             .Distinct()
             .ToList();
         if (channelIds.Count == 0 || command.GuildId is not { } guildId)
@@ -216,6 +217,15 @@ internal static class InteractionPayload
 
         static IEnumerable<CommandOption> Flatten(IEnumerable<CommandOption> options) =>
             options.SelectMany(option => Flatten(option.Options).Prepend(option));
+
+        // From the library a channel id is a string; through the control API it arrives as JSON.
+        static ulong? ChannelIdOf(object? value) => value switch
+        {
+            string text when ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) => id,
+            JsonElement { ValueKind: JsonValueKind.String } json when ulong.TryParse(json.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) => id,
+            JsonElement { ValueKind: JsonValueKind.Number } json when json.TryGetUInt64(out var id) => id,
+            _ => null,
+        };
     }
 
     private static void WriteUser(Utf8JsonWriter writer, string property, CommandInteraction command)

@@ -60,6 +60,12 @@ internal sealed class ConsoleMemberWire
     public bool IsOwner { get; init; }
 }
 
+/// <summary>The part of <c>PUT /_sandbox/members/{id}</c> the CLI sends.</summary>
+internal sealed class MemberPermissionsWire
+{
+    public required string Permissions { get; init; }
+}
+
 /// <summary>Body of <c>POST /_sandbox/clicks</c>.</summary>
 internal sealed class ClickRequestWire
 {

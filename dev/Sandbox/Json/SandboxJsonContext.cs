@@ -59,6 +59,7 @@ internal sealed partial class SandboxJsonContext : JsonSerializerContext
 [JsonSerializable(typeof(ConsoleMemberWire))]
 [JsonSerializable(typeof(List<ConsoleMemberWire>))]
 [JsonSerializable(typeof(ClickRequestWire))]
+[JsonSerializable(typeof(MemberPermissionsWire))]
 [JsonSerializable(typeof(SubmitRequestWire))]
 [JsonSerializable(typeof(InteractionStateWire))]
 [JsonSerializable(typeof(ConsoleMessageWire))]

@@ -22,25 +22,6 @@ public sealed partial class SandboxState
         }
     }
 
-    internal ConsoleMemberWire? MemberView(ulong guildId, ulong userId)
-    {
-        lock (_lock)
-        {
-            return _members.Find(userId) is null ? null : MemberViewLocked(guildId, userId);
-        }
-    }
-
-    /// <summary>A member by id or (case-insensitive) username.</summary>
-    internal SandboxMember? FindMember(string idOrName)
-    {
-        lock (_lock)
-        {
-            return ulong.TryParse(idOrName, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && _members.Find(id) is { } byId
-                ? byId
-                : _members.FindByName(idOrName);
-        }
-    }
-
     internal SandboxMember? FindMember(ulong userId)
     {
         lock (_lock)
@@ -49,7 +30,12 @@ public sealed partial class SandboxState
         }
     }
 
-    /// <summary>Changes what is given; null leaves it as it is.</summary>
+    /// <summary>
+    /// Changes what is given; null leaves it as it is. Permissions are also given to the member's own role (made on
+    /// first use), which the member keeps whatever <paramref name="roles"/> says: a bot computes permissions from roles
+    /// (as Discord does for <c>resolved.channels</c>), so a switch that only changed <c>member.permissions</c> would not
+    /// convince it. A role adds to @everyone's bits; it cannot take them away.
+    /// </summary>
     /// <returns>The member as now shown, or null for an unknown user.</returns>
     internal ConsoleMemberWire? UpdateMember(ulong guildId, ulong userId, ulong? permissions, IReadOnlyList<ulong>? roles, string? username)
     {
@@ -60,11 +46,21 @@ public sealed partial class SandboxState
                 return null;
             }
 
-            _members.Set(member with { Permissions = permissions ?? member.Permissions, Username = username ?? member.Username });
-            if (roles is not null)
+            var permissionRole = member.PermissionRoleId;
+            if (permissions is { } bits)
             {
-                _guilds.SetMemberRoles(guildId, userId, roles);
+                permissionRole ??= _ids.Next();
+                _guilds.SetRole(guildId, permissionRole.Value, bits);
             }
+
+            _members.Set(member with { Permissions = permissions ?? member.Permissions, Username = username ?? member.Username, PermissionRoleId = permissionRole });
+            var newRoles = (roles ?? _guilds.MemberRoles(guildId, userId) ?? []).ToList();
+            if (permissionRole is { } own && !newRoles.Contains(own))
+            {
+                newRoles.Add(own);
+            }
+
+            _guilds.SetMemberRoles(guildId, userId, newRoles);
 
             PublishMemberLocked(guildId, userId);
             return MemberViewLocked(guildId, userId);
@@ -103,9 +99,6 @@ public sealed partial class SandboxState
                 : [];
         }
     }
-
-    /// <summary>The message by id wherever it is, ephemeral ones included; null when unknown or deleted.</summary>
-    internal SandboxMessage? FindMessage(ulong messageId) => GetMessage(messageId);
 
     internal InteractionStateWire? InteractionView(ulong interactionId)
     {

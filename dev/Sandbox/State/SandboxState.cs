@@ -49,9 +49,10 @@ public sealed partial class SandboxState
         _applicationOwnerId = applicationOwnerId;
         _guilds = new GuildDirectory(BotUserId);
         _members = new MemberDirectory(BotUserId);
+        _guilds.SetRole(SandboxDefaults.GuildId, SandboxDefaults.ModeratorRoleId, SandboxDefaults.ModeratorPermissions);
         foreach (var member in _members.All)
         {
-            _guilds.SetMemberRoles(SandboxDefaults.GuildId, member.Id, _guilds.MemberRoles(SandboxDefaults.GuildId, member.Id) ?? []);
+            _guilds.SetMemberRoles(SandboxDefaults.GuildId, member.Id, member.PermissionRoleId is { } role ? [role] : _guilds.MemberRoles(SandboxDefaults.GuildId, member.Id) ?? []);
         }
     }
 

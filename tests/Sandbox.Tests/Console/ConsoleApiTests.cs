@@ -71,6 +71,33 @@ public sealed class ConsoleApiTests
     }
 
     [Fact]
+    public async Task Members_PermissionsGoThroughTheirOwnRole_SoWhatTheBotComputesFromRolesFollows()
+    {
+        await using var bot = await FakeBot.AnsweringAsync("""{"type":4,"data":{"content":"ok"}}""");
+        await using var sandbox = await Sandboxes.StartAsync(botUrl: bot.Url);
+        using var control = Sandboxes.Control(sandbox);
+        const string Newcomer = "100000000000000033";
+        var command = $$"""{"name":"schedule create","userId":"{{Newcomer}}","options":[{"name":"channel","type":7,"value":"100000000000000020"}]}""";
+
+        (await control.PostAsync("_sandbox/interactions", Sandboxes.Json(command), TestContext.Token)).Dispose();
+        var member = await (await control.PutAsync($"_sandbox/members/{Newcomer}", Sandboxes.Json("""{"permissions":"8192"}"""), TestContext.Token)).ReadJsonAsync();
+        (await control.PostAsync("_sandbox/interactions", Sandboxes.Json(command), TestContext.Token)).Dispose();
+        var moderatorRoles = sandbox.State.GetMemberRoles(SandboxDefaults.GuildId, SandboxDefaults.ModeratorUserId);
+
+        var before = ChannelPermissions(bot.Requests[0]);
+        var after = ChannelPermissions(bot.Requests[1]);
+        Assert.Equal(0UL, before & 8192);
+        Assert.Equal(8192UL, after & 8192);
+        var role = Assert.Single(member.GetProperty("roles").EnumerateArray()).GetString();
+        Assert.Equal([role!], JsonDocument.Parse(bot.Requests[1].Body).RootElement.GetProperty("member").GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
+        Assert.Equal([SandboxDefaults.ModeratorRoleId], moderatorRoles);
+
+        static ulong ChannelPermissions(BotRequest request) => ulong.Parse(
+            JsonDocument.Parse(request.Body).RootElement.GetProperty("data").GetProperty("resolved").GetProperty("channels").GetProperty("100000000000000020").GetProperty("permissions").GetString()!,
+            System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task Members_VoiceChannel_MovesTheMemberLikeAGatewayVoiceState_AndNullTakesThemOut()
     {
         await using var sandbox = await Sandboxes.StartAsync();
