@@ -30,13 +30,18 @@ public sealed class ConsoleEnvironment : MusicEnvironment
 
     /// <summary>
     /// The worker's first <c>/schedule create</c> opens its storage tables and its first Discord client; on a busy
-    /// two-core machine that alone can pass Discord's 3 seconds. Sent once here (the form it opens is left unsubmitted)
-    /// so the tests see the bot as a user of a running bot does.
+    /// two-core machine that alone can pass Discord's 3 seconds. Sent once here (the form it opens is left unsubmitted),
+    /// in a guild of its own: the bot caches a guild's roles for a minute, and the Sandbox guild's must be read only
+    /// after a test has changed a member's permissions.
     /// </summary>
     private async Task WarmUpScheduleAsync()
     {
-        var command = new CommandInteraction { Name = "schedule" };
-        command.Options.Add(CommandOption.SubCommand("create", CommandOption.Channel("channel", SandboxDefaults.ChannelId), CommandOption.String("when", "in 2h")));
+        const ulong WarmUpGuild = 700000000000000077;
+        const ulong WarmUpChannel = 710000000000000077;
+        Discord.State.SetGuildOwner(WarmUpGuild, SandboxDefaults.UserId);
+        Discord.State.SetChannel(WarmUpChannel, guildId: WarmUpGuild);
+        var command = new CommandInteraction { Name = "schedule", GuildId = WarmUpGuild, ChannelId = WarmUpChannel };
+        command.Options.Add(CommandOption.SubCommand("create", CommandOption.Channel("channel", WarmUpChannel), CommandOption.String("when", "in 2h")));
         var sent = await Discord.Interactions.SendCommandAsync(command, InteractionsUrl);
         Assert.Equal(200, sent.StatusCode);
     }
