@@ -117,19 +117,14 @@ internal static class ConsoleEndpoints
         if (body.TryGetProperty("roles", out var roleList))
         {
             roles = [];
-            foreach (var role in roleList.ValueKind == JsonValueKind.Array ? roleList.EnumerateArray() : default)
+            foreach (var role in roleList.ValueKind == JsonValueKind.Array ? [.. roleList.EnumerateArray()] : new[] { roleList })
             {
-                if (role.ValueKind != JsonValueKind.String || !EndpointHelpers.TryParseSnowflake(role.GetString()!, out var roleId))
+                if (role.ValueKind != JsonValueKind.String || !EndpointHelpers.TryParseSnowflake(role.GetString()!, out var roleId) || roleList.ValueKind != JsonValueKind.Array)
                 {
                     return BadRequest("roles must be an array of role ids (strings).");
                 }
 
                 roles.Add(roleId);
-            }
-
-            if (roleList.ValueKind != JsonValueKind.Array)
-            {
-                return BadRequest("roles must be an array of role ids (strings).");
             }
         }
 

@@ -167,7 +167,7 @@ public sealed partial class InteractionSender
 
         if (sent.StatusCode != 0)
         {
-            Log.Answered(_logger, interaction.Id, interaction.CommandName ?? "(ping)", sent.StatusCode, sent.ResponseType, sent.Elapsed);
+            Log.Answered(_logger, interaction.Id, interaction.CommandName ?? interaction.CustomId ?? "(ping)", sent.StatusCode, sent.ResponseType, sent.Elapsed);
         }
 
         return sent;

@@ -58,6 +58,7 @@ public sealed class ConsoleApiTests
         (await control.PostAsync("_sandbox/interactions", Sandboxes.Json($$"""{"name":"ping","userId":"{{Moderator}}","memberPermissions":"16"}"""), TestContext.Token)).Dispose();
         using var unknown = await control.PutAsync("_sandbox/members/123", Sandboxes.Json("""{"permissions":"8"}"""), TestContext.Token);
         using var invalid = await control.PutAsync($"_sandbox/members/{Moderator}", Sandboxes.Json("""{"permissions":8}"""), TestContext.Token);
+        using var badRoles = await control.PutAsync($"_sandbox/members/{Moderator}", Sandboxes.Json("""{"roles":"1"}"""), TestContext.Token);
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal("mod", (await put.ReadJsonAsync()).GetProperty("username").GetString());
@@ -68,6 +69,7 @@ public sealed class ConsoleApiTests
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("No member 123", (await unknown.ReadJsonAsync()).GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badRoles.StatusCode);
     }
 
     [Fact]
