@@ -120,7 +120,9 @@ public sealed class RestEndpointTests : IAsyncLifetime
         var overwrite = Assert.Single(channel.PermissionOverwrites!);
         Assert.Equal((SandboxDefaults.GuildId, 0, "0", "2048"), (overwrite.Id, overwrite.Type, overwrite.Allow, overwrite.Deny));
         Assert.Equal(SandboxDefaults.UserId, guild.OwnerId);
-        Assert.Equal([SandboxDefaults.GuildId, SandboxDefaults.ModeratorRoleId, 777UL], guild.Roles!.Select(role => role.Id));
+        Assert.Equal(
+            [SandboxDefaults.GuildId, SandboxDefaults.ModeratorRoleId, .. Enumerable.Range(0, SandboxDefaults.HighestPermissionBit + 1).Select(SandboxDefaults.PermissionRoleId), 777UL],
+            guild.Roles!.Select(role => role.Id));
         Assert.Equal([777UL], member.Roles);
         Assert.Equal(DiscordErrorCodes.UnknownMember, unknownMember.ErrorCode);
     }

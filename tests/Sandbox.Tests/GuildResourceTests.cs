@@ -73,8 +73,10 @@ public sealed class GuildResourceTests
 
         var guild = await (await api.GetAsync($"guilds/{SandboxDefaults.GuildId}", TestContext.Token)).ReadJsonAsync();
         var roles = guild.GetProperty("roles").EnumerateArray().ToList();
-        Assert.Equal([Id(SandboxDefaults.GuildId), Id(SandboxDefaults.ModeratorRoleId)], roles.Select(role => role.GetProperty("id").GetString()!).ToArray());
+        string[] oneBitRoles = [.. Enumerable.Range(0, SandboxDefaults.HighestPermissionBit + 1).Select(bit => Id(SandboxDefaults.PermissionRoleId(bit)))];
+        Assert.Equal([Id(SandboxDefaults.GuildId), Id(SandboxDefaults.ModeratorRoleId), .. oneBitRoles], roles.Select(role => role.GetProperty("id").GetString()!).ToArray());
         Assert.Equal(Id(SandboxDefaults.ModeratorPermissions), roles[1].GetProperty("permissions").GetString());
+        Assert.Equal(Id(1UL << 13), roles[2 + 13].GetProperty("permissions").GetString());
         var everyone = roles[0];
         var permissions = ulong.Parse(everyone.GetProperty("permissions").GetString()!, CultureInfo.InvariantCulture);
 

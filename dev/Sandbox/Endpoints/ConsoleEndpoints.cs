@@ -111,6 +111,11 @@ internal static class ConsoleEndpoints
                 return BadRequest("permissions must be a permission bitfield as a decimal string, e.g. \"8192\".");
             }
 
+            if (parsed >> (SandboxDefaults.HighestPermissionBit + 1) != 0)
+            {
+                return BadRequest(string.Create(CultureInfo.InvariantCulture, $"permissions has bits above {SandboxDefaults.HighestPermissionBit}, which Discord does not define."));
+            }
+
             permissions = parsed;
         }
 

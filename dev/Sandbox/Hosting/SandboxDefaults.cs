@@ -45,6 +45,18 @@ public static class SandboxDefaults
     /// </summary>
     public const ulong ModeratorRoleId = 100000000000000060;
 
+    /// <summary>Bits 0 to <see cref="HighestPermissionBit"/> each have a role that grants only that bit; see <see cref="PermissionRoleId"/>.</summary>
+    public const int HighestPermissionBit = 52;
+
+    private const ulong PermissionRoleIdBase = 100000000000000100;
+
+    /// <summary>
+    /// The default guild's role that grants exactly permission bit <paramref name="bit"/>. They exist from the start, so
+    /// a member given a permission gains a role the bot already knows: bots cache a guild's role definitions (ours for
+    /// a minute), while the roles a member has arrive fresh with every interaction.
+    /// </summary>
+    public static ulong PermissionRoleId(int bit) => PermissionRoleIdBase + (ulong)bit;
+
     /// <summary>A second member with only the typical bits.</summary>
     public const ulong NewcomerUserId = 100000000000000033;
 

@@ -13,7 +13,7 @@ internal sealed class MemberDirectory
     public MemberDirectory(ulong botUserId)
     {
         Set(new SandboxMember(SandboxDefaults.UserId, SandboxDefaults.Username, SandboxDefaults.EveryonePermissions, IsBot: false));
-        Set(new SandboxMember(SandboxDefaults.ModeratorUserId, SandboxDefaults.ModeratorUsername, SandboxDefaults.ModeratorPermissions, IsBot: false, SandboxDefaults.ModeratorRoleId));
+        Set(new SandboxMember(SandboxDefaults.ModeratorUserId, SandboxDefaults.ModeratorUsername, SandboxDefaults.ModeratorPermissions, IsBot: false));
         Set(new SandboxMember(SandboxDefaults.NewcomerUserId, SandboxDefaults.NewcomerUsername, SandboxDefaults.EveryonePermissions, IsBot: false));
         Set(new SandboxMember(botUserId, SandboxDefaults.BotUsername, SandboxDefaults.EveryonePermissions, IsBot: true));
     }
@@ -31,5 +31,4 @@ internal sealed class MemberDirectory
 }
 
 /// <param name="Permissions">What interactions carry in <c>member.permissions</c> for this user.</param>
-/// <param name="PermissionRoleId">The member's own role in the default guild that grants <paramref name="Permissions"/>, once they have one.</param>
-internal sealed record SandboxMember(ulong Id, string Username, ulong Permissions, bool IsBot, ulong? PermissionRoleId = null);
+internal sealed record SandboxMember(ulong Id, string Username, ulong Permissions, bool IsBot);

@@ -31,10 +31,11 @@ public sealed partial class SandboxState
     }
 
     /// <summary>
-    /// Changes what is given; null leaves it as it is. Permissions are also given to the member's own role (made on
-    /// first use), which the member keeps whatever <paramref name="roles"/> says: a bot computes permissions from roles
-    /// (as Discord does for <c>resolved.channels</c>), so a switch that only changed <c>member.permissions</c> would not
-    /// convince it. A role adds to @everyone's bits; it cannot take them away.
+    /// Changes what is given; null leaves it as it is. Permissions are given through roles, since a bot computes them
+    /// from roles (as Discord does for <c>resolved.channels</c>) rather than trusting <c>member.permissions</c>: the
+    /// member gets the guild's one-bit role for each bit beyond @everyone's, and loses the moderator's role and any
+    /// other one-bit role, so the bits given are exactly what the member has beyond roles of their own. A role adds to
+    /// @everyone's bits; it cannot take them away.
     /// </summary>
     /// <returns>The member as now shown, or null for an unknown user.</returns>
     internal ConsoleMemberWire? UpdateMember(ulong guildId, ulong userId, ulong? permissions, IReadOnlyList<ulong>? roles, string? username)
@@ -46,24 +47,44 @@ public sealed partial class SandboxState
                 return null;
             }
 
-            var permissionRole = member.PermissionRoleId;
+            var newRoles = (roles ?? _guilds.MemberRoles(guildId, userId) ?? []).ToList();
             if (permissions is { } bits)
             {
-                permissionRole ??= _ids.Next();
-                _guilds.SetRole(guildId, permissionRole.Value, bits);
+                EnsurePermissionRolesLocked(guildId);
+                newRoles.RemoveAll(IsGrantRole);
+                var beyondEveryone = bits & ~SandboxDefaults.EveryonePermissions;
+                for (var bit = 0; bit <= SandboxDefaults.HighestPermissionBit; bit++)
+                {
+                    if ((beyondEveryone & (1UL << bit)) != 0)
+                    {
+                        newRoles.Add(SandboxDefaults.PermissionRoleId(bit));
+                    }
+                }
             }
 
-            _members.Set(member with { Permissions = permissions ?? member.Permissions, Username = username ?? member.Username, PermissionRoleId = permissionRole });
-            var newRoles = (roles ?? _guilds.MemberRoles(guildId, userId) ?? []).ToList();
-            if (permissionRole is { } own && !newRoles.Contains(own))
-            {
-                newRoles.Add(own);
-            }
-
+            _members.Set(member with { Permissions = permissions ?? member.Permissions, Username = username ?? member.Username });
             _guilds.SetMemberRoles(guildId, userId, newRoles);
 
             PublishMemberLocked(guildId, userId);
             return MemberViewLocked(guildId, userId);
+        }
+
+        static bool IsGrantRole(ulong role) =>
+            role == SandboxDefaults.ModeratorRoleId
+            || (role >= SandboxDefaults.PermissionRoleId(0) && role <= SandboxDefaults.PermissionRoleId(SandboxDefaults.HighestPermissionBit));
+    }
+
+    /// <summary>The guild's one-bit roles, made once per guild (the default guild has them from the start).</summary>
+    private void EnsurePermissionRolesLocked(ulong guildId)
+    {
+        if (_guilds.Guild(guildId) is { } guild && guild.Roles.Any(role => role.Id == SandboxDefaults.PermissionRoleId(0)))
+        {
+            return;
+        }
+
+        for (var bit = 0; bit <= SandboxDefaults.HighestPermissionBit; bit++)
+        {
+            _guilds.SetRole(guildId, SandboxDefaults.PermissionRoleId(bit), 1UL << bit);
         }
     }
 

@@ -50,10 +50,8 @@ public sealed partial class SandboxState
         _guilds = new GuildDirectory(BotUserId);
         _members = new MemberDirectory(BotUserId);
         _guilds.SetRole(SandboxDefaults.GuildId, SandboxDefaults.ModeratorRoleId, SandboxDefaults.ModeratorPermissions);
-        foreach (var member in _members.All)
-        {
-            _guilds.SetMemberRoles(SandboxDefaults.GuildId, member.Id, member.PermissionRoleId is { } role ? [role] : _guilds.MemberRoles(SandboxDefaults.GuildId, member.Id) ?? []);
-        }
+        EnsurePermissionRolesLocked(SandboxDefaults.GuildId);
+        _guilds.SetMemberRoles(SandboxDefaults.GuildId, SandboxDefaults.ModeratorUserId, [SandboxDefaults.ModeratorRoleId]);
     }
 
     /// <summary>The bot user's id; Discord gives a bot user the application's id.</summary>

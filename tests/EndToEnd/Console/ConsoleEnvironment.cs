@@ -30,18 +30,14 @@ public sealed class ConsoleEnvironment : MusicEnvironment
 
     /// <summary>
     /// The worker's first <c>/schedule create</c> opens its storage tables and its first Discord client; on a busy
-    /// two-core machine that alone can pass Discord's 3 seconds. Sent once here (the form it opens is left unsubmitted),
-    /// in a guild of its own: the bot caches a guild's roles for a minute, and the Sandbox guild's must be read only
-    /// after a test has changed a member's permissions.
+    /// two-core machine that alone can pass Discord's 3 seconds. Sent once here as the owner (the form it opens is left
+    /// unsubmitted). The bot then caches the guild's roles; a permission a test gives a member later is one of the
+    /// Sandbox's one-bit roles, which that cache already holds.
     /// </summary>
     private async Task WarmUpScheduleAsync()
     {
-        const ulong WarmUpGuild = 700000000000000077;
-        const ulong WarmUpChannel = 710000000000000077;
-        Discord.State.SetGuildOwner(WarmUpGuild, SandboxDefaults.UserId);
-        Discord.State.SetChannel(WarmUpChannel, guildId: WarmUpGuild);
-        var command = new CommandInteraction { Name = "schedule", GuildId = WarmUpGuild, ChannelId = WarmUpChannel };
-        command.Options.Add(CommandOption.SubCommand("create", CommandOption.Channel("channel", WarmUpChannel), CommandOption.String("when", "in 2h")));
+        var command = new CommandInteraction { Name = "schedule" };
+        command.Options.Add(CommandOption.SubCommand("create", CommandOption.Channel("channel", SandboxDefaults.ChannelId), CommandOption.String("when", "in 2h")));
         var sent = await Discord.Interactions.SendCommandAsync(command, InteractionsUrl);
         Assert.Equal(200, sent.StatusCode);
     }

@@ -59,6 +59,7 @@ public sealed class ConsoleApiTests
         using var unknown = await control.PutAsync("_sandbox/members/123", Sandboxes.Json("""{"permissions":"8"}"""), TestContext.Token);
         using var invalid = await control.PutAsync($"_sandbox/members/{Moderator}", Sandboxes.Json("""{"permissions":8}"""), TestContext.Token);
         using var badRoles = await control.PutAsync($"_sandbox/members/{Moderator}", Sandboxes.Json("""{"roles":"1"}"""), TestContext.Token);
+        using var undefinedBit = await control.PutAsync($"_sandbox/members/{Moderator}", Sandboxes.Json("""{"permissions":"9223372036854775808"}"""), TestContext.Token);
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal("mod", (await put.ReadJsonAsync()).GetProperty("username").GetString());
@@ -70,10 +71,11 @@ public sealed class ConsoleApiTests
         Assert.Contains("No member 123", (await unknown.ReadJsonAsync()).GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badRoles.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, undefinedBit.StatusCode);
     }
 
     [Fact]
-    public async Task Members_PermissionsGoThroughTheirOwnRole_SoWhatTheBotComputesFromRolesFollows()
+    public async Task Members_PermissionsGoThroughOneBitRolesTheGuildAlreadyHas_SoWhatTheBotComputesFromRolesFollows()
     {
         await using var bot = await FakeBot.AnsweringAsync("""{"type":4,"data":{"content":"ok"}}""");
         await using var sandbox = await Sandboxes.StartAsync(botUrl: bot.Url);
@@ -91,6 +93,7 @@ public sealed class ConsoleApiTests
         Assert.Equal(0UL, before & 8192);
         Assert.Equal(8192UL, after & 8192);
         var role = Assert.Single(member.GetProperty("roles").EnumerateArray()).GetString();
+        Assert.Equal(SandboxDefaults.PermissionRoleId(13).ToString(System.Globalization.CultureInfo.InvariantCulture), role);
         Assert.Equal([role!], JsonDocument.Parse(bot.Requests[1].Body).RootElement.GetProperty("member").GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
         Assert.Equal([SandboxDefaults.ModeratorRoleId], moderatorRoles);
 
