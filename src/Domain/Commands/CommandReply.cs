@@ -9,5 +9,23 @@ public sealed record CommandReply(string Content, bool Ephemeral)
     /// </summary>
     public ModalPrompt? Modal { get; init; }
 
+    /// <summary>
+    /// Buttons under the answer, in rows of up to five; their custom_ids must start with a prefix the feature registered.
+    /// A clicked button's non-ephemeral answer replaces the clicked message, buttons included (none removes them).
+    /// </summary>
+    public IReadOnlyList<ReplyButton> Buttons { get; init; } = [];
+
     public static CommandReply WithModal(ModalPrompt modal) => new("", Ephemeral: false) { Modal = modal };
+}
+
+/// <summary>A button under an answer.</summary>
+public sealed record ReplyButton(string CustomId, string Label, ReplyButtonStyle Style = ReplyButtonStyle.Secondary);
+
+/// <summary>Discord's button styles (link buttons excepted).</summary>
+public enum ReplyButtonStyle
+{
+    Primary = 1,
+    Secondary = 2,
+    Success = 3,
+    Danger = 4,
 }
