@@ -11,9 +11,10 @@ public sealed record CommandReply(string Content, bool Ephemeral)
 
     /// <summary>
     /// Buttons under the answer, in rows of up to five; their custom_ids must start with a prefix the feature registered.
-    /// A clicked button's non-ephemeral answer replaces the clicked message, buttons included (none removes them).
+    /// Null leaves a clicked message's buttons as they are; empty removes them. A clicked button's ephemeral answer goes
+    /// to the member who clicked alone, and the clicked message stays as it is.
     /// </summary>
-    public IReadOnlyList<ReplyButton> Buttons { get; init; } = [];
+    public IReadOnlyList<ReplyButton>? Buttons { get; init; }
 
     public static CommandReply WithModal(ModalPrompt modal) => new("", Ephemeral: false) { Modal = modal };
 }
