@@ -71,7 +71,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var check = await OpsRun.RunAsync(Environment, "commands", "check");
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
-        Assert.Equal("Deployed 6 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status, schedule, music, admin", deploy.OutputLines.Single());
+        Assert.Equal("Deployed 7 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status, schedule, music, admin, duel", deploy.OutputLines.Single());
         Assert.Equal(["ping", "help", "status", "schedule", "music", "admin"], _sandbox.State.Commands().Select(command => command.Name));
         Assert.True(check.ExitCode == ExitCodes.Ok, check.ToString());
         Assert.StartsWith("No drift: the 6 commands of the global commands", check.Output, StringComparison.Ordinal);
