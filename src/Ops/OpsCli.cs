@@ -102,6 +102,7 @@ public static class OpsCli
             QueuesCommand.Create(context),
             JobsCommand.Create(context),
             PostsCommand.Create(context),
+            ProjectionsCommand.Create(context),
             SmokeCommand.Create(context),
 
             FeaturesCommand.Create(context),
