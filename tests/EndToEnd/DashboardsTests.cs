@@ -140,6 +140,41 @@ public sealed class DashboardsTests(DashboardsBotEnvironment bot) : IClassFixtur
         Assert.Contains("current", listOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AChannelTheBotMayNotPostIn_BreaksTheProjection_WithANoteInTheLogChannel_UntilRebuilt()
+    {
+        var key = DuelScoreboardRenderer.KeyFor((ulong)Interlocked.Increment(ref s_nextGuild));
+        var (channel, logChannel) = (NextChannel(), NextChannel());
+        var refused = bot.Discord.Faults.Add(new FaultRule
+        {
+            Method = "POST",
+            PathContains = $"/channels/{channel}/messages",
+            StatusCode = 403,
+            ErrorCode = 50013,
+            Message = "Missing Permissions",
+            Times = 1,
+        });
+
+        await Changes.PlaceAsync(key, channel, logChannel, "test-place", CancellationToken.None);
+
+        var note = await WaitForSingleMessageAsync(logChannel, _ => true);
+        Assert.Contains("can no longer be updated (the bot may not post there (50013))", note.Content, StringComparison.Ordinal);
+        Assert.Contains($"bot-ops projections rebuild {key}", note.Content, StringComparison.Ordinal);
+        Assert.Equal(1, refused.TimesFired);
+        await WaitUntilAsync(async () => (await Projections.GetAsync(key, CancellationToken.None))?.BrokenReason is not null, "the projection marked broken");
+
+        // Broken: changes no longer queue refreshes. The operator fixed the channel and rebuilds.
+        await RecordResultsAsync(key.GuildId, group: 0, count: 1);
+        Assert.Empty(bot.Discord.State.ChannelMessages(channel));
+        var (exit, _, error) = await RunOpsAsync("projections", "rebuild", "--guild", key.GuildId.ToString(CultureInfo.InvariantCulture), "--yes");
+        Assert.True(exit == 0, error);
+
+        var board = await WaitForSingleMessageAsync(channel, message => message.Content.Contains("1W 0L", StringComparison.Ordinal));
+        await WaitUntilCurrentAsync(key);
+        Assert.Null((await Projections.GetAsync(key, CancellationToken.None))!.BrokenReason);
+        Assert.Equal(DuelScoreboard.Render(await Duels.ListRatingsAsync(key.GuildId, CancellationToken.None)).Text, board.Content);
+    }
+
     private async Task<(ProjectionKey Key, ulong Channel, SandboxMessage First)> PlaceAsync()
     {
         var key = DuelScoreboardRenderer.KeyFor((ulong)Interlocked.Increment(ref s_nextGuild));
