@@ -8,6 +8,7 @@ using Serverless.Domain.Projections;
 using Serverless.Sandbox.Faults;
 using Serverless.Sandbox.Hosting;
 using Serverless.Sandbox.Interactions;
+using Serverless.Sandbox.Recording;
 using Serverless.Sandbox.State;
 using Serverless.Storage;
 using Serverless.Storage.Duels;
@@ -73,6 +74,30 @@ public sealed class DashboardsTests(DashboardsBotEnvironment bot) : IClassFixtur
         // One edit per coalescing window (1 s here) while results arrive, and one for what came in during the last.
         var windows = (int)Math.Ceiling(clock.Elapsed / DashboardsBotEnvironment.ProjectionOptions.CoalesceWindow);
         Assert.True(edits >= 1 && edits <= windows + 2, $"{edits} edits for 50 results recorded in {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task DuelChallenge_ThroughTheEndpoint_AnswersWithAcceptAndDeclineButtons_AndPingsNobody()
+    {
+        const ulong Opponent = 750000000000000999;
+        var command = new CommandInteraction { Name = "duel" };
+        command.Options.Add(CommandOption.SubCommand("challenge", CommandOption.User("member", Opponent)));
+        var before = bot.Discord.Calls.Count;
+
+        var answered = await bot.Discord.Interactions.SendCommandAsync(command, bot.InteractionsUrl);
+
+        Assert.True(answered.ResponseType == 5, answered.ResponseBody);
+        RecordedCall? edit = null;
+        await WaitUntilAsync(
+            () => (edit = bot.Discord.Calls.Skip(before).FirstOrDefault(call => call.Method == "PATCH" && call.Path.EndsWith("/messages/@original", StringComparison.Ordinal))) is not null,
+            "the challenge's answer");
+        Assert.Contains($"challenges <@{Opponent}>", edit!.Body, StringComparison.Ordinal);
+        Assert.Contains("\"custom_id\":\"duel:accept:", edit.Body, StringComparison.Ordinal);
+        Assert.Contains("\"custom_id\":\"duel:decline:", edit.Body, StringComparison.Ordinal);
+        Assert.Contains("\"allowed_mentions\":{\"parse\":[]}", edit.Body, StringComparison.Ordinal);
+        var duelId = System.Text.RegularExpressions.Regex.Match(edit.Body, "duel:accept:([0-9]+)").Groups[1].Value;
+        var stored = await Duels.GetAsync(bot.Discord.Interactions.DefaultGuildId, duelId, CancellationToken.None);
+        Assert.Equal((DuelStatus.Challenged, bot.Discord.Interactions.DefaultUserId, Opponent), (stored!.Status, stored.ChallengerId, stored.OpponentId));
     }
 
     [Fact]
