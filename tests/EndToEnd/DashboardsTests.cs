@@ -91,7 +91,8 @@ public sealed class DashboardsTests(DashboardsBotEnvironment bot) : IClassFixtur
         await WaitUntilAsync(
             () => (edit = bot.Discord.Calls.Skip(before).FirstOrDefault(call => call.Method == "PATCH" && call.Path.EndsWith("/messages/@original", StringComparison.Ordinal))) is not null,
             "the challenge's answer");
-        Assert.Contains($"challenges <@{Opponent}>", edit!.Body, StringComparison.Ordinal);
+        using var body = System.Text.Json.JsonDocument.Parse(edit!.Body);
+        Assert.Contains($"challenges <@{Opponent}>", body.RootElement.GetProperty("content").GetString(), StringComparison.Ordinal);
         Assert.Contains("\"custom_id\":\"duel:accept:", edit.Body, StringComparison.Ordinal);
         Assert.Contains("\"custom_id\":\"duel:decline:", edit.Body, StringComparison.Ordinal);
         Assert.Contains("\"allowed_mentions\":{\"parse\":[]}", edit.Body, StringComparison.Ordinal);

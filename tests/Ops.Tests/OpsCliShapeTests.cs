@@ -93,7 +93,7 @@ public sealed class OpsCliShapeTests
         var run = await OpsRun.RunAsync(NoSettings, "jobs", "send", "nope", "--json", "{}");
 
         Assert.Equal(ExitCodes.UsageOrConfiguration, run.ExitCode);
-        Assert.Equal("Unknown queue 'nope': use one of interactions, posts, voice.", run.ErrorLines.Single());
+        Assert.Equal("Unknown queue 'nope': use one of interactions, posts, voice, projections.", run.ErrorLines.Single());
         Assert.Empty(run.Output);
     }
 
