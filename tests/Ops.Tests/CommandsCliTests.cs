@@ -74,7 +74,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         Assert.Equal("Deployed 7 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status, schedule, music, admin, duel", deploy.OutputLines.Single());
         Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel"], _sandbox.State.Commands().Select(command => command.Name));
         Assert.True(check.ExitCode == ExitCodes.Ok, check.ToString());
-        Assert.StartsWith("No drift: the 6 commands of the global commands", check.Output, StringComparison.Ordinal);
+        Assert.StartsWith("No drift: the 7 commands of the global commands", check.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -239,7 +239,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         Assert.True(guildCheck.ExitCode == ExitCodes.Ok, guildCheck.ToString());
         Assert.Contains($"guild {Guild}", guildCheck.Output, StringComparison.Ordinal);
         Assert.True(globalCheck.ExitCode == ExitCodes.Drift, globalCheck.ToString());
-        Assert.Equal(["+ added ping", "+ added help", "+ added status", "+ added schedule", "+ added music", "+ added admin"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
+        Assert.Equal(["+ added ping", "+ added help", "+ added status", "+ added schedule", "+ added music", "+ added admin", "+ added duel"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
     }
 
     [Fact]
