@@ -16,6 +16,8 @@ var queueNames = [
   'posts-poison'
   'voice'
   'voice-poison'
+  'projections'
+  'projections-poison'
 ]
 
 // The tables of src/Storage (TableName / *Table constants). Tests compare this with the code.
@@ -31,6 +33,8 @@ var tableNames = [
   'operatorcontrols'
   'operatoraudit'
   'commandlimits'
+  'projections'
+  'duels'
 ]
 
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'

@@ -123,6 +123,7 @@ public static class OpsCli
             QueuesCommand.Create(context),
             JobsCommand.Create(context),
             PostsCommand.Create(context),
+            ProjectionsCommand.Create(context),
             SmokeCommand.Create(context),
 
             FeaturesCommand.Create(context),

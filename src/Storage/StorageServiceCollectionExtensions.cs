@@ -5,17 +5,21 @@ using Microsoft.Extensions.Options;
 using Serverless.Domain.Commands;
 using Serverless.Domain.Controls;
 using Serverless.Domain.DeferredWork;
+using Serverless.Domain.Features.Duels;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
 using Serverless.Domain.Housekeeping;
+using Serverless.Domain.Projections;
 using Serverless.Domain.Telemetry;
 using Serverless.Ports.RateLimiting;
 using Serverless.Ports.Sessions;
 using Serverless.Storage.CompanionState;
 using Serverless.Storage.Controls;
+using Serverless.Storage.Duels;
 using Serverless.Storage.Housekeeping;
 using Serverless.Storage.Music;
+using Serverless.Storage.Projections;
 using Serverless.Storage.RateLimiting;
 using Serverless.Storage.Queues;
 using Serverless.Storage.ScheduledPosts;
@@ -51,6 +55,9 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IRetentionStore, TableRetentionStore>();
         services.TryAddSingleton<IQueueDepthReader, AzureQueueDepthReader>();
         services.TryAddSingleton<IOperatorControlStore, TableOperatorControlStore>();
+        services.TryAddSingleton<IProjectionStore, TableProjectionStore>();
+        services.TryAddSingleton<IProjectionRefreshQueue, AzureProjectionRefreshQueue>();
+        services.TryAddSingleton<IDuelStore, TableDuelStore>();
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();

@@ -103,7 +103,7 @@ public sealed partial class JobsCliTests(AzuriteFixture azurite) : IClassFixture
         var run = await OpsRun.RunAsync(_time, Environment, "jobs", "send", "postz", "--json", "{}");
 
         Assert.Equal(ExitCodes.UsageOrConfiguration, run.ExitCode);
-        Assert.Equal("Unknown queue 'postz': use one of interactions, posts, voice.", run.ErrorLines.Single());
+        Assert.Equal("Unknown queue 'postz': use one of interactions, posts, voice, projections.", run.ErrorLines.Single());
     }
 
     [Fact]

@@ -58,11 +58,11 @@ public sealed class OpsCliShapeTests
     }
 
     [Theory]
-    [InlineData("queues replay-poison ", new[] { "interactions", "interactions-poison", "posts", "posts-poison", "voice", "voice-poison" })]
+    [InlineData("queues replay-poison ", new[] { "interactions", "interactions-poison", "posts", "posts-poison", "projections", "projections-poison", "voice", "voice-poison" })]
     [InlineData("queues replay-poison po", new[] { "posts", "posts-poison" })]
-    [InlineData("queues poison peek ", new[] { "interactions", "interactions-poison", "posts", "posts-poison", "voice", "voice-poison" })]
+    [InlineData("queues poison peek ", new[] { "interactions", "interactions-poison", "posts", "posts-poison", "projections", "projections-poison", "voice", "voice-poison" })]
     [InlineData("queues poison purge vo", new[] { "voice", "voice-poison" })]
-    [InlineData("jobs send ", new[] { "interactions", "posts", "voice" })]
+    [InlineData("jobs send ", new[] { "interactions", "posts", "projections", "voice" })]
     [InlineData("jobs send v", new[] { "voice" })]
     public void QueueArgument_CompletesFromTheKnownQueues(string line, string[] expected)
     {
@@ -93,7 +93,7 @@ public sealed class OpsCliShapeTests
         var run = await OpsRun.RunAsync(NoSettings, "jobs", "send", "nope", "--json", "{}");
 
         Assert.Equal(ExitCodes.UsageOrConfiguration, run.ExitCode);
-        Assert.Equal("Unknown queue 'nope': use one of interactions, posts, voice.", run.ErrorLines.Single());
+        Assert.Equal("Unknown queue 'nope': use one of interactions, posts, voice, projections.", run.ErrorLines.Single());
         Assert.Empty(run.Output);
     }
 

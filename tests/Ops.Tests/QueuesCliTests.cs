@@ -40,6 +40,7 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
                 "interactions      0       0",
                 "posts             3       2",
                 "voice             0       1",
+                "projections       0       0",
             ],
             run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Empty(run.Error);
@@ -119,7 +120,7 @@ public sealed class QueuesCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
 
         Assert.Equal(ExitCodes.UsageOrConfiguration, run.ExitCode);
         Assert.Equal(
-            $"Unknown queue '{queue}': use one of interactions, posts, voice, interactions-poison, posts-poison, voice-poison.",
+            $"Unknown queue '{queue}': use one of interactions, posts, voice, projections, interactions-poison, posts-poison, voice-poison, projections-poison.",
             run.ErrorLines.Single());
         Assert.Empty(run.Output);
     }

@@ -78,7 +78,7 @@ public sealed class StorageAdapterTests(AzuriteFixture azurite) : IClassFixture<
         var status = await new StorageStatusProbe(azurite.Account, TimeProvider.System).CheckAsync(CancellationToken.None);
 
         Assert.Equal(DependencyState.Ok, status.State);
-        Assert.Equal(["interactions", "interactions-poison", "posts", "posts-poison", "voice", "voice-poison"], status.Queues.Select(q => q.Queue));
+        Assert.Equal(["interactions", "interactions-poison", "posts", "posts-poison", "voice", "voice-poison", "projections", "projections-poison"], status.Queues.Select(q => q.Queue));
         Assert.Equal(2, status.Queues.Single(q => q.Queue == "interactions-poison").ApproximateCount);
     }
 

@@ -1,4 +1,5 @@
 using Serverless.Domain.Features.Admin;
+using Serverless.Domain.Features.Duels;
 using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.Ping;
@@ -22,6 +23,7 @@ public static class CommandCatalog
         new ScheduleFeature(),
         new MusicFeature(),
         new AdminFeature(),
+        new DuelsFeature(),
     ];
 
     /// <summary>The routes of <see cref="Features"/>, without their services.</summary>

@@ -9,6 +9,7 @@ using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Hosting;
 using Serverless.Functions.Features.Health;
 using Serverless.Functions.Features.Housekeeping;
+using Serverless.Functions.Features.Projections;
 using Serverless.Functions.Features.QueueMetrics;
 using Serverless.Functions.Features.ScheduledPosts;
 using Serverless.Functions.Features.Status;
@@ -56,6 +57,7 @@ public static class FunctionAppServices
         services.AddStatusProbes(configuration);
         services.AddHealthRoutes(configuration);
         services.AddScheduledPosts(configuration);
+        services.AddProjectionRefresher(configuration);
         services.AddHousekeeping(configuration);
         services.AddQueueMetrics();
         return services;

@@ -1,3 +1,4 @@
+using Serverless.Discord;
 using Serverless.Discord.Interactions;
 using Serverless.Discord.Rest;
 using Serverless.Domain.Commands;
@@ -21,12 +22,40 @@ public sealed partial class InteractionWorker(
     {
         ArgumentNullException.ThrowIfNull(command);
         var reply = await ExecuteAsync(command.Invocation, cancellationToken);
+
+        // A refusal of a click is the clicker's alone: the message others see keeps its state and its buttons.
+        if (reply.Ephemeral && command.Invocation.Options.ContainsKey(InteractionRoute.ComponentOption))
+        {
+            await discord.CreateFollowupMessageAsync(
+                command.ApplicationId,
+                command.InteractionToken,
+                new MessageCreatePayload { Content = reply.Content, Flags = MessageFlags.Ephemeral, AllowedMentions = AllowedMentionsPayload.None },
+                cancellationToken);
+            return;
+        }
+
         await discord.EditOriginalResponseAsync(
             command.ApplicationId,
             command.InteractionToken,
-            new MessageEditPayload { Content = reply.Content, AllowedMentions = AllowedMentionsPayload.None },
+            new MessageEditPayload { Content = reply.Content, AllowedMentions = AllowedMentionsPayload.None, Components = ButtonRows(reply.Buttons) },
             cancellationToken);
     }
+
+    /// <summary>The buttons in action rows of five, as Discord takes them; null leaves the message's own.</summary>
+    private static List<MessageComponentPayload>? ButtonRows(IReadOnlyList<ReplyButton>? buttons) => buttons?
+        .Chunk(DiscordMessageLimits.MaxComponentsPerRow)
+        .Select(row => new MessageComponentPayload
+        {
+            Type = MessageComponentPayload.ActionRowType,
+            Components = [.. row.Select(button => new MessageComponentPayload
+            {
+                Type = MessageComponentPayload.ButtonType,
+                Style = (int)button.Style,
+                Label = button.Label,
+                CustomId = button.CustomId,
+            })],
+        })
+        .ToList();
 
     public Task AnswerRefusedAsync(DeferredCommand command, string message, CancellationToken cancellationToken)
     {

@@ -3,7 +3,9 @@ using Azure.Data.Tables;
 using Serverless.Domain.Controls;
 using Serverless.Storage.CompanionState;
 using Serverless.Storage.Controls;
+using Serverless.Storage.Duels;
 using Serverless.Storage.Music;
+using Serverless.Storage.Projections;
 using Serverless.Storage.RateLimiting;
 using Serverless.Storage.ScheduledPosts;
 using Serverless.Storage.Tables;
@@ -21,6 +23,8 @@ public static class BackupCatalog
         new(TableScheduledPostStore.PostsTable, true, "scheduled posts (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
         new(TableScheduledPostStore.DueTable, true, "the scheduled posts' due index; without it restored posts would never publish", GuildRowFilter.Property("GuildId")),
         new(TableScheduledPostStore.SettingsTable, true, "guild settings: the schedule time zone (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
+        new(TableDuelStore.TableName, true, "duels and the members' duel ratings (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
+        new(TableProjectionStore.TableName, true, "dashboards: where each lives and what it showed (PartitionKey guild id); after a restore, `projections rebuild --all` makes them current", GuildRowFilter.PartitionIsGuild),
         new(TableMusicSessionStore.TableName, true, "music sessions: queue, channels, volume (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
         new(TableOperatorControlStore.TableName, true, "operator state: kill switches, guild blocks, limit overrides; kept by guild purge (an operator's decision about a guild, undone with the control's own command)", null),
         new(TableOperatorControlStore.AuditTableName, true, "operator state: the audit record of every control change; kept by guild purge (it records the purge itself)", null),

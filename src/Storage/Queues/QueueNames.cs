@@ -15,10 +15,13 @@ public static class QueueNames
     /// </summary>
     public const string Voice = "voice";
 
+    /// <summary>Refreshes of projections (one Discord message kept current per guild and subject), run by <c>projection-refresher</c>.</summary>
+    public const string Projections = "projections";
+
     public const string PoisonSuffix = "-poison";
 
     /// <summary>The work queues that exist so far; each has a <c>-poison</c> twin where failures are parked.</summary>
-    public static IReadOnlyList<string> Work { get; } = [Interactions, Posts, Voice];
+    public static IReadOnlyList<string> Work { get; } = [Interactions, Posts, Voice, Projections];
 
     public static string Poison(string queue) => queue + PoisonSuffix;
 

@@ -20,12 +20,13 @@ public sealed class FunctionMetadataTests
         "interaction-worker queueTrigger queueName=interactions connection=AzureWebJobsStorage dataType=string",
         "interactions httpTrigger authLevel=anonymous methods=post route=interactions",
         "post-publisher queueTrigger queueName=posts connection=AzureWebJobsStorage dataType=string",
+        "projection-refresher queueTrigger queueName=projections connection=AzureWebJobsStorage dataType=string",
         "queue-metrics timerTrigger schedule=30 * * * * * useMonitor=false runOnStartup=false",
         "scheduled-posts-due timerTrigger schedule=0 * * * * * useMonitor=true runOnStartup=false",
     ];
 
     [Fact]
-    public void GeneratedMetadata_DeclaresExactlyTheEightFunctions()
+    public void GeneratedMetadata_DeclaresExactlyTheNineFunctions()
     {
         var declared = ReadMetadata().EnumerateArray().Select(Describe).Order(StringComparer.Ordinal).ToList();
 

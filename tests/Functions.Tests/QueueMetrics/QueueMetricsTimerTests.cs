@@ -45,7 +45,7 @@ public sealed class QueueMetricsTimerTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Equal(QueueWorkResult.Completed, outcome.Result);
         var depth = metrics.Of("bot.queue.depth").ToDictionary(m => m.Tag("queue")!, m => m.Value);
         Assert.Equal(
-            new Dictionary<string, double> { ["interactions"] = 3, ["interactions-poison"] = 0, ["posts"] = 0, ["posts-poison"] = 1, ["voice"] = 0, ["voice-poison"] = 0 },
+            new Dictionary<string, double> { ["interactions"] = 3, ["interactions-poison"] = 0, ["posts"] = 0, ["posts-poison"] = 1, ["voice"] = 0, ["voice-poison"] = 0, ["projections"] = 0, ["projections-poison"] = 0 },
             depth);
         Assert.All(metrics.Of("bot.queue.depth"), m => Assert.Equal(TelemetryNames.Queues, m.Meter));
         var age = metrics.Of("bot.queue.oldest_age").ToDictionary(m => m.Tag("queue")!, m => m.Value);
@@ -89,10 +89,10 @@ public sealed class QueueMetricsTimerTests(AzuriteFixture azurite) : IClassFixtu
         metrics.Observe();
 
         Assert.Equal(QueueWorkResult.Completed, outcome.Result);
-        Assert.Equal(6, queues.Reads);
+        Assert.Equal(8, queues.Reads);
         Assert.Equal(1, heartbeats.Reads);
         var sampled = metrics.Of("bot.queue.depth").Select(m => m.Tag("queue")).Order(StringComparer.Ordinal);
-        Assert.Equal(["interactions", "interactions-poison", "posts", "posts-poison", "voice-poison"], sampled);
+        Assert.Equal(["interactions", "interactions-poison", "posts", "posts-poison", "projections", "projections-poison", "voice-poison"], sampled);
         Assert.Empty(metrics.Of("bot.companion.heartbeat_age"));
     }
 
@@ -107,7 +107,7 @@ public sealed class QueueMetricsTimerTests(AzuriteFixture azurite) : IClassFixtu
         metrics.Observe();
 
         Assert.Empty(metrics.Of("bot.companion.heartbeat_age"));
-        Assert.Equal(6, metrics.Of("bot.queue.depth").Count);
+        Assert.Equal(8, metrics.Of("bot.queue.depth").Count);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class BackupCatalogTests
     public void UserDataAndOperatorState_AreBackedUp_TransientStateIsNot()
     {
         Assert.Equal(
-            ["guildsettings", "musicsessions", "operatoraudit", "operatorcontrols", "scheduledposts", "scheduledpostsdue"],
+            ["duels", "guildsettings", "musicsessions", "operatoraudit", "operatorcontrols", "projections", "scheduledposts", "scheduledpostsdue"],
             BackupCatalog.BackedUp.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Equal(
             ["commandlimits", "companion", "gatewaysessions", "interactionruns", "ratelimits"],

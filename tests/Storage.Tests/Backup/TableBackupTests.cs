@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text;
 using Azure.Data.Tables;
+using Serverless.Domain.Features.Duels;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.ScheduledPosts;
+using Serverless.Domain.Projections;
 using Serverless.Storage.Backup;
 using Serverless.Storage.Controls;
+using Serverless.Storage.Duels;
 using Serverless.Storage.Music;
+using Serverless.Storage.Projections;
 using Serverless.Storage.ScheduledPosts;
 
 namespace Serverless.Storage.Tests.Backup;
@@ -47,6 +51,8 @@ public sealed class TableBackupTests(AzuriteFixture azurite) : IClassFixture<Azu
         var session = new MusicSession(guild, 11, 22);
         session.Enqueue([new MusicTrack { Encoded = "QAAA" + guild.ToString(CultureInfo.InvariantCulture), Title = "Título ♪", Author = "Artist", Length = TimeSpan.FromSeconds(200), RequesterId = 5 }]);
         await new TableMusicSessionStore(azurite.Account).SaveAsync(session, null, CancellationToken.None);
+        await new TableDuelStore(azurite.Account).CreateAsync(DuelRules.Challenge(guild, "d1", 1, 2, Now, TimeSpan.FromMinutes(10)), CancellationToken.None);
+        await new TableProjectionStore(azurite.Account).TryWriteAsync(new ProjectionState { Key = new ProjectionKey(guild, "duels", "scoreboard"), ChannelId = 5, Version = 3 }, CancellationToken.None);
     }
 
     private static ScheduledPost Post(ulong guild, string id, DateTimeOffset due) => new()
@@ -222,7 +228,7 @@ public sealed class TableBackupTests(AzuriteFixture azurite) : IClassFixture<Azu
 
         Assert.Equal(counted, deleted);
         Assert.Equal(
-            [("scheduledposts", 2L), ("scheduledpostsdue", 2L), ("guildsettings", 1L), ("musicsessions", 1L), ("commandlimits", 1L)],
+            [("scheduledposts", 2L), ("scheduledpostsdue", 2L), ("guildsettings", 1L), ("duels", 1L), ("projections", 1L), ("musicsessions", 1L), ("commandlimits", 1L)],
             deleted.Select(c => (c.Table, c.Rows)));
         Assert.All(await purge.CountAsync(purged, CancellationToken.None), c => Assert.Equal(0, c.Rows));
         Assert.All(await purge.CountAsync(kept, CancellationToken.None), c => Assert.Equal(c.Table is "scheduledposts" or "scheduledpostsdue" ? 2 : 1, c.Rows));
