@@ -115,7 +115,17 @@ public sealed class AzuriteServer : IAsyncDisposable
 
         var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start node");
-        _process.OutputDataReceived += (_, _) => { };
+        // Azurite prints this once per service it has bound itself. Probing the ports is not enough: a port found free
+        // can be taken by another test project's server meanwhile, and a probe would then see that one listening while
+        // ours has failed to bind and is exiting.
+        var listening = 0;
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("successfully listening at", StringComparison.Ordinal) == true)
+            {
+                Interlocked.Increment(ref listening);
+            }
+        };
         _process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is { Length: > 0 } line && errors.Count < 20)
@@ -127,7 +137,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         _process.BeginErrorReadLine();
 
         var deadline = Stopwatch.StartNew();
-        while (!await IsListeningAsync(QueuePort) || !await IsListeningAsync(TablePort))
+        while (Volatile.Read(ref listening) < 3 || !await IsListeningAsync(QueuePort) || !await IsListeningAsync(TablePort))
         {
             if (_process.HasExited || deadline.Elapsed > StartTimeout)
             {
