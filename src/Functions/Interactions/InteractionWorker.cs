@@ -37,25 +37,9 @@ public sealed partial class InteractionWorker(
         await discord.EditOriginalResponseAsync(
             command.ApplicationId,
             command.InteractionToken,
-            new MessageEditPayload { Content = reply.Content, AllowedMentions = AllowedMentionsPayload.None, Components = ButtonRows(reply.Buttons) },
+            new MessageEditPayload { Content = reply.Content, AllowedMentions = AllowedMentionsPayload.None, Components = ReplyButtonRows.From(reply.Buttons) },
             cancellationToken);
     }
-
-    /// <summary>The buttons in action rows of five, as Discord takes them; null leaves the message's own.</summary>
-    private static List<MessageComponentPayload>? ButtonRows(IReadOnlyList<ReplyButton>? buttons) => buttons?
-        .Chunk(DiscordMessageLimits.MaxComponentsPerRow)
-        .Select(row => new MessageComponentPayload
-        {
-            Type = MessageComponentPayload.ActionRowType,
-            Components = [.. row.Select(button => new MessageComponentPayload
-            {
-                Type = MessageComponentPayload.ButtonType,
-                Style = (int)button.Style,
-                Label = button.Label,
-                CustomId = button.CustomId,
-            })],
-        })
-        .ToList();
 
     public Task AnswerRefusedAsync(DeferredCommand command, string message, CancellationToken cancellationToken)
     {

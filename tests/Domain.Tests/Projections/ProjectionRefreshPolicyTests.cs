@@ -1,3 +1,4 @@
+using Serverless.Domain.Commands;
 using Serverless.Domain.Projections;
 
 namespace Serverless.Domain.Tests.Projections;
@@ -90,5 +91,16 @@ public sealed class ProjectionRefreshPolicyTests
         Assert.Equal(ProjectionContent.MaxLength, long1.Text.Length);
         Assert.Equal(new ProjectionContent("x").Hash, new ProjectionContent("x").Hash);
         Assert.NotEqual(new ProjectionContent("x").Hash, new ProjectionContent("y").Hash);
+    }
+
+    [Fact]
+    public void Content_HashCoversItsButtons()
+    {
+        var answer = new ReplyButton("oracle:answer:1", "Answer");
+
+        Assert.Equal(new ProjectionContent("x", [answer]).Hash, new ProjectionContent("x", [answer]).Hash);
+        Assert.NotEqual(new ProjectionContent("x").Hash, new ProjectionContent("x", [answer]).Hash);
+        Assert.NotEqual(new ProjectionContent("x", [answer]).Hash, new ProjectionContent("x", [answer with { Label = "Answered" }]).Hash);
+        Assert.Throws<ArgumentException>(() => new ProjectionContent("x", [.. Enumerable.Repeat(answer, 26)]));
     }
 }

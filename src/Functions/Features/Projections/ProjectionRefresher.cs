@@ -5,6 +5,7 @@ using Serverless.Discord.Rest;
 using Serverless.Domain.Projections;
 using Serverless.Domain.Telemetry;
 using Serverless.Functions.Hosting;
+using Serverless.Functions.Interactions;
 using Serverless.Storage.Projections;
 using Serverless.Storage.Queues;
 
@@ -105,6 +106,7 @@ public sealed partial class ProjectionRefresher(
             {
                 Content = content.Text,
                 AllowedMentions = AllowedMentionsPayload.None,
+                Components = ReplyButtonRows.From(content.Buttons),
             }, cancellationToken);
         }
         catch (DiscordApiException exception) when (!exception.IsTransient)
@@ -149,6 +151,7 @@ public sealed partial class ProjectionRefresher(
                 Nonce = ProjectionRefreshPolicy.Nonce(key, generation),
                 EnforceNonce = true,
                 AllowedMentions = AllowedMentionsPayload.None,
+                Components = ReplyButtonRows.From(content.Buttons),
             }, cancellationToken)).Id;
         }
         catch (DiscordApiException exception) when (!exception.IsTransient && exception.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
