@@ -18,7 +18,7 @@ public sealed partial class NowPlayingMessage(
     TimeProvider timeProvider,
     ILogger<NowPlayingMessage> logger)
 {
-    private readonly ConcurrentDictionary<ulong, long> _lastShown = new();
+    private readonly ConcurrentDictionary<ulong, Shown> _lastShown = new();
     private readonly TimeSpan _editInterval = options.Value.NowPlayingEditInterval;
 
     /// <summary>Shows <paramref name="session"/>'s state; without <paramref name="force"/>, only if the last edit is old enough.</summary>
@@ -31,23 +31,32 @@ public sealed partial class NowPlayingMessage(
             return;
         }
 
-        if (!force && _lastShown.TryGetValue(session.GuildId, out var last) && timeProvider.GetElapsedTime(last) < _editInterval)
+        var known = _lastShown.TryGetValue(session.GuildId, out var last);
+        if (!force && known && timeProvider.GetElapsedTime(last.At) < _editInterval)
         {
             return;
         }
 
         var message = Render(session, timeProvider.GetUtcNow());
+        var signature = Signature(message);
+
+        // A paused track renders the same text each time: an edit would spend a rate-limit slot to change nothing.
+        if (!force && known && last.MessageId == session.NowPlayingMessageId && last.Signature == signature)
+        {
+            return;
+        }
+
         try
         {
             if (session.NowPlayingMessageId is { } messageId
                 && await channel.EditMessageAsync(session.TextChannelId, messageId, message, cancellationToken))
             {
-                _lastShown[session.GuildId] = timeProvider.GetTimestamp();
+                _lastShown[session.GuildId] = new Shown(timeProvider.GetTimestamp(), messageId, signature);
                 return;
             }
 
             var created = await channel.CreateMessageAsync(session.TextChannelId, message, cancellationToken);
-            _lastShown[session.GuildId] = timeProvider.GetTimestamp();
+            _lastShown[session.GuildId] = new Shown(timeProvider.GetTimestamp(), created, signature);
             await sessions.UpdateAsync(session.GuildId, stored => stored.NowPlayingMessageId = created, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -93,6 +102,11 @@ public sealed partial class NowPlayingMessage(
                 new MusicButton(MusicCommand.Buttons.Stop, "Stop", MusicButtonStyle.Danger),
             ]);
     }
+
+    private static string Signature(MusicMessage message) =>
+        string.Join('\n', message.Buttons.Select(button => $"{button.CustomId}:{button.Label}:{button.Style}").Prepend(message.Content));
+
+    private readonly record struct Shown(long At, ulong MessageId, string Signature);
 
     private static partial class Log
     {

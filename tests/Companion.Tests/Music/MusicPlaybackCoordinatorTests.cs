@@ -300,6 +300,27 @@ public sealed class MusicPlaybackCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task APausedTrack_IsNotEditedAgain_WhileNothingItShowsChanges()
+    {
+        await _music.PlayAsync("a");
+        _music.Time.Advance(TimeSpan.FromSeconds(5));
+        await _music.ClickAsync(MusicCommand.Buttons.Pause);
+        var edits = _music.Channel.Edited.Count;
+        Assert.Equal("Resume", _music.Channel.Edited[^1].Message.Buttons[0].Label);
+
+        for (var second = 10; second <= 70; second += 5)
+        {
+            _music.Time.Advance(TimeSpan.FromSeconds(5));
+            await _music.Coordinator.OnPlayerUpdateAsync(MusicHarness.Guild, new LavalinkPlayerState(_music.Time.GetUtcNow(), 5_000, true, 20), CancellationToken.None);
+        }
+
+        Assert.Equal(edits, _music.Channel.Edited.Count);
+
+        await _music.ClickAsync(MusicCommand.Buttons.Resume);
+        Assert.Equal("Pause", _music.Channel.Edited[^1].Message.Buttons[0].Label);
+    }
+
+    [Fact]
     public async Task ANowPlayingMessageSomeoneDeleted_IsPostedAgain()
     {
         await _music.PlayAsync("a");
