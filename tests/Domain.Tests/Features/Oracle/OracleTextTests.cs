@@ -90,4 +90,13 @@ public sealed class OracleTextTests
         Assert.DoesNotContain("Oracle__Prompts__0", bad.FailureMessage, StringComparison.Ordinal);
         Assert.True(OracleOptions.DefaultPrompts.All(prompt => prompt.Length <= OracleOptions.MaxPromptLength));
     }
+
+    [Fact]
+    public void TheAnswerButton_IsAnsweredInline_SoItCanOpenAForm_WhileThePairButtonsAreDeferred()
+    {
+        var catalog = Commands.CommandCatalog.Current;
+        Assert.Equal(Commands.CommandResponseMode.Inline, catalog.Find(Commands.RouteKind.Component, "oracle:answer:2026-w49")!.Execution);
+        Assert.Equal(Commands.CommandResponseMode.Inline, catalog.Find(Commands.RouteKind.Form, "oracle:form:2026-w49")!.Execution);
+        Assert.Equal(Commands.CommandResponseMode.Deferred, catalog.Find(Commands.RouteKind.Component, "pair:checkin:1")!.Execution);
+    }
 }
