@@ -241,7 +241,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         Assert.True(guildCheck.ExitCode == ExitCodes.Ok, guildCheck.ToString());
         Assert.Contains($"guild {Guild}", guildCheck.Output, StringComparison.Ordinal);
         Assert.True(globalCheck.ExitCode == ExitCodes.Drift, globalCheck.ToString());
-        Assert.Equal(["+ added ping", "+ added help", "+ added status", "+ added schedule", "+ added music", "+ added admin", "+ added duel"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
+        Assert.Equal(["+ added ping", "+ added help", "+ added status", "+ added schedule", "+ added music", "+ added admin", "+ added duel", "+ added pair", "+ added oracle"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
     }
 
     [Fact]
