@@ -98,7 +98,7 @@ public static class PairRules
         var own = isInviter ? pair.InviterLastDay : pair.InviteeLastDay;
         if (own is { } last && last >= day)
         {
-            return PairStep.Refuse(pair, $"You already checked in today ({Format(last)}).");
+            return PairStep.Refuse(pair, $"You already checked in for {Format(last)}. Come back tomorrow.");
         }
 
         var checkedIn = isInviter ? pair with { InviterLastDay = day } : pair with { InviteeLastDay = day };
@@ -119,13 +119,6 @@ public static class PairRules
                 LastCountedDay = day,
             },
             dayCounted: true);
-    }
-
-    /// <summary>The streak as it stands on <paramref name="today"/>: alive while the last counted day is today or yesterday.</summary>
-    public static int StreakOn(Pair pair, DateOnly today)
-    {
-        ArgumentNullException.ThrowIfNull(pair);
-        return pair.LastCountedDay is { } last && last.AddDays(1) >= today ? pair.CurrentStreak : 0;
     }
 
     public static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

@@ -75,15 +75,6 @@ public sealed class PairRulesTests
     }
 
     [Fact]
-    public void TheStreakOnADay_IsAliveThroughTheNextDay_ThenZero()
-    {
-        var pair = BothOn(Active(), new DateOnly(2026, 12, 5));
-        Assert.Equal(1, PairRules.StreakOn(pair, new DateOnly(2026, 12, 5)));
-        Assert.Equal(1, PairRules.StreakOn(pair, new DateOnly(2026, 12, 6)));
-        Assert.Equal(0, PairRules.StreakOn(pair, new DateOnly(2026, 12, 7)));
-    }
-
-    [Fact]
     public void TheRecentList_KeepsTheNewestFew()
     {
         var pair = Active();
