@@ -167,4 +167,40 @@ public sealed class OracleFlowTests
         Assert.Empty(await _oracle.ListAnswersAsync(Guild, week, CancellationToken.None));
         Assert.Empty(await _oracle.ListAnswersAsync(Guild, new OracleWeek(2026, 49), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task OneGuildsTrouble_DoesNotHoldUpTheOthers_AndIsCounted()
+    {
+        await SetupAsync("monday", 0);
+        await _oracle.TryWriteSetupAsync(new OracleSetup(Broken, Channel, DayOfWeek.Monday, 0), CancellationToken.None);
+        var publisher = new OraclePublisher(new FailingFor(Broken, _oracle), Calendar(), Changes(), Options.Create(new OracleOptions()), NullLogger<OraclePublisher>.Instance);
+
+        var run = await publisher.RunAsync("r", CancellationToken.None);
+
+        Assert.Equal((2, 1, 1), (run.Guilds, run.Published, run.Failed));
+        Assert.Equal(Guild, Assert.Single(_oracle.Editions).GuildId);
+    }
+
+    private const ulong Broken = 901;
+
+    /// <summary>The store, except that one guild's editions can't be read (its partition unreachable, say).</summary>
+    private sealed class FailingFor(ulong guildId, IOracleStore inner) : IOracleStore
+    {
+        public Task<OracleSetup?> GetSetupAsync(ulong guild, CancellationToken cancellationToken) => inner.GetSetupAsync(guild, cancellationToken);
+
+        public Task<bool> TryWriteSetupAsync(OracleSetup setup, CancellationToken cancellationToken) => inner.TryWriteSetupAsync(setup, cancellationToken);
+
+        public Task<IReadOnlyList<OracleSetup>> ListSetupsAsync(CancellationToken cancellationToken) => inner.ListSetupsAsync(cancellationToken);
+
+        public Task<OracleEdition?> GetEditionAsync(ulong guild, OracleWeek week, CancellationToken cancellationToken) =>
+            guild == guildId ? throw new InvalidOperationException("unreachable") : inner.GetEditionAsync(guild, week, cancellationToken);
+
+        public Task<bool> TryWriteEditionAsync(OracleEdition edition, CancellationToken cancellationToken) => inner.TryWriteEditionAsync(edition, cancellationToken);
+
+        public Task<OracleAnswer?> GetAnswerAsync(ulong guild, OracleWeek week, ulong userId, CancellationToken cancellationToken) => inner.GetAnswerAsync(guild, week, userId, cancellationToken);
+
+        public Task<bool> TryWriteAnswerAsync(OracleAnswer answer, CancellationToken cancellationToken) => inner.TryWriteAnswerAsync(answer, cancellationToken);
+
+        public Task<IReadOnlyList<OracleAnswer>> ListAnswersAsync(ulong guild, OracleWeek week, CancellationToken cancellationToken) => inner.ListAnswersAsync(guild, week, cancellationToken);
+    }
 }
