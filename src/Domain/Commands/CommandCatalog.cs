@@ -2,6 +2,8 @@ using Serverless.Domain.Features.Admin;
 using Serverless.Domain.Features.Duels;
 using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Music;
+using Serverless.Domain.Features.Oracle;
+using Serverless.Domain.Features.Pairs;
 using Serverless.Domain.Features.Ping;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
@@ -24,6 +26,8 @@ public static class CommandCatalog
         new MusicFeature(),
         new AdminFeature(),
         new DuelsFeature(),
+        new PairsFeature(),
+        new OracleFeature(),
     ];
 
     /// <summary>The routes of <see cref="Features"/>, without their services.</summary>

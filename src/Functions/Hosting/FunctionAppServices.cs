@@ -9,6 +9,7 @@ using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Hosting;
 using Serverless.Functions.Features.Health;
 using Serverless.Functions.Features.Housekeeping;
+using Serverless.Functions.Features.Oracle;
 using Serverless.Functions.Features.Projections;
 using Serverless.Functions.Features.QueueMetrics;
 using Serverless.Functions.Features.ScheduledPosts;
@@ -60,6 +61,7 @@ public static class FunctionAppServices
         services.AddProjectionRefresher(configuration);
         services.AddHousekeeping(configuration);
         services.AddQueueMetrics();
+        services.AddOraclePublisher();
         return services;
     }
 

@@ -3,12 +3,16 @@ using System.Text;
 using Azure.Data.Tables;
 using Serverless.Domain.Features.Duels;
 using Serverless.Domain.Features.Music;
+using Serverless.Domain.Features.Oracle;
+using Serverless.Domain.Features.Pairs;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Projections;
 using Serverless.Storage.Backup;
 using Serverless.Storage.Controls;
 using Serverless.Storage.Duels;
 using Serverless.Storage.Music;
+using Serverless.Storage.Oracle;
+using Serverless.Storage.Pairs;
 using Serverless.Storage.Projections;
 using Serverless.Storage.ScheduledPosts;
 
@@ -52,6 +56,8 @@ public sealed class TableBackupTests(AzuriteFixture azurite) : IClassFixture<Azu
         session.Enqueue([new MusicTrack { Encoded = "QAAA" + guild.ToString(CultureInfo.InvariantCulture), Title = "Título ♪", Author = "Artist", Length = TimeSpan.FromSeconds(200), RequesterId = 5 }]);
         await new TableMusicSessionStore(azurite.Account).SaveAsync(session, null, CancellationToken.None);
         await new TableDuelStore(azurite.Account).CreateAsync(DuelRules.Challenge(guild, "d1", 1, 2, Now, TimeSpan.FromMinutes(10)), CancellationToken.None);
+        await new TablePairStore(azurite.Account).TryUpdateAsync(PairRules.Invite(guild, "11", 1, 2, Now, TimeSpan.FromHours(1)), CancellationToken.None);
+        await new TableOracleStore(azurite.Account).TryWriteSetupAsync(new OracleSetup(guild, 5, DayOfWeek.Friday, 18), CancellationToken.None);
         await new TableProjectionStore(azurite.Account).TryWriteAsync(new ProjectionState { Key = new ProjectionKey(guild, "duels", "scoreboard"), ChannelId = 5, Version = 3 }, CancellationToken.None);
     }
 
@@ -228,7 +234,7 @@ public sealed class TableBackupTests(AzuriteFixture azurite) : IClassFixture<Azu
 
         Assert.Equal(counted, deleted);
         Assert.Equal(
-            [("scheduledposts", 2L), ("scheduledpostsdue", 2L), ("guildsettings", 1L), ("duels", 1L), ("projections", 1L), ("musicsessions", 1L), ("commandlimits", 1L)],
+            [("scheduledposts", 2L), ("scheduledpostsdue", 2L), ("guildsettings", 1L), ("duels", 1L), ("pairs", 1L), ("oracle", 1L), ("projections", 1L), ("musicsessions", 1L), ("commandlimits", 1L)],
             deleted.Select(c => (c.Table, c.Rows)));
         Assert.All(await purge.CountAsync(purged, CancellationToken.None), c => Assert.Equal(0, c.Rows));
         Assert.All(await purge.CountAsync(kept, CancellationToken.None), c => Assert.Equal(c.Table is "scheduledposts" or "scheduledpostsdue" ? 2 : 1, c.Rows));
