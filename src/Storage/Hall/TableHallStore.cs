@@ -67,6 +67,7 @@ public sealed class TableHallStore(StorageAccount account) : IHallStore
             ChannelId = ParseOptional(row.GetString("ChannelId")),
             MessageId = ParseOptional(row.GetString("MessageId")),
             ClaimedUntil = row.GetDateTimeOffset("ClaimedUntil"),
+            FirstClaimedAt = row.GetDateTimeOffset("FirstClaimedAt"),
             Generation = row.GetInt32("Generation") ?? 0,
             ETag = row.ETag.ToString(),
         };
@@ -81,6 +82,7 @@ public sealed class TableHallStore(StorageAccount account) : IHallStore
             ["ChannelId"] = archive.ChannelId is { } channel ? Id(channel) : null,
             ["MessageId"] = archive.MessageId is { } message ? Id(message) : null,
             ["ClaimedUntil"] = archive.ClaimedUntil,
+            ["FirstClaimedAt"] = archive.FirstClaimedAt,
             ["Generation"] = archive.Generation,
         };
         return Table.TryInsertOrReplaceAsync(row, archive.ETag is { } etag ? new ETag(etag) : null, cancellationToken);

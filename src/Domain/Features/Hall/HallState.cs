@@ -31,6 +31,9 @@ public sealed record HallArchive(ulong GuildId, GuildMonth Month, HallArchiveSta
 
     public DateTimeOffset? ClaimedUntil { get; init; }
 
+    /// <summary>When the first run claimed it: an earlier post, if one went through, is no older (Discord ids carry the time).</summary>
+    public DateTimeOffset? FirstClaimedAt { get; init; }
+
     /// <summary>Bumped by an operator's re-post, so its nonce differs from the first post's.</summary>
     public int Generation { get; init; }
 
