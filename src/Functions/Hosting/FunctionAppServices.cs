@@ -28,7 +28,7 @@ public static class FunctionAppServices
     public static IServiceCollection AddFunctionApp(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddAppClock(configuration);
 
         // AddDiscordRest (below) binds the Discord section; the interactions endpoint needs its application id and key.
         services.AddOptions<DiscordOptions>().ValidateOnStartWith<DiscordOptions, DiscordOptionsValidator>();
