@@ -23,6 +23,9 @@ public sealed class RaidsAndHallTests(RaidsBotEnvironment bot) : IClassFixture<R
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private const ulong HallChannel = 760000000000000001;
     private const ulong RaidChannel = 760000000000000002;
+
+    /// <summary>Where the commands are sent, so the other channels hold only what the bot posts there itself.</summary>
+    private const ulong CommandChannel = 760000000000000003;
     private const ulong Alice = 761000000000000001;
     private const ulong Bob = 761000000000000002;
 
@@ -116,7 +119,7 @@ public sealed class RaidsAndHallTests(RaidsBotEnvironment bot) : IClassFixture<R
 
     private static CommandInteraction Command(string name, string permissions, ulong user, CommandOption option)
     {
-        var command = new CommandInteraction { Name = name, MemberPermissions = permissions, UserId = user, ChannelId = RaidChannel };
+        var command = new CommandInteraction { Name = name, MemberPermissions = permissions, UserId = user, ChannelId = CommandChannel };
         command.Options.Add(option);
         return command;
     }
@@ -130,7 +133,7 @@ public sealed class RaidsAndHallTests(RaidsBotEnvironment bot) : IClassFixture<R
         await WaitUntilAsync(
             () => (body = bot.Discord.Calls.FirstOrDefault(call => call.Method is "PATCH" or "POST" && call.Path.Contains(sent.Token, StringComparison.Ordinal)
                 && Content(call.Body).Contains(expected, StringComparison.Ordinal))?.Body) is not null,
-            $"/{command.Name}'s answer containing \"{expected}\"");
+            $"/{command.Name}'s answer containing \"{expected}\" (answered: {string.Join(" | ", bot.Discord.Calls.Where(call => call.Path.Contains(sent.Token, StringComparison.Ordinal)).Select(call => call.Method + " " + call.Body))}; response {sent.ResponseBody})");
         return body!;
     }
 
@@ -170,12 +173,12 @@ public sealed class RaidsAndHallTests(RaidsBotEnvironment bot) : IClassFixture<R
 }
 
 /// <summary>
-/// The bot with a worker clock the test can move (Development only), raids paced for a test (every attack 40, a 2 s
+/// The bot with a worker clock the test can move (Development only), raids paced for a test (every attack 40, an 8 s
 /// cooldown) and projections refreshed within a second.
 /// </summary>
 public sealed class RaidsBotEnvironment : BotEnvironment
 {
-    public static readonly TimeSpan Cooldown = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan Cooldown = TimeSpan.FromSeconds(8);
 
     private readonly string _clockFile = Path.Combine(Path.GetTempPath(), $"bot-clock-{Guid.NewGuid():N}.txt");
 
@@ -205,7 +208,7 @@ public sealed class RaidsBotEnvironment : BotEnvironment
         ["Development__ClockOffsetFile"] = _clockFile,
         ["Raids__MinDamage"] = "40",
         ["Raids__MaxDamage"] = "40",
-        ["Raids__AttackCooldown"] = "00:00:02",
+        ["Raids__AttackCooldown"] = "00:00:08",
         ["Projections__CoalesceWindow"] = "00:00:00.500",
         ["Projections__PendingGrace"] = "00:00:05",
     };
