@@ -29,7 +29,8 @@ public static class RaidRules
     {
         GuildId = guildId,
         Id = id,
-        Name = name.Trim(),
+        // One line: a name with line breaks would break the progress message's layout.
+        Name = string.Join(' ', name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)),
         Goal = goal,
         ChannelId = channelId,
         StartedBy = startedBy,

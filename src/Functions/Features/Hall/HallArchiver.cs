@@ -87,6 +87,7 @@ public sealed partial class HallArchiver(
     /// <summary>Makes sure the month's archive is done (posted or quiet); false when another run is on it.</summary>
     private async Task<bool> ArchiveMonthAsync(HallState hall, GuildMonth month, string correlationId, CancellationToken cancellationToken)
     {
+        ulong messageId;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var now = calendar.UtcNow;
@@ -114,10 +115,11 @@ public sealed partial class HallArchiver(
                 continue;
             }
 
+            // Posted where the hall is now: a moderator may have moved it (with /hall setup) after a failed try.
             var claim = (archive ?? new HallArchive(hall.GuildId, month, HallArchiveStatus.Claimed)) with
             {
                 Status = HallArchiveStatus.Claimed,
-                ChannelId = archive?.ChannelId ?? hall.ChannelId,
+                ChannelId = hall.ChannelId,
                 ClaimedUntil = now + options.Value.ArchiveLease,
                 FirstClaimedAt = archive?.FirstClaimedAt ?? now,
             };
@@ -128,19 +130,28 @@ public sealed partial class HallArchiver(
 
             claim = await store.GetArchiveAsync(hall.GuildId, month, cancellationToken) ?? claim;
             var text = HallBoard.Archive(content);
-            var channelId = claim.ChannelId!.Value;
 
-            // A claim taken over from a run that died may have been posted already: look before posting again.
-            var messageId = archive is null ? null : await FindEarlierPostAsync(channelId, claim.FirstClaimedAt!.Value, text, cancellationToken);
-            messageId ??= await PostAsync(claim, channelId, text, cancellationToken);
-            var posted = claim with { Status = HallArchiveStatus.Posted, MessageId = messageId, ClaimedUntil = null };
+            // A claim taken over from a run that died may have been posted already (where the hall was then): look
+            // before posting again.
+            var channelId = hall.ChannelId;
+            if (archive?.ChannelId is { } earlierChannel
+                && await FindEarlierPostAsync(earlierChannel, claim.FirstClaimedAt!.Value, text, cancellationToken) is { } earlier)
+            {
+                (channelId, messageId) = (earlierChannel, earlier);
+            }
+            else
+            {
+                messageId = await PostAsync(claim, channelId, text, cancellationToken);
+            }
+
+            var posted = claim with { Status = HallArchiveStatus.Posted, ChannelId = channelId, MessageId = messageId, ClaimedUntil = null };
             if (!await store.TryWriteArchiveAsync(posted, cancellationToken))
             {
                 // Our claim was taken over while posting (the lease ran out): the taker finds this post in the channel.
                 return false;
             }
 
-            Log.Posted(logger, hall.GuildId, month, channelId, messageId.Value, correlationId);
+            Log.Posted(logger, hall.GuildId, month, channelId, messageId, correlationId);
             return true;
         }
 
