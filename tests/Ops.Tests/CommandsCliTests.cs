@@ -86,7 +86,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         Assert.Equal(ExitCodes.UsageOrConfiguration, refused.ExitCode);
         Assert.Contains("Add --yes", refused.Error, StringComparison.Ordinal);
         Assert.True(dryRun.ExitCode == ExitCodes.Ok, dryRun.ToString());
-        Assert.Equal("Dry run: a deploy would replace the 0 commands of the global commands (application " + _sandbox.ApplicationId + ") with the manifest's 7:", dryRun.OutputLines[0]);
+        Assert.Equal("Dry run: a deploy would replace the 0 commands of the global commands (application " + _sandbox.ApplicationId + ") with the manifest's 9:", dryRun.OutputLines[0]);
         Assert.Contains("+ added ping", dryRun.OutputLines);
         Assert.Empty(_sandbox.State.Commands());
     }
@@ -164,7 +164,9 @@ public sealed class CommandsCliTests : IAsyncLifetime
              {{Minimal("schedule")}},
              {{Minimal("music")}},
              {{Minimal("admin")}},
-             {{Minimal("duel")}}]
+             {{Minimal("duel")}},
+             {{Minimal("raid")}},
+             {{Minimal("hall")}}]
             """;
         await PutRawAsync("commands", minimal);
 
