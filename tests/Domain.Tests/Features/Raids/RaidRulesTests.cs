@@ -81,5 +81,11 @@ public sealed class RaidRulesTests
         Assert.NotNull(RaidRules.StartRefusal(new string('x', RaidRules.MaxNameLength + 1), 100, TimeSpan.FromHours(1), Options));
     }
 
+    [Fact]
+    public void Start_KeepsTheNameOnOneLine()
+    {
+        Assert.Equal("Red Dragon", RaidRules.Start(1, "1", "  Red\n\n  Dragon ", 10, 5, 7, Now, TimeSpan.FromHours(1)).Name);
+    }
+
     internal static Raid Start(long goal) => RaidRules.Start(1, "10", "Dragon", goal, 5, 7, Now, TimeSpan.FromHours(1));
 }
