@@ -8,6 +8,8 @@ using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Features.Duels;
 using Serverless.Domain.Features.Oracle;
 using Serverless.Domain.Features.Pairs;
+using Serverless.Domain.Features.Hall;
+using Serverless.Domain.Features.Raids;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
@@ -21,6 +23,8 @@ using Serverless.Storage.Controls;
 using Serverless.Storage.Duels;
 using Serverless.Storage.Oracle;
 using Serverless.Storage.Pairs;
+using Serverless.Storage.Hall;
+using Serverless.Storage.Raids;
 using Serverless.Storage.Housekeeping;
 using Serverless.Storage.Music;
 using Serverless.Storage.Projections;
@@ -64,6 +68,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IDuelStore, TableDuelStore>();
         services.TryAddSingleton<IPairStore, TablePairStore>();
         services.TryAddSingleton<IOracleStore, TableOracleStore>();
+        services.TryAddSingleton<IRaidStore, TableRaidStore>();
+        services.TryAddSingleton<IHallStore, TableHallStore>();
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();

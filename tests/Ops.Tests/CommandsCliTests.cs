@@ -71,10 +71,10 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var check = await OpsRun.RunAsync(Environment, "commands", "check");
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
-        Assert.Equal("Deployed 9 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status, schedule, music, admin, duel, pair, oracle", deploy.OutputLines.Single());
-        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "pair", "oracle"], _sandbox.State.Commands().Select(command => command.Name));
+        Assert.Equal("Deployed 11 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status, schedule, music, admin, duel, pair, oracle, raid, hall", deploy.OutputLines.Single());
+        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "pair", "oracle", "raid", "hall"], _sandbox.State.Commands().Select(command => command.Name));
         Assert.True(check.ExitCode == ExitCodes.Ok, check.ToString());
-        Assert.StartsWith("No drift: the 9 commands of the global commands", check.Output, StringComparison.Ordinal);
+        Assert.StartsWith("No drift: the 11 commands of the global commands", check.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
         var deployed = deploy.Json().GetProperty("commands").EnumerateArray().Select(name => name.GetString()).ToList();
-        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "pair", "oracle"], deployed);
+        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "pair", "oracle", "raid", "hall"], deployed);
         Assert.Equal(_sandbox.ApplicationId.ToString(CultureInfo.InvariantCulture), deploy.Json().GetProperty("applicationId").GetString());
         Assert.Equal(ExitCodes.Drift, check.ExitCode);
         var result = check.Json();
@@ -166,7 +166,9 @@ public sealed class CommandsCliTests : IAsyncLifetime
              {{Minimal("admin")}},
              {{Minimal("duel")}},
              {{Minimal("pair")}},
-             {{Minimal("oracle")}}]
+             {{Minimal("oracle")}},
+             {{Minimal("raid")}},
+             {{Minimal("hall")}}]
             """;
         await PutRawAsync("commands", minimal);
 
@@ -234,14 +236,14 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var globalCheck = await OpsRun.RunAsync(Environment, "commands", "check");
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
-        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "pair", "oracle"], _sandbox.State.Commands(GuildId).Select(command => command.Name));
+        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "pair", "oracle", "raid", "hall"], _sandbox.State.Commands(GuildId).Select(command => command.Name));
         Assert.Empty(_sandbox.State.Commands());
         // contexts and integration_types are for global commands only.
         Assert.All(_sandbox.State.Commands(GuildId), command => Assert.False(command.Json.TryGetProperty("contexts", out _)));
         Assert.True(guildCheck.ExitCode == ExitCodes.Ok, guildCheck.ToString());
         Assert.Contains($"guild {Guild}", guildCheck.Output, StringComparison.Ordinal);
         Assert.True(globalCheck.ExitCode == ExitCodes.Drift, globalCheck.ToString());
-        Assert.Equal(["+ added ping", "+ added help", "+ added status", "+ added schedule", "+ added music", "+ added admin", "+ added duel", "+ added pair", "+ added oracle"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
+        Assert.Equal(["+ added ping", "+ added help", "+ added status", "+ added schedule", "+ added music", "+ added admin", "+ added duel", "+ added pair", "+ added oracle", "+ added raid", "+ added hall"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
     }
 
     [Fact]

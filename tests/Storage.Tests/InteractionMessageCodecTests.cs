@@ -18,6 +18,7 @@ public sealed class InteractionMessageCodecTests
             {
                 CommandName = "status",
                 CorrelationId = "abc",
+                InteractionId = 1312345678901234567,
                 GuildId = 900000000000000001,
                 ChannelId = 900000000000000002,
                 UserId = 80351110224678912,

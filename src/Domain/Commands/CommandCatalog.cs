@@ -1,5 +1,7 @@
 using Serverless.Domain.Features.Admin;
 using Serverless.Domain.Features.Duels;
+using Serverless.Domain.Features.Hall;
+using Serverless.Domain.Features.Raids;
 using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.Oracle;
@@ -28,6 +30,8 @@ public static class CommandCatalog
         new DuelsFeature(),
         new PairsFeature(),
         new OracleFeature(),
+        new RaidsFeature(),
+        new HallFeature(),
     ];
 
     /// <summary>The routes of <see cref="Features"/>, without their services.</summary>

@@ -86,6 +86,9 @@ public sealed class InteractionMessageCodec : IDeferredCommandDecoder
             {
                 CommandName = message.Feature,
                 CorrelationId = message.CorrelationId,
+
+                // Handlers key their work by it (a redelivered /duel or /raid finds what the first delivery made).
+                InteractionId = interactionId,
                 GuildId = TryParse(message.GuildId, out var guild) ? guild : null,
                 ChannelId = TryParse(message.ChannelId, out var channel) ? channel : null,
                 UserId = TryParse(message.UserId, out var user) ? user : 0,

@@ -13,7 +13,7 @@ public sealed record PairStep(Pair Pair, bool Changed, bool DayCounted, string? 
 
 /// <summary>
 /// Pairs' rules. Pure: the handlers read, ask here, and write with the rows' ETags. Days are the guild's local dates
-/// (<see cref="Community.GuildCalendar.LocalDate"/>), compared as dates, never as 24-hour spans, so a DST day of 23 or
+/// (<see cref="Serverless.Domain.Community.GuildCalendar.LocalDate"/>), compared as dates, never as 24-hour spans, so a DST day of 23 or
 /// 25 hours and a change of the guild's zone neither break a streak nor count a day twice.
 /// A member is in one pair at a time (a pending invite counts, until it expires or is answered).
 /// </summary>
