@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.Globalization;
+using ProjectionsBench;
+using Serverless.Bench;
+using Serverless.Domain.Projections;
+using Serverless.TestSupport;
+
+// A guild with many events a minute spread over its projections (dashboards): each event is a real state change made
+// through the feature's domain code against the stack's Azurite, then marked dirty; the DevHost's real worker refreshes
+// the Sandbox's messages. Prints, per projection, the Discord writes made, the most edits in any 5-s window, and each
+// event's lag (its change stored → the first publish that covers it), against the issue's two goals.
+const double EditWindowSeconds = 5;
+const int EditsPerWindowGoal = 1;
+const double LagGoalSeconds = 5;
+const int InFlightPerSource = 4;
+var settle = TimeSpan.FromSeconds(60);
+
+if (!Arguments.TryRead(args, out var arguments, out var problem))
+{
+    Console.Error.WriteLine(problem);
+    Console.Error.WriteLine("usage: ProjectionsBench [--rate EVENTS_PER_MINUTE (1000)] [--minutes M (2)] [--app FOLDER] [--setting KEY=VALUE]...");
+    return 2;
+}
+
+try
+{
+    return await RunAsync();
+}
+catch (Exception exception) when (exception is not OutOfMemoryException)
+{
+    Console.Error.WriteLine("FAILED: " + exception);
+    return 1;
+}
+
+async Task<int> RunAsync()
+{
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+    var clock = Stopwatch.StartNew();
+    await using var stack = await BenchStack.StartAsync(arguments.App, arguments.Settings, stop.Token);
+    Console.WriteLine($"stack up in {clock.Elapsed.TotalSeconds:0.0} s (Azurite, Sandbox, DevHost + worker from {arguments.App})");
+    Console.WriteLine($"Projections: CoalesceWindow {stack.Options.CoalesceWindow}, PendingGrace {stack.Options.PendingGrace}; host.json queue polling as configured"
+        + (arguments.Settings.Count == 0 ? "" : "; settings: " + string.Join(", ", arguments.Settings.Select(pair => $"{pair.Key}={pair.Value}"))));
+
+    IProjectionEventSource[] sources =
+    [
+        new DuelScoreboardEvents(stack),
+        new HallStandingsEvents(stack),
+    ];
+    var channels = sources.Select((source, index) => (source, channel: 760000000000000001UL + (ulong)index)).ToDictionary(pair => pair.source.Key, pair => pair.channel);
+
+    // Placed, then warmed up (first posts, JIT, table creation); a projection whose message never appears has no
+    // renderer in the app, and its events still run (they load storage as in the app) but are not measured.
+    foreach (var source in sources)
+    {
+        await stack.Changes.PlaceAsync(source.Key, channels[source.Key], logChannelId: null, "bench-place", stop.Token);
+    }
+
+    for (var i = 0; i < 3; i++)
+    {
+        foreach (var source in sources)
+        {
+            await source.EmitAsync(-1 - i, stop.Token);
+        }
+    }
+
+    var measured = new List<IProjectionEventSource>();
+    foreach (var source in sources)
+    {
+        if (await WaitCurrentAsync(stack, source.Key, TimeSpan.FromSeconds(30), stop.Token))
+        {
+            measured.Add(source);
+        }
+        else
+        {
+            Console.WriteLine($"{source.Name} ({source.Key}): never current after placing; no renderer in the app? Its events run, unmeasured.");
+        }
+    }
+
+    var tracker = new LagTracker();
+    var measuredKeys = measured.Select(source => source.Key).ToHashSet();
+    using var watching = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+    var watcher = Task.Run(() => new PublishWatcher(stack.Projections, stack.GuildId, tracker).RunAsync(watching.Token));
+    var start = DateTimeOffset.UtcNow;
+    var firstCall = stack.Discord.Calls.Count;
+    Console.WriteLine($"running {arguments.Rate:0} events/min for {arguments.Duration.TotalMinutes:0.##} min over {sources.Length} projections in guild {stack.GuildId}...");
+
+    var interval = TimeSpan.FromMinutes(1) * sources.Length / arguments.Rate;
+    var runs = sources.Select((source, index) => RunSourceAsync(stack, source, tracker, measuredKeys, start + interval * index / sources.Length, interval, start + arguments.Duration, stop.Token)).ToArray();
+    var emitted = await Task.WhenAll(runs);
+    var end = DateTimeOffset.UtcNow;
+
+    var current = true;
+    foreach (var source in measured)
+    {
+        current &= await WaitCurrentAsync(stack, source.Key, settle, stop.Token);
+    }
+
+    await watching.CancelAsync();
+    await watcher;
+
+    var calls = stack.Discord.Calls.Skip(firstCall).ToList();
+    Console.WriteLine();
+    Console.WriteLine($"events: {emitted.Sum():N0} in {(end - start).TotalSeconds:0.0} s = {emitted.Sum() / (end - start).TotalMinutes:0} per minute (asked {arguments.Rate:0});"
+        + $" per projection: {string.Join(", ", sources.Select((source, i) => $"{source.Name} {emitted[i]:N0}"))}");
+    Console.WriteLine();
+    Console.WriteLine("| projection | events marking it | Discord writes (POST/PATCH/DELETE) | 429s | most edits in 5 s | lag p50 | p95 | p99 | max | last event → current |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    var editsMet = true;
+    List<double> allLags = [];
+    var uncoveredTotal = 0;
+    foreach (var source in measured)
+    {
+        var channelPath = $"/channels/{channels[source.Key]}/messages";
+        var writes = calls.Where(call => call.Path.StartsWith(channelPath, StringComparison.Ordinal) && call.Method is "POST" or "PATCH" or "DELETE").ToList();
+        var edits = writes.Where(call => call.Method == "PATCH" && call.StatusCode < 300).Select(call => call.At).Order().ToList();
+        var mostInWindow = MostInWindow(edits, TimeSpan.FromSeconds(EditWindowSeconds));
+        editsMet &= mostInWindow <= EditsPerWindowGoal;
+        var (lags, uncovered) = tracker.LagsOf(source.Key);
+        allLags.AddRange(lags);
+        uncoveredTotal += uncovered;
+        var sorted = lags.Order().ToArray();
+        Console.WriteLine($"| {source.Name} | {tracker.EventCount(source.Key):N0} | {writes.Count(w => w.StatusCode < 300)} ({writes.Count(w => w.Method == "POST")}/{writes.Count(w => w.Method == "PATCH")}/{writes.Count(w => w.Method == "DELETE")})"
+            + $" | {writes.Count(w => w.StatusCode == 429)} | {mostInWindow} | {Seconds(sorted, 0.50)} | {Seconds(sorted, 0.95)} | {Seconds(sorted, 0.99)} | {Seconds(sorted, 1)}"
+            + $" | {(tracker.LastEventLag(source.Key) is { } last ? last.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "-")} |"
+            + (uncovered > 0 ? $" ({uncovered} events never shown)" : ""));
+    }
+
+    var all = allLags.Order().ToArray();
+    Console.WriteLine();
+    Console.WriteLine($"lag over every measured event ({all.Length:N0}): p50 {Seconds(all, 0.50)}, p95 {Seconds(all, 0.95)}, p99 {Seconds(all, 0.99)}, max {Seconds(all, 1)}");
+    Console.WriteLine($"goal: at most {EditsPerWindowGoal} edit per projection in any {EditWindowSeconds:0}-s window: {(editsMet ? "met" : "NOT MET")}");
+    var lagMet = all.Length > 0 && Percentile(all, 0.99) < LagGoalSeconds && uncoveredTotal == 0;
+    Console.WriteLine($"goal: p99 lag (event → dashboard current) under {LagGoalSeconds:0} s: {(lagMet ? "met" : "NOT MET")}");
+    Console.WriteLine($"covered: {measured.Count} of {sources.Length} projections ({string.Join(", ", measured.Select(source => source.Name))})");
+    var problems = stack.Logs.Entries.Count(entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+    if (problems > 0)
+    {
+        Console.WriteLine($"{problems} errors logged by the DevHost or worker; first: {stack.Logs.Entries.First(entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Error).Message}");
+    }
+
+    if (!current || uncoveredTotal > 0)
+    {
+        Console.Error.WriteLine($"FAILED: not every dashboard became current within {settle.TotalSeconds:0} s of the last event.");
+        return 1;
+    }
+
+    return 0;
+}
+
+static async Task<int> RunSourceAsync(
+    BenchStack stack, IProjectionEventSource source, LagTracker tracker, IReadOnlySet<ProjectionKey> measured,
+    DateTimeOffset first, TimeSpan interval, DateTimeOffset end, CancellationToken cancellationToken)
+{
+    using var inFlight = new SemaphoreSlim(InFlightPerSource);
+    List<Task> running = [];
+    var sequence = 0L;
+    for (var due = first; due < end; due += interval)
+    {
+        var wait = due - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, cancellationToken);
+        }
+
+        await inFlight.WaitAsync(cancellationToken);
+        var number = sequence++;
+        running.Add(Task.Run(async () =>
+        {
+            try
+            {
+                await source.EmitAsync(number, cancellationToken);
+                var at = DateTimeOffset.UtcNow;
+                foreach (var key in source.Touches.Where(measured.Contains))
+                {
+                    // Read after the change: at least its version (another event's, when they overlap: then later, never early).
+                    var state = await stack.Projections.GetAsync(key, cancellationToken);
+                    tracker.Changed(key, state!.Version, at);
+                }
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }, cancellationToken));
+    }
+
+    await Task.WhenAll(running);
+    return running.Count;
+}
+
+static async Task<bool> WaitCurrentAsync(BenchStack stack, ProjectionKey key, TimeSpan patience, CancellationToken cancellationToken)
+{
+    var deadline = DateTimeOffset.UtcNow + patience;
+    while (DateTimeOffset.UtcNow < deadline)
+    {
+        if (await stack.Projections.GetAsync(key, cancellationToken) is { IsCurrent: true, RefreshPendingUntil: null })
+        {
+            return true;
+        }
+
+        await Task.Delay(100, cancellationToken);
+    }
+
+    return false;
+}
+
+// Sliding: the most edits whose times lie within any span shorter than the window.
+static int MostInWindow(IReadOnlyList<DateTimeOffset> times, TimeSpan window)
+{
+    var most = 0;
+    for (int from = 0, to = 0; to < times.Count; to++)
+    {
+        while (times[to] - times[from] >= window)
+        {
+            from++;
+        }
+
+        most = Math.Max(most, to - from + 1);
+    }
+
+    return most;
+}
+
+static double Percentile(double[] sorted, double fraction) => sorted[Math.Max(0, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
+
+static string Seconds(double[] sorted, double fraction) =>
+    sorted.Length == 0 ? "-" : Percentile(sorted, fraction).ToString("0.00", CultureInfo.InvariantCulture) + " s";
+
+internal sealed record Arguments(double Rate, TimeSpan Duration, string App, IReadOnlyDictionary<string, string?> Settings)
+{
+    public static bool TryRead(string[] args, out Arguments arguments, out string? problem)
+    {
+        arguments = new Arguments(1000, TimeSpan.FromMinutes(2), RepositoryPaths.FunctionsBuildOutput, new Dictionary<string, string?>());
+        var settings = new Dictionary<string, string?>();
+        problem = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--rate" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate > 0:
+                    arguments = arguments with { Rate = rate };
+                    i++;
+                    break;
+                case "--minutes" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) && minutes > 0:
+                    arguments = arguments with { Duration = TimeSpan.FromMinutes(minutes) };
+                    i++;
+                    break;
+                case "--app" when value is not null:
+                    arguments = arguments with { App = Path.GetFullPath(value) };
+                    i++;
+                    break;
+                case "--setting" when value?.Split('=', 2) is [var key, var setting]:
+                    settings[key] = setting;
+                    i++;
+                    break;
+                default:
+                    problem = $"unknown or incomplete argument '{args[i]}'";
+                    return false;
+            }
+        }
+
+        arguments = arguments with { Settings = settings };
+        if (!File.Exists(Path.Combine(arguments.App, "worker.config.json")))
+        {
+            problem = $"{arguments.App} is not a Functions build output (no worker.config.json): build src/Functions first.";
+            return false;
+        }
+
+        return true;
+    }
+}
