@@ -86,6 +86,7 @@ public sealed class InteractionMessageCodec : IDeferredCommandDecoder
             {
                 CommandName = message.Feature,
                 CorrelationId = message.CorrelationId,
+                InteractionId = interactionId,
                 GuildId = TryParse(message.GuildId, out var guild) ? guild : null,
                 ChannelId = TryParse(message.ChannelId, out var channel) ? channel : null,
                 UserId = TryParse(message.UserId, out var user) ? user : 0,
