@@ -10,14 +10,21 @@ namespace ProjectionsBench;
 internal sealed class LagTracker
 {
     private readonly Dictionary<ProjectionKey, List<(long Version, DateTimeOffset At)>> _changes = [];
+    private readonly Dictionary<ProjectionKey, Dictionary<int, (long Version, DateTimeOffset At)>> _burstEnds = [];
     private readonly Dictionary<ProjectionKey, List<(long Version, DateTimeOffset At)>> _publishes = [];
     private readonly Lock _gate = new();
 
-    public void Changed(ProjectionKey key, long version, DateTimeOffset at)
+    /// <param name="burst">Which burst the event belongs to (0 when the run has no pauses).</param>
+    public void Changed(ProjectionKey key, long version, DateTimeOffset at, int burst)
     {
         lock (_gate)
         {
             Of(_changes, key).Add((version, at));
+            var ends = _burstEnds.TryGetValue(key, out var found) ? found : _burstEnds[key] = [];
+            if (!ends.TryGetValue(burst, out var end) || version > end.Version)
+            {
+                ends[burst] = (version, at);
+            }
         }
     }
 
@@ -63,19 +70,24 @@ internal sealed class LagTracker
         }
     }
 
-    /// <summary>From the last event to the publish that covered it: the dashboard's catch-up once the burst ended.</summary>
-    public double? LastEventLag(ProjectionKey key)
+    /// <summary>
+    /// For each burst, from its last event (the highest version it reached) to the first publish covering it: how long
+    /// the dashboard took to catch up once the events stopped.
+    /// </summary>
+    public IReadOnlyList<double> BurstEndLags(ProjectionKey key)
     {
         lock (_gate)
         {
-            if (!_changes.TryGetValue(key, out var changes) || changes.Count == 0 || !_publishes.TryGetValue(key, out var publishes))
+            if (!_burstEnds.TryGetValue(key, out var ends) || !_publishes.TryGetValue(key, out var seen))
             {
-                return null;
+                return [];
             }
 
-            var last = changes.MaxBy(change => change.At);
-            var covering = publishes.Where(p => p.Version >= last.Version).OrderBy(p => p.Version).FirstOrDefault();
-            return covering == default ? null : Math.Max(0, (covering.At - last.At).TotalSeconds);
+            var publishes = seen.OrderBy(p => p.Version).ToList();
+            return [.. ends.Values
+                .Select(end => (end.At, Covering: publishes.FindIndex(p => p.Version >= end.Version)))
+                .Where(end => end.Covering >= 0)
+                .Select(end => Math.Max(0, (publishes[end.Covering].At - end.At).TotalSeconds))];
         }
     }
 

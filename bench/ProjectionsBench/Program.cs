@@ -18,7 +18,8 @@ var settle = TimeSpan.FromSeconds(60);
 if (!Arguments.TryRead(args, out var arguments, out var problem))
 {
     Console.Error.WriteLine(problem);
-    Console.Error.WriteLine("usage: ProjectionsBench [--rate EVENTS_PER_MINUTE (1000)] [--minutes M (2)] [--app FOLDER] [--setting KEY=VALUE]...");
+    Console.Error.WriteLine("usage: ProjectionsBench [--rate EVENTS_PER_MINUTE (1000)] [--minutes M (2)] [--burst SECONDS (10)] [--pause SECONDS (6)] [--app FOLDER] [--setting KEY=VALUE]...");
+    Console.Error.WriteLine("       --burst 0: events without pauses (then only the run's last event ends a burst)");
     return 2;
 }
 
@@ -83,10 +84,12 @@ async Task<int> RunAsync()
     var watcher = Task.Run(() => new PublishWatcher(stack.Projections, stack.GuildId, tracker).RunAsync(watching.Token));
     var start = DateTimeOffset.UtcNow;
     var firstCall = stack.Discord.Calls.Count;
-    Console.WriteLine($"running {arguments.Rate:0} events/min for {arguments.Duration.TotalMinutes:0.##} min over {sources.Length} projections in guild {stack.GuildId}...");
+    var phases = new Phases(start, arguments.Burst, arguments.Pause);
+    Console.WriteLine($"running {arguments.Rate:0} events/min for {arguments.Duration.TotalMinutes:0.##} min over {sources.Length} projections in guild {stack.GuildId}"
+        + (arguments.Burst > TimeSpan.Zero ? $", in bursts of {arguments.Burst.TotalSeconds:0} s with {arguments.Pause.TotalSeconds:0} s pauses..." : ", without pauses..."));
 
     var interval = TimeSpan.FromMinutes(1) * sources.Length / arguments.Rate;
-    var runs = sources.Select((source, index) => RunSourceAsync(stack, source, tracker, measuredKeys, start + interval * index / sources.Length, interval, start + arguments.Duration, stop.Token)).ToArray();
+    var runs = sources.Select((source, index) => RunSourceAsync(stack, source, tracker, measuredKeys, phases, start + interval * index / sources.Length, interval, start + arguments.Duration, stop.Token)).ToArray();
     var emitted = await Task.WhenAll(runs);
     var end = DateTimeOffset.UtcNow;
 
@@ -101,13 +104,15 @@ async Task<int> RunAsync()
 
     var calls = stack.Discord.Calls.Skip(firstCall).ToList();
     Console.WriteLine();
-    Console.WriteLine($"events: {emitted.Sum():N0} in {(end - start).TotalSeconds:0.0} s = {emitted.Sum() / (end - start).TotalMinutes:0} per minute (asked {arguments.Rate:0});"
+    var active = arguments.Burst > TimeSpan.Zero ? (end - start) * (arguments.Burst / (arguments.Burst + arguments.Pause)) : end - start;
+    Console.WriteLine($"events: {emitted.Sum():N0} in {(end - start).TotalSeconds:0.0} s = {emitted.Sum() / active.TotalMinutes:0} per minute while bursting (asked {arguments.Rate:0});"
         + $" per projection: {string.Join(", ", sources.Select((source, i) => $"{source.Name} {emitted[i]:N0}"))}");
     Console.WriteLine();
-    Console.WriteLine("| projection | events marking it | Discord writes (POST/PATCH/DELETE) | 429s | most edits in 5 s | lag p50 | p95 | p99 | max | last event → current |");
-    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    Console.WriteLine("| projection | events marking it | Discord writes (POST/PATCH/DELETE) | 429s | most edits in 5 s | event lag p50 | p95 | p99 | max | burst end → current p50 | p95 | p99 | max |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     var editsMet = true;
     List<double> allLags = [];
+    List<double> allBurstEnds = [];
     var uncoveredTotal = 0;
     foreach (var source in measured)
     {
@@ -120,18 +125,23 @@ async Task<int> RunAsync()
         allLags.AddRange(lags);
         uncoveredTotal += uncovered;
         var sorted = lags.Order().ToArray();
+        var burstEnds = tracker.BurstEndLags(source.Key).Order().ToArray();
+        allBurstEnds.AddRange(burstEnds);
         Console.WriteLine($"| {source.Name} | {tracker.EventCount(source.Key):N0} | {writes.Count(w => w.StatusCode < 300)} ({writes.Count(w => w.Method == "POST")}/{writes.Count(w => w.Method == "PATCH")}/{writes.Count(w => w.Method == "DELETE")})"
             + $" | {writes.Count(w => w.StatusCode == 429)} | {mostInWindow} | {Seconds(sorted, 0.50)} | {Seconds(sorted, 0.95)} | {Seconds(sorted, 0.99)} | {Seconds(sorted, 1)}"
-            + $" | {(tracker.LastEventLag(source.Key) is { } last ? last.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "-")} |"
+            + $" | {Seconds(burstEnds, 0.50)} | {Seconds(burstEnds, 0.95)} | {Seconds(burstEnds, 0.99)} | {Seconds(burstEnds, 1)} |"
             + (uncovered > 0 ? $" ({uncovered} events never shown)" : ""));
     }
 
     var all = allLags.Order().ToArray();
+    var ends = allBurstEnds.Order().ToArray();
     Console.WriteLine();
-    Console.WriteLine($"lag over every measured event ({all.Length:N0}): p50 {Seconds(all, 0.50)}, p95 {Seconds(all, 0.95)}, p99 {Seconds(all, 0.99)}, max {Seconds(all, 1)}");
+    Console.WriteLine($"event lag (each event → the first publish showing it), all {all.Length:N0}: p50 {Seconds(all, 0.50)}, p95 {Seconds(all, 0.95)}, p99 {Seconds(all, 0.99)}, max {Seconds(all, 1)}");
+    Console.WriteLine($"burst end → current (each burst's last event → the publish showing it), all {ends.Length:N0}: p50 {Seconds(ends, 0.50)}, p95 {Seconds(ends, 0.95)}, p99 {Seconds(ends, 0.99)}, max {Seconds(ends, 1)}");
     Console.WriteLine($"goal: at most {EditsPerWindowGoal} edit per projection in any {EditWindowSeconds:0}-s window: {(editsMet ? "met" : "NOT MET")}");
-    var lagMet = all.Length > 0 && Percentile(all, 0.99) < LagGoalSeconds && uncoveredTotal == 0;
-    Console.WriteLine($"goal: p99 lag (event → dashboard current) under {LagGoalSeconds:0} s: {(lagMet ? "met" : "NOT MET")}");
+    var lagMet = ends.Length > 0 && Percentile(ends, 0.99) < LagGoalSeconds && uncoveredTotal == 0;
+    Console.WriteLine($"goal: p99 of last event → dashboard current under {LagGoalSeconds:0} s: {(lagMet ? "met" : "NOT MET")}"
+        + $" (every event's lag, the stricter reading: {(all.Length > 0 && Percentile(all, 0.99) < LagGoalSeconds ? "met" : "not met")})");
     Console.WriteLine($"covered: {measured.Count} of {sources.Length} projections ({string.Join(", ", measured.Select(source => source.Name))})");
     var problems = stack.Logs.Entries.Count(entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
     if (problems > 0)
@@ -149,13 +159,13 @@ async Task<int> RunAsync()
 }
 
 static async Task<int> RunSourceAsync(
-    BenchStack stack, IProjectionEventSource source, LagTracker tracker, IReadOnlySet<ProjectionKey> measured,
+    BenchStack stack, IProjectionEventSource source, LagTracker tracker, IReadOnlySet<ProjectionKey> measured, Phases phases,
     DateTimeOffset first, TimeSpan interval, DateTimeOffset end, CancellationToken cancellationToken)
 {
     using var inFlight = new SemaphoreSlim(InFlightPerSource);
     List<Task> running = [];
     var sequence = 0L;
-    for (var due = first; due < end; due += interval)
+    for (var due = phases.NextActive(first); due < end; due = phases.NextActive(due + interval))
     {
         var wait = due - DateTimeOffset.UtcNow;
         if (wait > TimeSpan.Zero)
@@ -165,6 +175,7 @@ static async Task<int> RunSourceAsync(
 
         await inFlight.WaitAsync(cancellationToken);
         var number = sequence++;
+        var burst = phases.BurstOf(due);
         running.Add(Task.Run(async () =>
         {
             try
@@ -175,7 +186,7 @@ static async Task<int> RunSourceAsync(
                 {
                     // Read after the change: at least its version (another event's, when they overlap: then later, never early).
                     var state = await stack.Projections.GetAsync(key, cancellationToken);
-                    tracker.Changed(key, state!.Version, at);
+                    tracker.Changed(key, state!.Version, at, burst);
                 }
             }
             finally
@@ -227,8 +238,24 @@ static double Percentile(double[] sorted, double fraction) => sorted[Math.Max(0,
 static string Seconds(double[] sorted, double fraction) =>
     sorted.Length == 0 ? "-" : Percentile(sorted, fraction).ToString("0.00", CultureInfo.InvariantCulture) + " s";
 
+/// <summary>Bursts of events and pauses between them, from the run's start; a zero burst is one endless burst.</summary>
+internal sealed record Phases(DateTimeOffset Start, TimeSpan Burst, TimeSpan Pause)
+{
+    private TimeSpan Period => Burst + Pause;
+
+    public int BurstOf(DateTimeOffset at) => Burst <= TimeSpan.Zero ? 0 : (int)((at - Start) / Period);
+
+    /// <summary><paramref name="at"/> if it falls in a burst, else the start of the next burst.</summary>
+    public DateTimeOffset NextActive(DateTimeOffset at) =>
+        Burst <= TimeSpan.Zero || (at - Start) - Period * BurstOf(at) < Burst ? at : Start + Period * (BurstOf(at) + 1);
+}
+
 internal sealed record Arguments(double Rate, TimeSpan Duration, string App, IReadOnlyDictionary<string, string?> Settings)
 {
+    public TimeSpan Burst { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Pause { get; init; } = TimeSpan.FromSeconds(6);
+
     public static bool TryRead(string[] args, out Arguments arguments, out string? problem)
     {
         arguments = new Arguments(1000, TimeSpan.FromMinutes(2), RepositoryPaths.FunctionsBuildOutput, new Dictionary<string, string?>());
@@ -245,6 +272,14 @@ internal sealed record Arguments(double Rate, TimeSpan Duration, string App, IRe
                     break;
                 case "--minutes" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) && minutes > 0:
                     arguments = arguments with { Duration = TimeSpan.FromMinutes(minutes) };
+                    i++;
+                    break;
+                case "--burst" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var burst) && burst >= 0:
+                    arguments = arguments with { Burst = TimeSpan.FromSeconds(burst) };
+                    i++;
+                    break;
+                case "--pause" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var pause) && pause > 0:
+                    arguments = arguments with { Pause = TimeSpan.FromSeconds(pause) };
                     i++;
                     break;
                 case "--app" when value is not null:
