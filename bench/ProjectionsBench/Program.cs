@@ -81,7 +81,8 @@ async Task<int> RunAsync()
     var tracker = new LagTracker();
     var measuredKeys = measured.Select(source => source.Key).ToHashSet();
     using var watching = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-    var watcher = Task.Run(() => new PublishWatcher(stack.Projections, stack.GuildId, tracker).RunAsync(watching.Token));
+    var publishWatcher = new PublishWatcher(stack.Projections, stack.GuildId, tracker);
+    var watcher = Task.Run(() => publishWatcher.RunAsync(watching.Token));
     var start = DateTimeOffset.UtcNow;
     var firstCall = stack.Discord.Calls.Count;
     var phases = new Phases(start, arguments.Burst, arguments.Pause);
@@ -131,6 +132,13 @@ async Task<int> RunAsync()
             + $" | {writes.Count(w => w.StatusCode == 429)} | {mostInWindow} | {Seconds(sorted, 0.50)} | {Seconds(sorted, 0.95)} | {Seconds(sorted, 0.99)} | {Seconds(sorted, 1)}"
             + $" | {Seconds(burstEnds, 0.50)} | {Seconds(burstEnds, 0.95)} | {Seconds(burstEnds, 0.99)} | {Seconds(burstEnds, 1)} |"
             + (uncovered > 0 ? $" ({uncovered} events never shown)" : ""));
+    }
+
+    foreach (var source in measured)
+    {
+        // Staleness minus the window: the queue's pick-up (host.json polling) plus the refresh itself.
+        var beyond = publishWatcher.StalenessOf(source.Key).Select(value => value - stack.Options.CoalesceWindow.TotalSeconds).Order().ToArray();
+        Console.WriteLine($"{source.Name}: publish − DirtySince − CoalesceWindow (queue pick-up + refresh), {beyond.Length} publishes: p50 {Seconds(beyond, 0.50)}, p95 {Seconds(beyond, 0.95)}, max {Seconds(beyond, 1)}");
     }
 
     var all = allLags.Order().ToArray();

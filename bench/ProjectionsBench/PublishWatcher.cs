@@ -14,6 +14,14 @@ internal sealed class PublishWatcher(TableProjectionStore store, ulong guildId, 
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
     private readonly Dictionary<ProjectionKey, long> _seen = [];
+    private readonly Dictionary<ProjectionKey, DateTimeOffset> _dirtySince = [];
+    private readonly Dictionary<ProjectionKey, List<double>> _staleness = [];
+
+    /// <summary>
+    /// Per projection, each publish's staleness as the refresher's metric records it (publish time minus the
+    /// <see cref="ProjectionState.DirtySince"/> seen before it), for publishes whose dirty row the watcher saw.
+    /// </summary>
+    public IReadOnlyList<double> StalenessOf(ProjectionKey key) => _staleness.TryGetValue(key, out var values) ? values : [];
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -41,6 +49,15 @@ internal sealed class PublishWatcher(TableProjectionStore store, ulong guildId, 
             {
                 _seen[state.Key] = state.PublishedVersion;
                 tracker.Published(state.Key, state.PublishedVersion, at);
+                if (_dirtySince.Remove(state.Key, out var since))
+                {
+                    (_staleness.TryGetValue(state.Key, out var values) ? values : _staleness[state.Key] = []).Add(Math.Max(0, (at - since).TotalSeconds));
+                }
+            }
+
+            if (state.DirtySince is { } dirty)
+            {
+                _dirtySince[state.Key] = dirty;
             }
         }
     }
