@@ -35,6 +35,8 @@ var tableNames = [
   'commandlimits'
   'projections'
   'duels'
+  'raids'
+  'hall'
 ]
 
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'

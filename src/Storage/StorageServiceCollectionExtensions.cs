@@ -6,6 +6,8 @@ using Serverless.Domain.Commands;
 using Serverless.Domain.Controls;
 using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Features.Duels;
+using Serverless.Domain.Features.Hall;
+using Serverless.Domain.Features.Raids;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
@@ -17,6 +19,8 @@ using Serverless.Ports.Sessions;
 using Serverless.Storage.CompanionState;
 using Serverless.Storage.Controls;
 using Serverless.Storage.Duels;
+using Serverless.Storage.Hall;
+using Serverless.Storage.Raids;
 using Serverless.Storage.Housekeeping;
 using Serverless.Storage.Music;
 using Serverless.Storage.Projections;
@@ -58,6 +62,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IProjectionStore, TableProjectionStore>();
         services.TryAddSingleton<IProjectionRefreshQueue, AzureProjectionRefreshQueue>();
         services.TryAddSingleton<IDuelStore, TableDuelStore>();
+        services.TryAddSingleton<IRaidStore, TableRaidStore>();
+        services.TryAddSingleton<IHallStore, TableHallStore>();
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Community;
 using Serverless.Domain.Features.Duels;
 using Serverless.Domain.Projections;
 using Serverless.Sandbox.Faults;
@@ -13,6 +14,7 @@ using Serverless.Sandbox.State;
 using Serverless.Storage;
 using Serverless.Storage.Duels;
 using Serverless.Storage.Projections;
+using Serverless.Storage.ScheduledPosts;
 
 namespace Serverless.EndToEnd.Tests;
 
@@ -301,7 +303,7 @@ public sealed class DashboardsTests(DashboardsBotEnvironment bot) : IClassFixtur
     /// </summary>
     private async Task RecordResultsAsync(ulong guildId, int group, int count)
     {
-        var buttons = new DuelButtons(Duels, Changes, TimeProvider.System, NullLogger<DuelButtons>.Instance);
+        var buttons = new DuelButtons(Duels, Changes, new GuildCalendar(new TableScheduledPostStore(Account), TimeProvider.System), TimeProvider.System, NullLogger<DuelButtons>.Instance);
         for (var i = 0; i < count; i++)
         {
             var challenger = 750000000000000000UL + (ulong)(group * 10) + (ulong)(i % 10);

@@ -71,10 +71,10 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var check = await OpsRun.RunAsync(Environment, "commands", "check");
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
-        Assert.Equal("Deployed 7 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status, schedule, music, admin, duel", deploy.OutputLines.Single());
-        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel"], _sandbox.State.Commands().Select(command => command.Name));
+        Assert.Equal("Deployed 9 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status, schedule, music, admin, duel, raid, hall", deploy.OutputLines.Single());
+        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "raid", "hall"], _sandbox.State.Commands().Select(command => command.Name));
         Assert.True(check.ExitCode == ExitCodes.Ok, check.ToString());
-        Assert.StartsWith("No drift: the 7 commands of the global commands", check.Output, StringComparison.Ordinal);
+        Assert.StartsWith("No drift: the 9 commands of the global commands", check.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
         var deployed = deploy.Json().GetProperty("commands").EnumerateArray().Select(name => name.GetString()).ToList();
-        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel"], deployed);
+        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "raid", "hall"], deployed);
         Assert.Equal(_sandbox.ApplicationId.ToString(CultureInfo.InvariantCulture), deploy.Json().GetProperty("applicationId").GetString());
         Assert.Equal(ExitCodes.Drift, check.ExitCode);
         var result = check.Json();
@@ -232,14 +232,14 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var globalCheck = await OpsRun.RunAsync(Environment, "commands", "check");
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
-        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel"], _sandbox.State.Commands(GuildId).Select(command => command.Name));
+        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "raid", "hall"], _sandbox.State.Commands(GuildId).Select(command => command.Name));
         Assert.Empty(_sandbox.State.Commands());
         // contexts and integration_types are for global commands only.
         Assert.All(_sandbox.State.Commands(GuildId), command => Assert.False(command.Json.TryGetProperty("contexts", out _)));
         Assert.True(guildCheck.ExitCode == ExitCodes.Ok, guildCheck.ToString());
         Assert.Contains($"guild {Guild}", guildCheck.Output, StringComparison.Ordinal);
         Assert.True(globalCheck.ExitCode == ExitCodes.Drift, globalCheck.ToString());
-        Assert.Equal(["+ added ping", "+ added help", "+ added status", "+ added schedule", "+ added music", "+ added admin", "+ added duel"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
+        Assert.Equal(["+ added ping", "+ added help", "+ added status", "+ added schedule", "+ added music", "+ added admin", "+ added duel", "+ added raid", "+ added hall"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
     }
 
     [Fact]
@@ -333,7 +333,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var run = await OpsRun.RunAsync(environment, "commands", "deploy", "--yes", "--settings", settings);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
-        Assert.Equal(7, _sandbox.State.Commands().Count);
+        Assert.Equal(9, _sandbox.State.Commands().Count);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using Serverless.Domain.Features.Admin;
 using Serverless.Domain.Features.Duels;
+using Serverless.Domain.Features.Hall;
+using Serverless.Domain.Features.Raids;
 using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.Ping;
@@ -24,6 +26,8 @@ public static class CommandCatalog
         new MusicFeature(),
         new AdminFeature(),
         new DuelsFeature(),
+        new RaidsFeature(),
+        new HallFeature(),
     ];
 
     /// <summary>The routes of <see cref="Features"/>, without their services.</summary>

@@ -7,6 +7,7 @@ using Serverless.Domain.Commands;
 using Serverless.Domain.Controls;
 using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Hosting;
+using Serverless.Functions.Features.Hall;
 using Serverless.Functions.Features.Health;
 using Serverless.Functions.Features.Housekeeping;
 using Serverless.Functions.Features.Projections;
@@ -27,7 +28,7 @@ public static class FunctionAppServices
     public static IServiceCollection AddFunctionApp(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddAppClock(configuration);
 
         // AddDiscordRest (below) binds the Discord section; the interactions endpoint needs its application id and key.
         services.AddOptions<DiscordOptions>().ValidateOnStartWith<DiscordOptions, DiscordOptionsValidator>();
@@ -60,6 +61,7 @@ public static class FunctionAppServices
         services.AddProjectionRefresher(configuration);
         services.AddHousekeeping(configuration);
         services.AddQueueMetrics();
+        services.AddHallArchiver(configuration);
         return services;
     }
 

@@ -4,6 +4,8 @@ using Serverless.Domain.Controls;
 using Serverless.Storage.CompanionState;
 using Serverless.Storage.Controls;
 using Serverless.Storage.Duels;
+using Serverless.Storage.Hall;
+using Serverless.Storage.Raids;
 using Serverless.Storage.Music;
 using Serverless.Storage.Projections;
 using Serverless.Storage.RateLimiting;
@@ -24,6 +26,8 @@ public static class BackupCatalog
         new(TableScheduledPostStore.DueTable, true, "the scheduled posts' due index; without it restored posts would never publish", GuildRowFilter.Property("GuildId")),
         new(TableScheduledPostStore.SettingsTable, true, "guild settings: the schedule time zone (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
         new(TableDuelStore.TableName, true, "duels and the members' duel ratings (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
+        new(TableRaidStore.TableName, true, "raids, their attacks and the members' raid damage (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
+        new(TableHallStore.TableName, true, "the monthly hall's channel and its archived months (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
         new(TableProjectionStore.TableName, true, "dashboards: where each lives and what it showed (PartitionKey guild id); after a restore, `projections rebuild --all` makes them current", GuildRowFilter.PartitionIsGuild),
         new(TableMusicSessionStore.TableName, true, "music sessions: queue, channels, volume (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
         new(TableOperatorControlStore.TableName, true, "operator state: kill switches, guild blocks, limit overrides; kept by guild purge (an operator's decision about a guild, undone with the control's own command)", null),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using Serverless.Domain.Community;
 using Serverless.Domain.Features.Duels;
 using Serverless.Storage.Tables;
 
@@ -8,13 +9,15 @@ namespace Serverless.Storage.Duels;
 
 /// <summary>
 /// Table <c>duels</c>: a partition per guild holding its duels (RowKey <c>duel|{id}</c>) and its players' ratings
-/// (<c>player|{user id:D20}</c>), so a settlement writes the duel and both ratings in one transaction.
+/// (<c>player|{user id:D20}</c>) and one row per win in its guild month (<c>win|{yyyy-MM}|{duel id}</c>, for the
+/// hall's <c>duelists</c>), so a settlement writes the duel, both ratings and the win in one transaction.
 /// </summary>
 public sealed class TableDuelStore(StorageAccount account) : IDuelStore
 {
     public const string TableName = "duels";
     private const string DuelPrefix = "duel|";
     private const string PlayerPrefix = "player|";
+    private const string WinPrefix = "win|";
 
     private TableClient? _table;
 
@@ -47,16 +50,24 @@ public sealed class TableDuelStore(StorageAccount account) : IDuelStore
         return row is null ? PlayerRating.Start(guildId, userId) : ToRating(row, guildId);
     }
 
-    public async Task<bool> TrySettleAsync(Duel settled, PlayerRating winner, PlayerRating loser, CancellationToken cancellationToken)
+    public async Task<bool> TrySettleAsync(Duel settled, PlayerRating winner, PlayerRating loser, GuildMonth month, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settled);
         ArgumentNullException.ThrowIfNull(winner);
         ArgumentNullException.ThrowIfNull(loser);
+
+        // The win row is keyed by the duel, and added (never replaced): a duel can count once in a month.
+        var win = new TableEntity(Id(settled.GuildId), $"{WinPrefix}{month}|{settled.Id}")
+        {
+            ["WinnerId"] = Id(winner.UserId),
+            ["Month"] = month.ToString(),
+        };
         List<TableTransactionAction> actions =
         [
             Write(ToRow(settled), settled.ETag),
             Write(ToRow(winner), winner.ETag),
             Write(ToRow(loser), loser.ETag),
+            new TableTransactionAction(TableTransactionActionType.Add, win),
         ];
         try
         {
@@ -86,6 +97,27 @@ public sealed class TableDuelStore(StorageAccount account) : IDuelStore
         }
 
         return ratings;
+    }
+
+    public async Task<IReadOnlyList<MonthlyStanding>> ListMonthWinsAsync(ulong guildId, GuildMonth month, CancellationToken cancellationToken)
+    {
+        var wins = new Dictionary<ulong, long>();
+        try
+        {
+            var prefix = $"{WinPrefix}{month}|";
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Id(guildId)} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}");
+            await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["WinnerId"], cancellationToken: cancellationToken))
+            {
+                var winner = ParseId(row.GetString("WinnerId"));
+                wins[winner] = wins.GetValueOrDefault(winner) + 1;
+            }
+        }
+        catch (RequestFailedException exception) when (TableClientExtensions.IsTableNotFound(exception))
+        {
+            return [];
+        }
+
+        return [.. wins.Select(pair => new MonthlyStanding([pair.Key], pair.Value))];
     }
 
     private static TableTransactionAction Write(TableEntity row, string? etag) => etag is { } match

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Community;
 using Serverless.Domain.Projections;
 
 namespace Serverless.Domain.Features.Duels;
@@ -7,12 +8,14 @@ namespace Serverless.Domain.Features.Duels;
 /// <summary>
 /// The duel's buttons (custom_id <c>duel:{action}:{id}</c>), run by the worker: reads the duel, asks
 /// <see cref="DuelRules"/> whether the member may act, and writes the change with the row's ETag (a conflict reads
-/// again). A settled result updates both ratings in the same transaction and marks the scoreboard dirty. An accepted
+/// again). A settled result updates both ratings and the winner's month (guild zone) in the same transaction and marks
+/// the scoreboard and the hall's standings dirty. An accepted
 /// change edits the duel's message; a refusal is shown only to the member who clicked.
 /// </summary>
 public sealed partial class DuelButtons(
     IDuelStore store,
     ProjectionChanges projections,
+    GuildCalendar calendar,
     TimeProvider timeProvider,
     ILogger<DuelButtons> logger) : ICommandHandler
 {
@@ -52,6 +55,7 @@ public sealed partial class DuelButtons(
             {
                 Log.Settled(logger, guildId, written.Id, written.WinnerId ?? 0, written.RatingChange ?? 0, invocation.CorrelationId);
                 await projections.MarkDirtyAsync(DuelScoreboardRenderer.KeyFor(guildId), invocation.CorrelationId, cancellationToken);
+                await projections.MarkDirtyAsync(MonthlyStandings.KeyFor(guildId), invocation.CorrelationId, cancellationToken);
             }
 
             return DuelText.Message(written);
@@ -81,10 +85,12 @@ public sealed partial class DuelButtons(
         var loser = await store.GetRatingAsync(settled.GuildId, settled.LoserId!.Value, cancellationToken);
         var (winnerRating, loserRating) = Elo.Apply(winner.Rating, loser.Rating);
         var result = settled with { RatingChange = winnerRating - winner.Rating };
+        var month = GuildMonth.Of(timeProvider.GetUtcNow(), await calendar.GetZoneAsync(settled.GuildId, cancellationToken));
         return await store.TrySettleAsync(
             result,
             winner with { Rating = winnerRating, Wins = winner.Wins + 1 },
             loser with { Rating = loserRating, Losses = loser.Losses + 1 },
+            month,
             cancellationToken) ? result : null;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Community;
 using Serverless.Domain.Projections;
 
 namespace Serverless.Domain.Features.Duels;
@@ -22,6 +23,7 @@ public sealed class DuelsFeature : IFeatureModule
         feature.AddOptions<DuelOptions, DuelOptionsValidator>().Bind(feature.Configuration.GetSection(DuelOptions.SectionName));
         feature.Services.AddProjections(feature.Configuration);
         feature.Services.AddProjectionRenderer<DuelScoreboardRenderer>();
+        feature.Services.AddMonthlyStandingsSource<DuelStandingsSource>();
         feature
             .AddCommand<DuelCommand>(DuelCommand.Definition)
             .AddComponent<DuelButtons>(DuelText.Prefix);

@@ -2,9 +2,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Domain.Commands;
+using Serverless.Domain.Community;
 using Serverless.Domain.Features.Duels;
 using Serverless.Domain.Projections;
 using Serverless.Domain.Tests.Support;
+using Serverless.TestSupport;
 
 namespace Serverless.Domain.Tests.Features.Duels;
 
@@ -24,7 +26,7 @@ public sealed class DuelButtonsTests
 
     private DuelCommand Command() => new(_duels, Changes(), Options.Create(new DuelOptions()), _time);
 
-    private DuelButtons Buttons() => new(_duels, Changes(), _time, NullLogger<DuelButtons>.Instance);
+    private DuelButtons Buttons() => new(_duels, Changes(), new GuildCalendar(new InMemoryScheduledPostStore(), _time), _time, NullLogger<DuelButtons>.Instance);
 
     private async Task<string> ChallengeAsync(ulong interactionId = 5000)
     {
@@ -71,6 +73,18 @@ public sealed class DuelButtonsTests
         Assert.Contains(ratings, rating => rating is { UserId: Alice, Rating: 1016, Wins: 1, Losses: 0 });
         Assert.Contains(ratings, rating => rating is { UserId: Bob, Rating: 984, Wins: 0, Losses: 1 });
         Assert.Equal(1, (await _projections.GetAsync(DuelScoreboardRenderer.KeyFor(Guild), CancellationToken.None))!.Version);
+
+        // The win counts in the guild's month for the hall's duelists, and the hall's standings are marked.
+        var month = await new DuelStandingsSource(_duels).ListAsync(Guild, new GuildMonth(2026, 12), CancellationToken.None);
+        Assert.Equal(new MonthlyStanding([Alice], 1), Assert.Single(month), new StandingComparer());
+        Assert.Equal(1, (await _projections.GetAsync(MonthlyStandings.KeyFor(Guild), CancellationToken.None))!.Version);
+    }
+
+    private sealed class StandingComparer : IEqualityComparer<MonthlyStanding>
+    {
+        public bool Equals(MonthlyStanding? x, MonthlyStanding? y) => x!.Score == y!.Score && x.MemberIds.SequenceEqual(y.MemberIds);
+
+        public int GetHashCode(MonthlyStanding obj) => obj.Score.GetHashCode();
     }
 
     [Fact]
