@@ -5,13 +5,14 @@ using Serverless.Domain.Community;
 using Serverless.Domain.Features.Duels;
 using Serverless.Domain.Projections;
 using Serverless.Storage.Duels;
+using Serverless.Storage.ScheduledPosts;
 
 namespace ProjectionsBench;
 
 /// <summary>
 /// A settled duel: stored as accepted, then both members report through <see cref="DuelButtons"/> (as their clicks
-/// would), which settles it, updates both ratings in one transaction and marks the scoreboard dirty. Ten members per
-/// source, so ratings keep changing and so does the scoreboard's text.
+/// would), which settles it, updates both ratings and the monthly wins in one transaction and marks the scoreboard and
+/// the monthly hall dirty. Ten members, so ratings keep changing and so does the scoreboard's text.
 /// </summary>
 internal sealed class DuelScoreboardEvents(BenchStack stack) : IProjectionEventSource
 {
@@ -19,38 +20,23 @@ internal sealed class DuelScoreboardEvents(BenchStack stack) : IProjectionEventS
 
     public ProjectionKey Key => DuelScoreboardRenderer.KeyFor(stack.GuildId);
 
-    public IReadOnlyList<ProjectionKey> Touches => [Key];
+    public IReadOnlyList<ProjectionKey> Touches => [Key, MonthlyStandings.KeyFor(stack.GuildId)];
+
+    public Task PrepareAsync(ulong channelId, CancellationToken cancellationToken) =>
+        stack.Changes.PlaceAsync(Key, channelId, logChannelId: null, "bench-place", cancellationToken);
 
     public Task EmitAsync(long sequence, CancellationToken cancellationToken) =>
         DuelResults.SettleAsync(stack, memberBase: 751000000000000000, "score", sequence, cancellationToken);
 }
 
-/// <summary>
-/// The monthly hall's standings (<see cref="MonthlyStandings.KeyFor"/>): a duel result, as the duel scoreboard's, that
-/// also changes a monthly score, so the hall is marked dirty after it (what every scoring feature does).
-/// </summary>
-internal sealed class HallStandingsEvents(BenchStack stack) : IProjectionEventSource
-{
-    public string Name => "hall standings";
-
-    public ProjectionKey Key => MonthlyStandings.KeyFor(stack.GuildId);
-
-    public IReadOnlyList<ProjectionKey> Touches => [Key, DuelScoreboardRenderer.KeyFor(stack.GuildId)];
-
-    public async Task EmitAsync(long sequence, CancellationToken cancellationToken)
-    {
-        await DuelResults.SettleAsync(stack, memberBase: 752000000000000000, "hall", sequence, cancellationToken);
-        await stack.Changes.MarkDirtyAsync(Key, "bench-hall-" + sequence.ToString(CultureInfo.InvariantCulture), cancellationToken);
-    }
-}
-
 internal static class DuelResults
 {
-    /// <summary>One duel among ten members of <paramref name="memberBase"/>, won by one side and reported by both.</summary>
+    /// <summary>One duel among ten members from <paramref name="memberBase"/>, won by one side and reported by both.</summary>
     public static async Task SettleAsync(BenchStack stack, ulong memberBase, string prefix, long sequence, CancellationToken cancellationToken)
     {
         var duels = new TableDuelStore(stack.Account);
-        var buttons = new DuelButtons(duels, stack.Changes, TimeProvider.System, NullLogger<DuelButtons>.Instance);
+        var calendar = new GuildCalendar(new TableScheduledPostStore(stack.Account), TimeProvider.System);
+        var buttons = new DuelButtons(duels, stack.Changes, calendar, TimeProvider.System, NullLogger<DuelButtons>.Instance);
         var challenger = memberBase + (ulong)(sequence % 10);
         var opponent = memberBase + (ulong)((sequence + 3) % 10);
         var id = prefix + sequence.ToString(CultureInfo.InvariantCulture);

@@ -46,17 +46,30 @@ async Task<int> RunAsync()
     IProjectionEventSource[] sources =
     [
         new DuelScoreboardEvents(stack),
-        new HallStandingsEvents(stack),
+        new RaidAttackEvents(stack),
     ];
-    var channels = sources.Select((source, index) => (source, channel: 760000000000000001UL + (ulong)index)).ToDictionary(pair => pair.source.Key, pair => pair.channel);
 
-    // Placed, then warmed up (first posts, JIT, table creation); a projection whose message never appears has no
-    // renderer in the app, and its events still run (they load storage as in the app) but are not measured.
+    // Each source places its projection as its command does; what they also touch (the monthly hall) is placed here.
+    var nextChannel = 760000000000000001UL;
     foreach (var source in sources)
     {
-        await stack.Changes.PlaceAsync(source.Key, channels[source.Key], logChannelId: null, "bench-place", stop.Token);
+        await source.PrepareAsync(nextChannel++, stop.Token);
     }
 
+    var projections = sources.SelectMany(source => source.Touches).Distinct().ToList();
+    foreach (var key in projections.Where(key => !sources.Any(source => source.Key == key)))
+    {
+        await stack.Changes.PlaceAsync(key, nextChannel++, logChannelId: null, "bench-place", stop.Token);
+    }
+
+    var channels = new Dictionary<ProjectionKey, ulong>();
+    foreach (var key in projections)
+    {
+        channels[key] = (await stack.Projections.GetAsync(key, stop.Token))!.ChannelId!.Value;
+    }
+
+    // Warmed up (first posts, JIT, table creation); a projection whose message never appears has no renderer in the
+    // app, and its events still run (they load storage as in the app) but it is not measured.
     for (var i = 0; i < 3; i++)
     {
         foreach (var source in sources)
@@ -65,28 +78,28 @@ async Task<int> RunAsync()
         }
     }
 
-    var measured = new List<IProjectionEventSource>();
-    foreach (var source in sources)
+    var measured = new List<ProjectionKey>();
+    foreach (var key in projections)
     {
-        if (await WaitCurrentAsync(stack, source.Key, TimeSpan.FromSeconds(30), stop.Token))
+        if (await WaitCurrentAsync(stack, key, TimeSpan.FromSeconds(30), stop.Token))
         {
-            measured.Add(source);
+            measured.Add(key);
         }
         else
         {
-            Console.WriteLine($"{source.Name} ({source.Key}): never current after placing; no renderer in the app? Its events run, unmeasured.");
+            Console.WriteLine($"{key}: never current after placing; no renderer in the app? Its events run, unmeasured.");
         }
     }
 
     var tracker = new LagTracker();
-    var measuredKeys = measured.Select(source => source.Key).ToHashSet();
+    var measuredKeys = measured.ToHashSet();
     using var watching = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
     var publishWatcher = new PublishWatcher(stack.Projections, stack.GuildId, tracker);
     var watcher = Task.Run(() => publishWatcher.RunAsync(watching.Token));
     var start = DateTimeOffset.UtcNow;
     var firstCall = stack.Discord.Calls.Count;
     var phases = new Phases(start, arguments.Burst, arguments.Pause);
-    Console.WriteLine($"running {arguments.Rate:0} events/min for {arguments.Duration.TotalMinutes:0.##} min over {sources.Length} projections in guild {stack.GuildId}"
+    Console.WriteLine($"running {arguments.Rate:0} events/min for {arguments.Duration.TotalMinutes:0.##} min from {sources.Length} event sources over {projections.Count} projections in guild {stack.GuildId}"
         + (arguments.Burst > TimeSpan.Zero ? $", in bursts of {arguments.Burst.TotalSeconds:0} s with {arguments.Pause.TotalSeconds:0} s pauses..." : ", without pauses..."));
 
     var interval = TimeSpan.FromMinutes(1) * sources.Length / arguments.Rate;
@@ -95,9 +108,9 @@ async Task<int> RunAsync()
     var end = DateTimeOffset.UtcNow;
 
     var current = true;
-    foreach (var source in measured)
+    foreach (var key in measured)
     {
-        current &= await WaitCurrentAsync(stack, source.Key, settle, stop.Token);
+        current &= await WaitCurrentAsync(stack, key, settle, stop.Token);
     }
 
     await watching.CancelAsync();
@@ -107,7 +120,7 @@ async Task<int> RunAsync()
     Console.WriteLine();
     var active = arguments.Burst > TimeSpan.Zero ? (end - start) * (arguments.Burst / (arguments.Burst + arguments.Pause)) : end - start;
     Console.WriteLine($"events: {emitted.Sum():N0} in {(end - start).TotalSeconds:0.0} s = {emitted.Sum() / active.TotalMinutes:0} per minute while bursting (asked {arguments.Rate:0});"
-        + $" per projection: {string.Join(", ", sources.Select((source, i) => $"{source.Name} {emitted[i]:N0}"))}");
+        + $" per source: {string.Join(", ", sources.Select((source, i) => $"{source.Name} {emitted[i]:N0}"))}");
     Console.WriteLine();
     Console.WriteLine("| projection | events marking it | Discord writes (POST/PATCH/DELETE) | 429s | most edits in 5 s | event lag p50 | p95 | p99 | max | burst end → current p50 | p95 | p99 | max |");
     Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -115,30 +128,30 @@ async Task<int> RunAsync()
     List<double> allLags = [];
     List<double> allBurstEnds = [];
     var uncoveredTotal = 0;
-    foreach (var source in measured)
+    foreach (var key in measured)
     {
-        var channelPath = $"/channels/{channels[source.Key]}/messages";
+        var channelPath = $"/channels/{channels[key]}/messages";
         var writes = calls.Where(call => call.Path.StartsWith(channelPath, StringComparison.Ordinal) && call.Method is "POST" or "PATCH" or "DELETE").ToList();
         var edits = writes.Where(call => call.Method == "PATCH" && call.StatusCode < 300).Select(call => call.At).Order().ToList();
         var mostInWindow = MostInWindow(edits, TimeSpan.FromSeconds(EditWindowSeconds));
         editsMet &= mostInWindow <= EditsPerWindowGoal;
-        var (lags, uncovered) = tracker.LagsOf(source.Key);
+        var (lags, uncovered) = tracker.LagsOf(key);
         allLags.AddRange(lags);
         uncoveredTotal += uncovered;
         var sorted = lags.Order().ToArray();
-        var burstEnds = tracker.BurstEndLags(source.Key).Order().ToArray();
+        var burstEnds = tracker.BurstEndLags(key).Order().ToArray();
         allBurstEnds.AddRange(burstEnds);
-        Console.WriteLine($"| {source.Name} | {tracker.EventCount(source.Key):N0} | {writes.Count(w => w.StatusCode < 300)} ({writes.Count(w => w.Method == "POST")}/{writes.Count(w => w.Method == "PATCH")}/{writes.Count(w => w.Method == "DELETE")})"
+        Console.WriteLine($"| {Name(key)} | {tracker.EventCount(key):N0} | {writes.Count(w => w.StatusCode < 300)} ({writes.Count(w => w.Method == "POST")}/{writes.Count(w => w.Method == "PATCH")}/{writes.Count(w => w.Method == "DELETE")})"
             + $" | {writes.Count(w => w.StatusCode == 429)} | {mostInWindow} | {Seconds(sorted, 0.50)} | {Seconds(sorted, 0.95)} | {Seconds(sorted, 0.99)} | {Seconds(sorted, 1)}"
             + $" | {Seconds(burstEnds, 0.50)} | {Seconds(burstEnds, 0.95)} | {Seconds(burstEnds, 0.99)} | {Seconds(burstEnds, 1)} |"
             + (uncovered > 0 ? $" ({uncovered} events never shown)" : ""));
     }
 
-    foreach (var source in measured)
+    foreach (var key in measured)
     {
         // Staleness minus the window: the queue's pick-up (host.json polling) plus the refresh itself.
-        var beyond = publishWatcher.StalenessOf(source.Key).Select(value => value - stack.Options.CoalesceWindow.TotalSeconds).Order().ToArray();
-        Console.WriteLine($"{source.Name}: publish − DirtySince − CoalesceWindow (queue pick-up + refresh), {beyond.Length} publishes: p50 {Seconds(beyond, 0.50)}, p95 {Seconds(beyond, 0.95)}, max {Seconds(beyond, 1)}");
+        var beyond = publishWatcher.StalenessOf(key).Select(value => value - stack.Options.CoalesceWindow.TotalSeconds).Order().ToArray();
+        Console.WriteLine($"{Name(key)}: publish − DirtySince − CoalesceWindow (queue pick-up + refresh), {beyond.Length} publishes: p50 {Seconds(beyond, 0.50)}, p95 {Seconds(beyond, 0.95)}, max {Seconds(beyond, 1)}");
     }
 
     var all = allLags.Order().ToArray();
@@ -150,7 +163,7 @@ async Task<int> RunAsync()
     var lagMet = ends.Length > 0 && Percentile(ends, 0.99) < LagGoalSeconds && uncoveredTotal == 0;
     Console.WriteLine($"goal: p99 of last event → dashboard current under {LagGoalSeconds:0} s: {(lagMet ? "met" : "NOT MET")}"
         + $" (every event's lag, the stricter reading: {(all.Length > 0 && Percentile(all, 0.99) < LagGoalSeconds ? "met" : "not met")})");
-    Console.WriteLine($"covered: {measured.Count} of {sources.Length} projections ({string.Join(", ", measured.Select(source => source.Name))})");
+    Console.WriteLine($"covered: {measured.Count} of {projections.Count} projections ({string.Join(", ", measured.Select(Name))})");
     var problems = stack.Logs.Entries.Count(entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
     if (problems > 0)
     {
@@ -207,6 +220,8 @@ static async Task<int> RunSourceAsync(
     await Task.WhenAll(running);
     return running.Count;
 }
+
+static string Name(ProjectionKey key) => $"{key.Feature}/{key.Kind}";
 
 static async Task<bool> WaitCurrentAsync(BenchStack stack, ProjectionKey key, TimeSpan patience, CancellationToken cancellationToken)
 {

@@ -37,6 +37,8 @@ var tableNames = [
   'duels'
   'raids'
   'hall'
+  'pairs'
+  'oracle'
 ]
 
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'

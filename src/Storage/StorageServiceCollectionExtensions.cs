@@ -7,6 +7,8 @@ using Serverless.Domain.Controls;
 using Serverless.Domain.DeferredWork;
 using Serverless.Domain.Features.Duels;
 using Serverless.Domain.Features.Hall;
+using Serverless.Domain.Features.Oracle;
+using Serverless.Domain.Features.Pairs;
 using Serverless.Domain.Features.Raids;
 using Serverless.Domain.Features.Music;
 using Serverless.Domain.Features.ScheduledPosts;
@@ -20,6 +22,8 @@ using Serverless.Storage.CompanionState;
 using Serverless.Storage.Controls;
 using Serverless.Storage.Duels;
 using Serverless.Storage.Hall;
+using Serverless.Storage.Oracle;
+using Serverless.Storage.Pairs;
 using Serverless.Storage.Raids;
 using Serverless.Storage.Housekeeping;
 using Serverless.Storage.Music;
@@ -64,6 +68,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IDuelStore, TableDuelStore>();
         services.TryAddSingleton<IRaidStore, TableRaidStore>();
         services.TryAddSingleton<IHallStore, TableHallStore>();
+        services.TryAddSingleton<IPairStore, TablePairStore>();
+        services.TryAddSingleton<IOracleStore, TableOracleStore>();
 
         // Shared by every instance; registered before AddDiscordRest so it wins over the in-memory store.
         services.TryAddSingleton<IRateLimitStore, TableRateLimitStore>();

@@ -27,7 +27,7 @@ public sealed class PublishedAppTests(PublishedFunctionApp app)
         var published = FunctionMetadataReader.Read(app.Folder).Select(f => f.Name).Order(StringComparer.Ordinal);
         var built = FunctionMetadataReader.Read(RepositoryPaths.FunctionsBuildOutput).Select(f => f.Name).Order(StringComparer.Ordinal);
         Assert.Equal(built, published);
-        Assert.Equal(11, published.Count());
+        Assert.Equal(12, published.Count());
     }
 
     [SkippableFact]

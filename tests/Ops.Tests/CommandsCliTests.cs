@@ -71,8 +71,8 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var check = await OpsRun.RunAsync(Environment, "commands", "check");
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
-        Assert.Equal("Deployed 9 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status, schedule, music, admin, duel, raid, hall", deploy.OutputLines.Single());
-        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "raid", "hall"], _sandbox.State.Commands().Select(command => command.Name));
+        Assert.Equal("Deployed 11 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status, schedule, music, admin, duel, raid, hall, pair, oracle", deploy.OutputLines.Single());
+        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "raid", "hall", "pair", "oracle"], _sandbox.State.Commands().Select(command => command.Name));
         Assert.True(check.ExitCode == ExitCodes.Ok, check.ToString());
         Assert.StartsWith("No drift: the 9 commands of the global commands", check.Output, StringComparison.Ordinal);
     }
@@ -86,7 +86,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         Assert.Equal(ExitCodes.UsageOrConfiguration, refused.ExitCode);
         Assert.Contains("Add --yes", refused.Error, StringComparison.Ordinal);
         Assert.True(dryRun.ExitCode == ExitCodes.Ok, dryRun.ToString());
-        Assert.Equal("Dry run: a deploy would replace the 0 commands of the global commands (application " + _sandbox.ApplicationId + ") with the manifest's 7:", dryRun.OutputLines[0]);
+        Assert.Equal("Dry run: a deploy would replace the 0 commands of the global commands (application " + _sandbox.ApplicationId + ") with the manifest's 9:", dryRun.OutputLines[0]);
         Assert.Contains("+ added ping", dryRun.OutputLines);
         Assert.Empty(_sandbox.State.Commands());
     }
@@ -99,7 +99,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
         var deployed = deploy.Json().GetProperty("commands").EnumerateArray().Select(name => name.GetString()).ToList();
-        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "raid", "hall"], deployed);
+        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "raid", "hall", "pair", "oracle"], deployed);
         Assert.Equal(_sandbox.ApplicationId.ToString(CultureInfo.InvariantCulture), deploy.Json().GetProperty("applicationId").GetString());
         Assert.Equal(ExitCodes.Drift, check.ExitCode);
         var result = check.Json();
@@ -164,7 +164,9 @@ public sealed class CommandsCliTests : IAsyncLifetime
              {{Minimal("schedule")}},
              {{Minimal("music")}},
              {{Minimal("admin")}},
-             {{Minimal("duel")}}]
+             {{Minimal("duel")}},
+             {{Minimal("pair")}},
+             {{Minimal("oracle")}}]
             """;
         await PutRawAsync("commands", minimal);
 
@@ -232,14 +234,14 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var globalCheck = await OpsRun.RunAsync(Environment, "commands", "check");
 
         Assert.True(deploy.ExitCode == ExitCodes.Ok, deploy.ToString());
-        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "raid", "hall"], _sandbox.State.Commands(GuildId).Select(command => command.Name));
+        Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "raid", "hall", "pair", "oracle"], _sandbox.State.Commands(GuildId).Select(command => command.Name));
         Assert.Empty(_sandbox.State.Commands());
         // contexts and integration_types are for global commands only.
         Assert.All(_sandbox.State.Commands(GuildId), command => Assert.False(command.Json.TryGetProperty("contexts", out _)));
         Assert.True(guildCheck.ExitCode == ExitCodes.Ok, guildCheck.ToString());
         Assert.Contains($"guild {Guild}", guildCheck.Output, StringComparison.Ordinal);
         Assert.True(globalCheck.ExitCode == ExitCodes.Drift, globalCheck.ToString());
-        Assert.Equal(["+ added ping", "+ added help", "+ added status", "+ added schedule", "+ added music", "+ added admin", "+ added duel", "+ added raid", "+ added hall"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
+        Assert.Equal(["+ added ping", "+ added help", "+ added status", "+ added schedule", "+ added music", "+ added admin", "+ added duel", "+ added raid", "+ added hall", "+ added pair", "+ added oracle"], globalCheck.OutputLines.Where(line => line.StartsWith('+')));
     }
 
     [Fact]

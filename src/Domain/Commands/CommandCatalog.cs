@@ -4,6 +4,8 @@ using Serverless.Domain.Features.Hall;
 using Serverless.Domain.Features.Raids;
 using Serverless.Domain.Features.Help;
 using Serverless.Domain.Features.Music;
+using Serverless.Domain.Features.Oracle;
+using Serverless.Domain.Features.Pairs;
 using Serverless.Domain.Features.Ping;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Features.Status;
@@ -28,6 +30,8 @@ public static class CommandCatalog
         new DuelsFeature(),
         new RaidsFeature(),
         new HallFeature(),
+        new PairsFeature(),
+        new OracleFeature(),
     ];
 
     /// <summary>The routes of <see cref="Features"/>, without their services.</summary>

@@ -91,6 +91,18 @@ public sealed class FeatureBuilder
         return Add(RouteKind.Component, customIdPrefix, CommandResponseMode.Deferred, typeof(THandler), definition: null);
     }
 
+    /// <summary>
+    /// Buttons whose click is answered inline by <typeparamref name="THandler"/>, within Discord's three seconds: for
+    /// a click that opens a form (<see cref="CommandReply.WithModal"/>), which Discord accepts only as the immediate
+    /// answer. The handler must be quick (a read or two) and must not change state; the form's submit does that.
+    /// </summary>
+    public FeatureBuilder AddInlineComponent<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(string customIdPrefix)
+        where THandler : class, ICommandHandler
+    {
+        Services.TryAddSingleton<THandler>();
+        return Add(RouteKind.Component, customIdPrefix, CommandResponseMode.Inline, typeof(THandler), definition: null);
+    }
+
     /// <summary>Buttons whose clicks go to the companion over the <c>voice</c> queue (acknowledged with type 6).</summary>
     public FeatureBuilder AddCompanionComponent(string customIdPrefix) =>
         Add(RouteKind.Component, customIdPrefix, CommandResponseMode.DeferredToVoice, handler: null, definition: null);

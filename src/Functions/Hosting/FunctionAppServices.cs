@@ -10,6 +10,7 @@ using Serverless.Domain.Hosting;
 using Serverless.Functions.Features.Hall;
 using Serverless.Functions.Features.Health;
 using Serverless.Functions.Features.Housekeeping;
+using Serverless.Functions.Features.Oracle;
 using Serverless.Functions.Features.Projections;
 using Serverless.Functions.Features.QueueMetrics;
 using Serverless.Functions.Features.ScheduledPosts;
@@ -62,6 +63,7 @@ public static class FunctionAppServices
         services.AddHousekeeping(configuration);
         services.AddQueueMetrics();
         services.AddHallArchiver(configuration);
+        services.AddOraclePublisher();
         return services;
     }
 

@@ -276,7 +276,7 @@ public sealed partial class InteractionProcessor(
 
     /// <summary>
     /// A clicked button (or chosen select-menu value) goes to the feature whose <see cref="InteractionRoute"/> owns its
-    /// custom_id: acknowledged with type 6 once queued, the message left as it is for the worker to edit. A component
+    /// custom_id: acknowledged with type 6 once queued (or answered inline when the feature asked so, to open a form), the message left as it is for the worker to edit. A component
     /// no feature owns (an old message's) gets a clear answer, not a failure.
     /// </summary>
     private async ValueTask<InteractionHttpResponse> UseComponentAsync(InteractionPayload interaction, long receivedAt, RequestLabels? labels, CancellationToken cancellationToken)
@@ -296,8 +296,33 @@ public sealed partial class InteractionProcessor(
             return refusal;
         }
 
+        if (route.Execution == CommandResponseMode.Inline)
+        {
+            return await ClickInlineAsync(route, invocation, receivedAt, labels, cancellationToken);
+        }
+
         var queue = route.Execution == CommandResponseMode.DeferredToVoice ? DeferredWorkQueue.Voice : DeferredWorkQueue.Interactions;
         return await DeferAsync(interaction, invocation, queue, DeferredUpdate, _enqueueTimeout, labels, cancellationToken);
+    }
+
+    /// <summary>A click answered in the request (one that opens a form): its handler's reply, or an apology when it fails.</summary>
+    private async ValueTask<InteractionHttpResponse> ClickInlineAsync(InteractionRoute route, CommandInvocation invocation, long receivedAt, RequestLabels? labels, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reply = await router.CommandHandler(route)!.ExecuteAsync(invocation, cancellationToken);
+            var elapsedMs = timeProvider.GetElapsedTime(receivedAt).TotalMilliseconds;
+            Log.CommandAnswered(logger, route.Key, invocation.CorrelationId, invocation.GuildId, elapsedMs);
+            return Reply(reply);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.CommandFailed(logger, exception, route.Key, invocation.CorrelationId, invocation.GuildId);
+            labels?.Outcome = InteractionOutcome.Failed;
+            return Reply(new CommandReply(
+                $"Something went wrong with that button. It has been logged (reference `{invocation.CorrelationId}`).",
+                Ephemeral: true));
+        }
     }
 
     /// <summary>A filled-in form goes to the command that opened it, found by the custom_id it gave the form.</summary>

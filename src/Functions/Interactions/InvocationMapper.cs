@@ -36,6 +36,7 @@ internal static class InvocationMapper
         GuildId = interaction.GuildId,
         ChannelId = interaction.ChannelId,
         UserId = interaction.Invoker?.Id ?? 0,
+        InteractionId = interaction.Id,
         MemberPermissions = Permissions(interaction.Member),
         Locale = interaction.Locale,
         Options = new Dictionary<string, string>(StringComparer.Ordinal) { [InteractionRoute.ComponentOption] = customId },

@@ -7,6 +7,8 @@ using Serverless.Storage.Duels;
 using Serverless.Storage.Hall;
 using Serverless.Storage.Raids;
 using Serverless.Storage.Music;
+using Serverless.Storage.Oracle;
+using Serverless.Storage.Pairs;
 using Serverless.Storage.Projections;
 using Serverless.Storage.RateLimiting;
 using Serverless.Storage.ScheduledPosts;
@@ -28,6 +30,8 @@ public static class BackupCatalog
         new(TableDuelStore.TableName, true, "duels and the members' duel ratings (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
         new(TableRaidStore.TableName, true, "raids, their attacks and the members' raid damage (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
         new(TableHallStore.TableName, true, "the monthly hall's channel and its archived months (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
+        new(TablePairStore.TableName, true, "pairs, members' pair pointers and the pairs' monthly days together (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
+        new(TableOracleStore.TableName, true, "the weekly oracle: each guild's slot, weekly prompts and members' answers (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
         new(TableProjectionStore.TableName, true, "dashboards: where each lives and what it showed (PartitionKey guild id); after a restore, `projections rebuild --all` makes them current", GuildRowFilter.PartitionIsGuild),
         new(TableMusicSessionStore.TableName, true, "music sessions: queue, channels, volume (PartitionKey guild id)", GuildRowFilter.PartitionIsGuild),
         new(TableOperatorControlStore.TableName, true, "operator state: kill switches, guild blocks, limit overrides; kept by guild purge (an operator's decision about a guild, undone with the control's own command)", null),

@@ -19,6 +19,7 @@ public sealed class FunctionMetadataTests
         "housekeeping timerTrigger schedule=0 17 * * * * useMonitor=true runOnStartup=false",
         "interaction-worker queueTrigger queueName=interactions connection=AzureWebJobsStorage dataType=string",
         "interactions httpTrigger authLevel=anonymous methods=post route=interactions",
+        "oracle-publisher timerTrigger schedule=0 */15 * * * * useMonitor=true runOnStartup=false",
         "post-publisher queueTrigger queueName=posts connection=AzureWebJobsStorage dataType=string",
         "projection-refresher queueTrigger queueName=projections connection=AzureWebJobsStorage dataType=string",
         "queue-metrics timerTrigger schedule=30 * * * * * useMonitor=false runOnStartup=false",
@@ -26,7 +27,7 @@ public sealed class FunctionMetadataTests
     ];
 
     [Fact]
-    public void GeneratedMetadata_DeclaresExactlyTheNineFunctions()
+    public void GeneratedMetadata_DeclaresExactlyTheTenFunctions()
     {
         var declared = ReadMetadata().EnumerateArray().Select(Describe).Order(StringComparer.Ordinal).ToList();
 

@@ -40,7 +40,7 @@ public sealed class BackupCatalogTests
     public void UserDataAndOperatorState_AreBackedUp_TransientStateIsNot()
     {
         Assert.Equal(
-            ["duels", "guildsettings", "hall", "musicsessions", "operatoraudit", "operatorcontrols", "projections", "raids", "scheduledposts", "scheduledpostsdue"],
+            ["duels", "guildsettings", "hall", "musicsessions", "operatoraudit", "operatorcontrols", "oracle", "pairs", "projections", "raids", "scheduledposts", "scheduledpostsdue"],
             BackupCatalog.BackedUp.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Equal(
             ["commandlimits", "companion", "gatewaysessions", "interactionruns", "ratelimits"],

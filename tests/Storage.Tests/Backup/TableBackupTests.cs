@@ -6,6 +6,8 @@ using Serverless.Domain.Features.Duels;
 using Serverless.Domain.Features.Hall;
 using Serverless.Domain.Features.Raids;
 using Serverless.Domain.Features.Music;
+using Serverless.Domain.Features.Oracle;
+using Serverless.Domain.Features.Pairs;
 using Serverless.Domain.Features.ScheduledPosts;
 using Serverless.Domain.Projections;
 using Serverless.Storage.Backup;
@@ -14,6 +16,8 @@ using Serverless.Storage.Duels;
 using Serverless.Storage.Hall;
 using Serverless.Storage.Raids;
 using Serverless.Storage.Music;
+using Serverless.Storage.Oracle;
+using Serverless.Storage.Pairs;
 using Serverless.Storage.Projections;
 using Serverless.Storage.ScheduledPosts;
 
@@ -57,6 +61,8 @@ public sealed class TableBackupTests(AzuriteFixture azurite) : IClassFixture<Azu
         session.Enqueue([new MusicTrack { Encoded = "QAAA" + guild.ToString(CultureInfo.InvariantCulture), Title = "Título ♪", Author = "Artist", Length = TimeSpan.FromSeconds(200), RequesterId = 5 }]);
         await new TableMusicSessionStore(azurite.Account).SaveAsync(session, null, CancellationToken.None);
         await new TableDuelStore(azurite.Account).CreateAsync(DuelRules.Challenge(guild, "d1", 1, 2, Now, TimeSpan.FromMinutes(10)), CancellationToken.None);
+        await new TablePairStore(azurite.Account).TryUpdateAsync(PairRules.Invite(guild, "11", 1, 2, Now, TimeSpan.FromHours(1)), CancellationToken.None);
+        await new TableOracleStore(azurite.Account).TryWriteSetupAsync(new OracleSetup(guild, 5, DayOfWeek.Friday, 18), CancellationToken.None);
         await new TableProjectionStore(azurite.Account).TryWriteAsync(new ProjectionState { Key = new ProjectionKey(guild, "duels", "scoreboard"), ChannelId = 5, Version = 3 }, CancellationToken.None);
         await new TableRaidStore(azurite.Account).TryStartAsync(RaidRules.Start(guild, "r1", "Dragon", 100, 5, 1, Now, TimeSpan.FromHours(1)), CancellationToken.None);
         await new TableHallStore(azurite.Account).TryWriteAsync(new HallState(guild, 5, new GuildMonth(2026, 12)), CancellationToken.None);
@@ -235,7 +241,7 @@ public sealed class TableBackupTests(AzuriteFixture azurite) : IClassFixture<Azu
 
         Assert.Equal(counted, deleted);
         Assert.Equal(
-            [("scheduledposts", 2L), ("scheduledpostsdue", 2L), ("guildsettings", 1L), ("duels", 1L), ("raids", 2L), ("hall", 1L), ("projections", 1L), ("musicsessions", 1L), ("commandlimits", 1L)],
+            [("scheduledposts", 2L), ("scheduledpostsdue", 2L), ("guildsettings", 1L), ("duels", 1L), ("raids", 2L), ("hall", 1L), ("pairs", 1L), ("oracle", 1L), ("projections", 1L), ("musicsessions", 1L), ("commandlimits", 1L)],
             deleted.Select(c => (c.Table, c.Rows)));
         Assert.All(await purge.CountAsync(purged, CancellationToken.None), c => Assert.Equal(0, c.Rows));
         Assert.All(await purge.CountAsync(kept, CancellationToken.None), c => Assert.Equal(c.Table is "scheduledposts" or "scheduledpostsdue" or "raids" ? 2 : 1, c.Rows));
