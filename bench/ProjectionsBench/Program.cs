@@ -47,6 +47,7 @@ async Task<int> RunAsync()
     [
         new DuelScoreboardEvents(stack),
         new RaidAttackEvents(stack),
+        new OracleAnswerEvents(stack),
     ];
 
     // Each source places its projection as its command does; what they also touch (the monthly hall) is placed here.
@@ -152,6 +153,11 @@ async Task<int> RunAsync()
         // Staleness minus the window: the queue's pick-up (host.json polling) plus the refresh itself.
         var beyond = publishWatcher.StalenessOf(key).Select(value => value - stack.Options.CoalesceWindow.TotalSeconds).Order().ToArray();
         Console.WriteLine($"{Name(key)}: publish − DirtySince − CoalesceWindow (queue pick-up + refresh), {beyond.Length} publishes: p50 {Seconds(beyond, 0.50)}, p95 {Seconds(beyond, 0.95)}, max {Seconds(beyond, 1)}");
+    }
+
+    foreach (var raid in sources.OfType<RaidAttackEvents>().Where(raid => raid.Contended > 0))
+    {
+        Console.WriteLine($"raid attacks refused as 'Too many attacks at once' and sent again: {raid.Contended}");
     }
 
     var all = allLags.Order().ToArray();

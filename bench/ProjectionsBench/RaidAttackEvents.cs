@@ -30,6 +30,7 @@ internal sealed class RaidAttackEvents(BenchStack stack) : IProjectionEventSourc
 
     private ProjectionKey? _key;
     private long _interactions;
+    private int _contended;
 
     public string Name => "raid progress";
 
@@ -56,13 +57,26 @@ internal sealed class RaidAttackEvents(BenchStack stack) : IProjectionEventSourc
         _key = RaidProgressRenderer.KeyFor(stack.GuildId, start.InteractionId.ToString(CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Attacks refused with "Too many attacks at once" (the raid row changed under every try) and sent again, as the member would.</summary>
+    public int Contended => _contended;
+
     public async Task EmitAsync(long sequence, CancellationToken cancellationToken)
     {
         var member = MemberBase + (ulong)((sequence + Members) % Members);
-        var reply = await _raids.ExecuteAsync(Invocation(member, new Dictionary<string, string> { ["subcommand"] = "attack" }), cancellationToken);
-        if (reply.Ephemeral)
+        for (var attempt = 1; ; attempt++)
         {
-            throw new InvalidOperationException($"/raid attack refused for {member}: {reply.Content}");
+            var reply = await _raids.ExecuteAsync(Invocation(member, new Dictionary<string, string> { ["subcommand"] = "attack" }), cancellationToken);
+            if (!reply.Ephemeral)
+            {
+                return;
+            }
+
+            if (attempt == 5 || !reply.Content.StartsWith("Too many attacks at once", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"/raid attack refused for {member}: {reply.Content}");
+            }
+
+            Interlocked.Increment(ref _contended);
         }
     }
 
