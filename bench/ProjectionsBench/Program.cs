@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ProjectionsBench;
 using Serverless.Bench;
+using Serverless.Domain.Community;
 using Serverless.Domain.Projections;
 using Serverless.TestSupport;
 
@@ -60,7 +61,14 @@ async Task<int> RunAsync()
     var projections = sources.SelectMany(source => source.Touches).Distinct().ToList();
     foreach (var key in projections.Where(key => !sources.Any(source => source.Key == key)))
     {
-        await stack.Changes.PlaceAsync(key, nextChannel++, logChannelId: null, "bench-place", stop.Token);
+        if (key == MonthlyStandings.KeyFor(stack.GuildId))
+        {
+            await HallSetup.RunAsync(stack, nextChannel++, stop.Token);
+        }
+        else
+        {
+            await stack.Changes.PlaceAsync(key, nextChannel++, logChannelId: null, "bench-place", stop.Token);
+        }
     }
 
     var channels = new Dictionary<ProjectionKey, ulong>();
