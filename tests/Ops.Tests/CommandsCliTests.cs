@@ -74,7 +74,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         Assert.Equal("Deployed 11 commands to the global commands (application " + _sandbox.ApplicationId + "): ping, help, status, schedule, music, admin, duel, raid, hall, pair, oracle", deploy.OutputLines.Single());
         Assert.Equal(["ping", "help", "status", "schedule", "music", "admin", "duel", "raid", "hall", "pair", "oracle"], _sandbox.State.Commands().Select(command => command.Name));
         Assert.True(check.ExitCode == ExitCodes.Ok, check.ToString());
-        Assert.StartsWith("No drift: the 9 commands of the global commands", check.Output, StringComparison.Ordinal);
+        Assert.StartsWith("No drift: the 11 commands of the global commands", check.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         Assert.Equal(ExitCodes.UsageOrConfiguration, refused.ExitCode);
         Assert.Contains("Add --yes", refused.Error, StringComparison.Ordinal);
         Assert.True(dryRun.ExitCode == ExitCodes.Ok, dryRun.ToString());
-        Assert.Equal("Dry run: a deploy would replace the 0 commands of the global commands (application " + _sandbox.ApplicationId + ") with the manifest's 9:", dryRun.OutputLines[0]);
+        Assert.Equal("Dry run: a deploy would replace the 0 commands of the global commands (application " + _sandbox.ApplicationId + ") with the manifest's 11:", dryRun.OutputLines[0]);
         Assert.Contains("+ added ping", dryRun.OutputLines);
         Assert.Empty(_sandbox.State.Commands());
     }
@@ -165,6 +165,8 @@ public sealed class CommandsCliTests : IAsyncLifetime
              {{Minimal("music")}},
              {{Minimal("admin")}},
              {{Minimal("duel")}},
+             {{Minimal("raid")}},
+             {{Minimal("hall")}},
              {{Minimal("pair")}},
              {{Minimal("oracle")}}]
             """;
@@ -335,7 +337,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var run = await OpsRun.RunAsync(environment, "commands", "deploy", "--yes", "--settings", settings);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
-        Assert.Equal(9, _sandbox.State.Commands().Count);
+        Assert.Equal(11, _sandbox.State.Commands().Count);
     }
 
     [Fact]
