@@ -17,7 +17,7 @@ public sealed class CommandRoutingTests
     [Fact]
     public void Find_EveryCatalogCommand_RoutesToTheFeatureDeclaringIt()
     {
-        string[] expected = [PingCommand.Name, HelpCommand.Name, StatusCommand.Name, ScheduleCommand.Name, MusicCommand.Name, Serverless.Domain.Features.Admin.AdminCommand.Name, Serverless.Domain.Features.Duels.DuelCommand.Name, Serverless.Domain.Features.Pairs.PairCommand.Name, Serverless.Domain.Features.Oracle.OracleCommand.Name];
+        string[] expected = [PingCommand.Name, HelpCommand.Name, StatusCommand.Name, ScheduleCommand.Name, MusicCommand.Name, Serverless.Domain.Features.Admin.AdminCommand.Name, Serverless.Domain.Features.Duels.DuelCommand.Name, Serverless.Domain.Features.Raids.RaidCommand.Name, Serverless.Domain.Features.Hall.HallCommand.Name, Serverless.Domain.Features.Pairs.PairCommand.Name, Serverless.Domain.Features.Oracle.OracleCommand.Name];
 
         Assert.Equal(expected, CommandCatalog.Definitions.Select(definition => definition.Name));
         foreach (var definition in CommandCatalog.Definitions)

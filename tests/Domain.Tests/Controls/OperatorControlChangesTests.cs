@@ -40,10 +40,10 @@ public sealed class OperatorControlChangesTests
     }
 
     [Theory]
-    [InlineData("/nosuch", "No such command /nosuch; known: /ping, /help, /status, /schedule, /music, /admin, /duel, /pair, /oracle.")]
+    [InlineData("/nosuch", "No such command /nosuch; known: /ping, /help, /status, /schedule, /music, /admin, /duel, /raid, /hall, /pair, /oracle.")]
     [InlineData("/schedule frobnicate", "No such command /schedule frobnicate; known: /schedule create, /schedule list, /schedule show, /schedule cancel, /schedule timezone.")]
     [InlineData("/ping extra", "/ping has no subcommands; disable /ping itself.")]
-    [InlineData("feature:nosuch", "No such feature nosuch; known: ping, help, status, schedule, music, admin, duel, pair, oracle.")]
+    [InlineData("feature:nosuch", "No such feature nosuch; known: ping, help, status, schedule, music, admin, duel, raid, hall, pair, oracle.")]
     public async Task Disable_OfSomethingTheBotDoesNotHave_IsRefused_AndNothingIsWritten(string target, string message)
     {
         var result = await Changes().DisableAsync(Target(target), null, "reason", Actor, null, CancellationToken.None);
@@ -130,7 +130,7 @@ public sealed class OperatorControlChangesTests
         var badCapacity = await changes.OverrideLimitAsync(user, "music", new LimitPolicy(-1, TimeSpan.FromMinutes(1)), "r", Actor, null, CancellationToken.None);
         var done = await changes.OverrideLimitAsync(user, "Music", new LimitPolicy(2, TimeSpan.FromSeconds(30)), "heavy user", Actor, null, CancellationToken.None);
 
-        Assert.Equal("No such bucket 'jukebox'; buckets are features: ping, help, status, schedule, music, admin, duel, pair, oracle.", refused.Message);
+        Assert.Equal("No such bucket 'jukebox'; buckets are features: ping, help, status, schedule, music, admin, duel, raid, hall, pair, oracle.", refused.Message);
         Assert.True(badCapacity.Refused);
         Assert.Equal("user:42 may now run 2 per 30s of music.", done.Message);
         var stored = (await _store.LoadAsync(CancellationToken.None)).FindOverride(user, "music", _time.GetUtcNow());

@@ -1,3 +1,4 @@
+using Serverless.Domain.Community;
 using Serverless.Domain.Features.Oracle;
 
 namespace Serverless.Domain.Tests.Features.Oracle;
@@ -14,11 +15,11 @@ public sealed class OracleScheduleTests
         // Sunday 2026-12-06 23:30 and Monday 2026-12-07 00:30 in Paris: an hour apart, different ISO weeks.
         var sunday = new DateTimeOffset(2026, 12, 6, 22, 30, 0, TimeSpan.Zero);
         var monday = sunday.AddHours(1);
-        Assert.Equal("2026-W49", OracleWeek.Of(Community.GuildCalendar.LocalDate(sunday, Paris)).ToString());
-        Assert.Equal("2026-W50", OracleWeek.Of(Community.GuildCalendar.LocalDate(monday, Paris)).ToString());
+        Assert.Equal("2026-W49", OracleWeek.Of(GuildCalendar.LocalDate(sunday, Paris)).ToString());
+        Assert.Equal("2026-W50", OracleWeek.Of(GuildCalendar.LocalDate(monday, Paris)).ToString());
 
         // In UTC both instants are still Sunday: week 49.
-        Assert.Equal(new OracleWeek(2026, 49), OracleWeek.Of(Community.GuildCalendar.LocalDate(monday, TimeZoneInfo.Utc)));
+        Assert.Equal(new OracleWeek(2026, 49), OracleWeek.Of(GuildCalendar.LocalDate(monday, TimeZoneInfo.Utc)));
     }
 
     [Fact]
