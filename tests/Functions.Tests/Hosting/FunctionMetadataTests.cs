@@ -14,6 +14,7 @@ public sealed class FunctionMetadataTests
 {
     private static readonly string[] Expected =
     [
+        "hall-archiver timerTrigger schedule=0 */15 * * * * useMonitor=true runOnStartup=false",
         "healthz httpTrigger authLevel=anonymous methods=get route=healthz",
         "healthz-detail httpTrigger authLevel=function methods=get route=healthz/detail",
         "housekeeping timerTrigger schedule=0 17 * * * * useMonitor=true runOnStartup=false",
@@ -23,11 +24,12 @@ public sealed class FunctionMetadataTests
         "post-publisher queueTrigger queueName=posts connection=AzureWebJobsStorage dataType=string",
         "projection-refresher queueTrigger queueName=projections connection=AzureWebJobsStorage dataType=string",
         "queue-metrics timerTrigger schedule=30 * * * * * useMonitor=false runOnStartup=false",
+        "raids-closer timerTrigger schedule=0 * * * * * useMonitor=true runOnStartup=false",
         "scheduled-posts-due timerTrigger schedule=0 * * * * * useMonitor=true runOnStartup=false",
     ];
 
     [Fact]
-    public void GeneratedMetadata_DeclaresExactlyTheTenFunctions()
+    public void GeneratedMetadata_DeclaresExactlyTheTwelveFunctions()
     {
         var declared = ReadMetadata().EnumerateArray().Select(Describe).Order(StringComparer.Ordinal).ToList();
 
