@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Serverless.Domain.Projections;
 using Serverless.Storage;
 
 namespace Serverless.Ops;
@@ -57,6 +58,11 @@ internal sealed record OpsContext(
     /// <exception cref="OpsUsageException">The setting is missing or malformed, or the settings file cannot be read.</exception>
     public Task<StorageAccount> LoadStorageAsync(ParseResult parse, CancellationToken cancellationToken) =>
         OpsSettings.LoadStorageAsync(Environment, SettingsFile(parse), cancellationToken);
+
+    /// <summary>The <c>Projections__*</c> settings of this run, as <see cref="OpsSettings.LoadProjectionOptionsAsync"/> reads them.</summary>
+    /// <exception cref="OpsUsageException">A setting is malformed or out of range, or the settings file cannot be read.</exception>
+    public Task<ProjectionOptions> LoadProjectionOptionsAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        OpsSettings.LoadProjectionOptionsAsync(Environment, SettingsFile(parse), cancellationToken);
 
     /// <summary>The Discord settings of this run, as <see cref="OpsSettings.LoadAsync"/> reads them.</summary>
     /// <exception cref="OpsUsageException">A setting is missing or malformed, or the settings file cannot be read.</exception>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Serverless.Discord;
 using Serverless.Discord.Rest;
+using Serverless.Domain.Projections;
 using Serverless.Storage;
 
 namespace Serverless.Ops;
@@ -100,6 +101,23 @@ internal sealed class OpsSettings
     /// <exception cref="OpsUsageException">The setting is missing or malformed, or the settings file cannot be read.</exception>
     public static async Task<StorageAccount> LoadStorageAsync(IReadOnlyDictionary<string, string?> environment, string? settingsFile, CancellationToken cancellationToken) =>
         StorageFrom(await BuildStorageConfigurationAsync(environment, settingsFile, cancellationToken));
+
+    /// <summary>
+    /// The app's <c>Projections__*</c> settings (defaults where unset), validated as at the bot's start-up, so that a
+    /// rebuild paces its refreshes as the deployment does.
+    /// </summary>
+    /// <exception cref="OpsUsageException">A setting is malformed or out of range, or the settings file cannot be read.</exception>
+    public static async Task<ProjectionOptions> LoadProjectionOptionsAsync(IReadOnlyDictionary<string, string?> environment, string? settingsFile, CancellationToken cancellationToken)
+    {
+        var configuration = await BuildConfigurationAsync(
+            environment,
+            settingsFile,
+            key => key.StartsWith(ProjectionOptions.SectionName + "__", StringComparison.OrdinalIgnoreCase),
+            cancellationToken);
+        var options = Bind<ProjectionOptions>(configuration, ProjectionOptions.SectionName, "A Projections__ setting");
+        ThrowIfInvalid(new ProjectionOptionsValidator().Validate(null, options));
+        return options;
+    }
 
     /// <summary>The storage settings as <see cref="LoadStorageAsync"/> reads them, without building a client.</summary>
     internal static async Task<StorageOptions> LoadStorageOptionsAsync(IReadOnlyDictionary<string, string?> environment, string? settingsFile, CancellationToken cancellationToken) =>

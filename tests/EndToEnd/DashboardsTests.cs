@@ -57,8 +57,9 @@ public sealed class DashboardsTests(DashboardsBotEnvironment bot) : IClassFixtur
         command.Options.Add(CommandOption.SubCommand("scoreboard", CommandOption.Channel("channel", channel)));
         var answered = await bot.Discord.Interactions.SendCommandAsync(command, bot.InteractionsUrl);
         Assert.True(answered.ResponseType == 5, answered.ResponseBody);
-        var board = await WaitForSingleMessageAsync(channel, message => message.Content.Contains("No duels settled yet", StringComparison.Ordinal));
+        var board = await WaitForSingleMessageAsync(channel, _ => true);
         var before = bot.Discord.Calls.Count;
+        var winsBefore = (await Duels.ListRatingsAsync(guild, CancellationToken.None)).Sum(rating => rating.Wins);
 
         // Five members' groups record results at once, as five buttons clicked together would.
         var clock = Stopwatch.StartNew();
@@ -67,7 +68,7 @@ public sealed class DashboardsTests(DashboardsBotEnvironment bot) : IClassFixtur
         await WaitUntilCurrentAsync(DuelScoreboardRenderer.KeyFor(guild));
 
         var ratings = await Duels.ListRatingsAsync(guild, CancellationToken.None);
-        Assert.Equal(50, ratings.Sum(rating => rating.Wins));
+        Assert.Equal(winsBefore + 50, ratings.Sum(rating => rating.Wins));
         var shown = Assert.Single(bot.Discord.State.ChannelMessages(channel));
         Assert.Equal(board.Id, shown.Id);
         Assert.Equal(DuelScoreboard.Render(ratings).Text, shown.Content);
@@ -76,6 +77,56 @@ public sealed class DashboardsTests(DashboardsBotEnvironment bot) : IClassFixtur
         // One edit per coalescing window (1 s here) while results arrive, and one for what came in during the last.
         var windows = (int)Math.Ceiling(clock.Elapsed / DashboardsBotEnvironment.ProjectionOptions.CoalesceWindow);
         Assert.True(edits >= 1 && edits <= windows + 2, $"{edits} edits for 50 results recorded in {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task ADuelClickedThroughTheSandbox_SettlesIt_UpdatesTheScoreboardAndRatings_AndAThirdMembersClickIsRefusedOnlyToThem()
+    {
+        const ulong Opponent = SandboxDefaults.ModeratorUserId;
+        const ulong Bystander = SandboxDefaults.NewcomerUserId;
+        var challenger = bot.Discord.Interactions.DefaultUserId;
+        var guild = bot.Discord.Interactions.DefaultGuildId;
+        using var control = new HttpClient { BaseAddress = new Uri(bot.Discord.BaseUrl + "/") };
+        var channel = NextChannel();
+        var place = new CommandInteraction { Name = "duel", MemberPermissions = ServerManager };
+        place.Options.Add(CommandOption.SubCommand("scoreboard", CommandOption.Channel("channel", channel)));
+        Assert.Equal(5, (await bot.Discord.Interactions.SendCommandAsync(place, bot.InteractionsUrl)).ResponseType);
+        var board = await WaitForSingleMessageAsync(channel, _ => true);
+        await WaitUntilCurrentAsync(DuelScoreboardRenderer.KeyFor(guild));
+        var before = (await Duels.GetRatingAsync(guild, challenger, CancellationToken.None), await Duels.GetRatingAsync(guild, Opponent, CancellationToken.None));
+
+        var challenge = new CommandInteraction { Name = "duel" };
+        challenge.Options.Add(CommandOption.SubCommand("challenge", CommandOption.User("member", Opponent)));
+        var sent = await bot.Discord.Interactions.SendCommandAsync(challenge, bot.InteractionsUrl);
+        var message = (await InteractionStateAsync(control, sent.InteractionId.ToString(CultureInfo.InvariantCulture))).GetProperty("original");
+        var messageId = message.GetProperty("id").GetString()!;
+        var duelId = System.Text.RegularExpressions.Regex.Match(message.GetProperty("components").GetRawText(), "duel:accept:([0-9]+)").Groups[1].Value;
+
+        var accepted = await ClickAsync(control, messageId, $"duel:accept:{duelId}", Opponent);
+        Assert.Empty(accepted.GetProperty("followUps").EnumerateArray());
+        Assert.Contains("accepted", bot.Discord.State.GetMessage(ulong.Parse(messageId, CultureInfo.InvariantCulture))!.Content, StringComparison.Ordinal);
+
+        // Not a duelist: told so alone, and the duel's message stays as it was.
+        var shownBefore = bot.Discord.State.GetMessage(ulong.Parse(messageId, CultureInfo.InvariantCulture))!.Content;
+        var refused = await ClickAsync(control, messageId, $"duel:won:{duelId}", Bystander);
+        var refusal = Assert.Single(refused.GetProperty("followUps").EnumerateArray());
+        Assert.True(refusal.GetProperty("ephemeral").GetBoolean(), refusal.GetRawText());
+        Assert.Contains("Only the two duelists report the result.", refusal.GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.Equal(shownBefore, bot.Discord.State.GetMessage(ulong.Parse(messageId, CultureInfo.InvariantCulture))!.Content);
+
+        await ClickAsync(control, messageId, $"duel:won:{duelId}", challenger);
+        var settled = await ClickAsync(control, messageId, $"duel:lost:{duelId}", Opponent);
+        Assert.Empty(settled.GetProperty("followUps").EnumerateArray());
+        Assert.StartsWith("🏆", bot.Discord.State.GetMessage(ulong.Parse(messageId, CultureInfo.InvariantCulture))!.Content, StringComparison.Ordinal);
+
+        var (winner, loser) = (await Duels.GetRatingAsync(guild, challenger, CancellationToken.None), await Duels.GetRatingAsync(guild, Opponent, CancellationToken.None));
+        Assert.Equal((before.Item1.Wins + 1, before.Item2.Losses + 1), (winner.Wins, loser.Losses));
+        Assert.True(winner.Rating > before.Item1.Rating && loser.Rating < before.Item2.Rating);
+        await WaitUntilCurrentAsync(DuelScoreboardRenderer.KeyFor(guild));
+        var shown = Assert.Single(bot.Discord.State.ChannelMessages(channel));
+        Assert.Equal(board.Id, shown.Id);
+        Assert.Equal(DuelScoreboard.Render(await Duels.ListRatingsAsync(guild, CancellationToken.None)).Text, shown.Content);
+        Assert.Contains(DuelText.User(challenger), shown.Content, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -201,6 +252,39 @@ public sealed class DashboardsTests(DashboardsBotEnvironment bot) : IClassFixtur
         await WaitUntilCurrentAsync(key);
         Assert.Null((await Projections.GetAsync(key, CancellationToken.None))!.BrokenReason);
         Assert.Equal(DuelScoreboard.Render(await Duels.ListRatingsAsync(key.GuildId, CancellationToken.None)).Text, board.Content);
+    }
+
+    /// <summary>Clicks as the console does (<c>POST /_sandbox/clicks</c>, signed by the Sandbox) and returns the interaction once answered.</summary>
+    private async Task<System.Text.Json.JsonElement> ClickAsync(HttpClient control, string messageId, string customId, ulong userId)
+    {
+        using var click = await control.PostAsync(
+            "_sandbox/clicks",
+            new StringContent(
+                System.Text.Json.JsonSerializer.Serialize(new { messageId, customId, userId = userId.ToString(CultureInfo.InvariantCulture), botUrl = bot.InteractionsUrl.ToString() }),
+                System.Text.Encoding.UTF8,
+                "application/json"));
+        var text = await click.Content.ReadAsStringAsync();
+        Assert.True(click.IsSuccessStatusCode, text);
+        using var sent = System.Text.Json.JsonDocument.Parse(text);
+        Assert.Equal(200, sent.RootElement.GetProperty("statusCode").GetInt32());
+        return await InteractionStateAsync(control, sent.RootElement.GetProperty("interactionId").GetString()!);
+    }
+
+    /// <summary>The interaction's state once final (answered, or edited after deferring), with its follow-ups.</summary>
+    private static async Task<System.Text.Json.JsonElement> InteractionStateAsync(HttpClient control, string interactionId)
+    {
+        var deadline = DateTimeOffset.UtcNow + Patience;
+        while (true)
+        {
+            var text = await control.GetStringAsync($"_sandbox/interactions/{interactionId}?wait=30");
+            using var state = System.Text.Json.JsonDocument.Parse(text);
+            if (state.RootElement.GetProperty("final").GetBoolean())
+            {
+                return state.RootElement.Clone();
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, "interaction not answered: " + text);
+        }
     }
 
     private async Task<(ProjectionKey Key, ulong Channel, SandboxMessage First)> PlaceAsync()

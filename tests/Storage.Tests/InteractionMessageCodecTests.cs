@@ -18,6 +18,7 @@ public sealed class InteractionMessageCodecTests
             {
                 CommandName = "status",
                 CorrelationId = "abc",
+                // As the endpoint maps it: features use it as a natural key (a duel's id, a post's id).
                 InteractionId = 1312345678901234567,
                 GuildId = 900000000000000001,
                 ChannelId = 900000000000000002,

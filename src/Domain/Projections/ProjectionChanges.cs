@@ -34,6 +34,7 @@ public sealed partial class ProjectionChanges(
             var next = current with
             {
                 Version = current.Version + 1,
+                DirtySince = current.DirtySince ?? now,
                 RefreshPendingUntil = enqueue ? ProjectionRefreshPolicy.PendingUntil(now, settings.CoalesceWindow, settings) : current.RefreshPendingUntil,
             };
             if (!await store.TryWriteAsync(next, cancellationToken))
@@ -76,6 +77,7 @@ public sealed partial class ProjectionChanges(
                 BrokenReason = null,
                 EditRefusals = 0,
                 Version = current.Version + 1,
+                DirtySince = current.DirtySince ?? now,
                 RefreshPendingUntil = ProjectionRefreshPolicy.PendingUntil(now, TimeSpan.Zero, options.Value),
             };
             if (await store.TryWriteAsync(next, cancellationToken))
@@ -103,13 +105,15 @@ public sealed partial class ProjectionChanges(
                 return false;
             }
 
+            var now = timeProvider.GetUtcNow();
             var next = current with
             {
                 PublishedHash = null,
                 BrokenReason = null,
                 EditRefusals = 0,
                 Version = current.Version + 1,
-                RefreshPendingUntil = ProjectionRefreshPolicy.PendingUntil(timeProvider.GetUtcNow(), TimeSpan.Zero, options.Value),
+                DirtySince = current.DirtySince ?? now,
+                RefreshPendingUntil = ProjectionRefreshPolicy.PendingUntil(now, TimeSpan.Zero, options.Value),
             };
             if (await store.TryWriteAsync(next, cancellationToken))
             {

@@ -22,6 +22,12 @@ public sealed record ProjectionState
 
     public DateTimeOffset? PublishedAt { get; init; }
 
+    /// <summary>
+    /// When the first change not yet shown arrived (set by the change that made a current projection dirty, kept while
+    /// more arrive); null while the message shows everything. Publish time minus this is the dashboard's staleness.
+    /// </summary>
+    public DateTimeOffset? DirtySince { get; init; }
+
     /// <summary>A refresh is queued and due before this; while it lies ahead, changes only bump the version.</summary>
     public DateTimeOffset? RefreshPendingUntil { get; init; }
 

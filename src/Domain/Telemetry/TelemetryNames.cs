@@ -25,6 +25,9 @@ public static class TelemetryNames
     /// <summary>The scheduled posts timer and publisher.</summary>
     public const string ScheduledPosts = "Serverless.ScheduledPosts";
 
+    /// <summary>The projection refresher: Discord writes by outcome and the dashboards' staleness.</summary>
+    public const string Projections = "Serverless.Projections";
+
     /// <summary>The companion's own health: its heartbeat as the Functions app sees it.</summary>
     public const string Companion = "Serverless.Companion";
 

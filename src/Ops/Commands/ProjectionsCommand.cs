@@ -32,7 +32,8 @@ internal static class ProjectionsCommand
         {
             var store = new TableProjectionStore(await context.LoadStorageAsync(parse, cancellationToken));
             var states = await store.ListAsync(parse.GetValue(guild), cancellationToken);
-            await context.WriteResultAsync(parse, new ListResult([.. states.Select(ProjectionJson.From)]), async output =>
+            var listedAt = context.TimeProvider.GetUtcNow();
+            await context.WriteResultAsync(parse, new ListResult([.. states.Select(state => ProjectionJson.From(state, listedAt))]), async output =>
             {
                 if (states.Count == 0)
                 {
@@ -40,7 +41,7 @@ internal static class ProjectionsCommand
                     return;
                 }
 
-                List<string[]> rows = [["key", "channel", "message", "shown/latest", "state"]];
+                List<string[]> rows = [["key", "channel", "message", "shown/latest", "state", "stale for"]];
                 rows.AddRange(states.Select(state => new[]
                 {
                     state.Key.ToString(),
@@ -48,6 +49,7 @@ internal static class ProjectionsCommand
                     Format(state.MessageId),
                     string.Create(CultureInfo.InvariantCulture, $"{state.PublishedVersion}/{state.Version}"),
                     ProjectionJson.StateOf(state),
+                    ProjectionJson.FormatStaleness(ProjectionJson.StalenessOf(state, listedAt)),
                 }));
                 await TextTable.WriteAsync(output, rows, leftAlignedColumns: 3);
             });
@@ -69,7 +71,7 @@ internal static class ProjectionsCommand
             var store = new TableProjectionStore(await context.LoadStorageAsync(parse, cancellationToken));
             var state = await store.GetAsync(projectionKey!, cancellationToken)
                 ?? throw new OpsUsageException($"No projection {projectionKey}; 'projections list' shows them.");
-            var json = ProjectionJson.From(state);
+            var json = ProjectionJson.From(state, context.TimeProvider.GetUtcNow());
             await context.WriteResultAsync(parse, json, async output =>
             {
                 foreach (var (name, value) in json.Fields())
@@ -107,6 +109,7 @@ internal static class ProjectionsCommand
             }
 
             var account = await context.LoadStorageAsync(parse, cancellationToken);
+            var projectionOptions = await context.LoadProjectionOptionsAsync(parse, cancellationToken);
             var store = new TableProjectionStore(account);
             IReadOnlyList<ProjectionKey> keys = projectionKey is not null
                 ? [projectionKey]
@@ -127,7 +130,7 @@ internal static class ProjectionsCommand
             var changes = new ProjectionChanges(
                 store,
                 new AzureProjectionRefreshQueue(account, context.TimeProvider),
-                Options.Create(new ProjectionOptions()),
+                Options.Create(projectionOptions),
                 context.TimeProvider,
                 NullLogger<ProjectionChanges>.Instance);
             var correlationId = Guid.CreateVersion7(context.TimeProvider.GetUtcNow()).ToString("N");
@@ -186,13 +189,15 @@ internal static class ProjectionsCommand
         long Version,
         long PublishedVersion,
         DateTimeOffset? PublishedAt,
+        DateTimeOffset? DirtySince,
+        double? StaleSeconds,
         DateTimeOffset? RefreshPendingUntil,
         int Generation,
         int EditRefusals,
         string State,
         string? BrokenReason)
     {
-        public static ProjectionJson From(ProjectionState state) => new(
+        public static ProjectionJson From(ProjectionState state, DateTimeOffset now) => new(
             state.Key.ToString(),
             state.Key.GuildId.ToString(CultureInfo.InvariantCulture),
             state.Key.Feature,
@@ -203,6 +208,8 @@ internal static class ProjectionsCommand
             state.Version,
             state.PublishedVersion,
             state.PublishedAt,
+            state.DirtySince,
+            StalenessOf(state, now)?.TotalSeconds,
             state.RefreshPendingUntil,
             state.Generation,
             state.EditRefusals,
@@ -216,6 +223,15 @@ internal static class ProjectionsCommand
             : state.IsCurrent ? "current"
             : "stale";
 
+        /// <summary>How long the message has not shown the oldest change it misses; null when it shows everything.</summary>
+        public static TimeSpan? StalenessOf(ProjectionState state, DateTimeOffset now) =>
+            state.IsCurrent || state.DirtySince is not { } since ? null
+            : now > since ? now - since
+            : TimeSpan.Zero;
+
+        public static string FormatStaleness(TimeSpan? staleness) =>
+            staleness is { } age ? age.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "-";
+
         public IEnumerable<(string Name, string Value)> Fields()
         {
             yield return ("key", Key);
@@ -226,6 +242,8 @@ internal static class ProjectionsCommand
             yield return ("version", Version.ToString(CultureInfo.InvariantCulture));
             yield return ("published version", PublishedVersion.ToString(CultureInfo.InvariantCulture));
             yield return ("published at (UTC)", When(PublishedAt));
+            yield return ("dirty since (UTC)", When(DirtySince));
+            yield return ("stale for", FormatStaleness(StaleSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null));
             yield return ("refresh pending until", When(RefreshPendingUntil));
             yield return ("generation", Generation.ToString(CultureInfo.InvariantCulture));
             yield return ("edit refusals", EditRefusals.ToString(CultureInfo.InvariantCulture));

@@ -95,4 +95,25 @@ public sealed class ProjectionChangesTests
         Assert.Null(rebuilt.BrokenReason);
         Assert.Equal(TimeSpan.Zero, Assert.Single(_queue.Sent).Delay);
     }
+
+    [Fact]
+    public async Task DirtySince_IsTheFirstChangeAfterThePublish_AndKeptWhileMoreArrive()
+    {
+        var changes = Changes();
+        await changes.PlaceAsync(Key, 555, logChannelId: null, "c0", CancellationToken.None);
+        var placed = (await _store.GetAsync(Key, CancellationToken.None))!;
+        Assert.Equal(_time.GetUtcNow(), placed.DirtySince);
+
+        // As the refresher leaves it once the message shows everything.
+        await _store.TryWriteAsync(placed with { MessageId = 42, PublishedVersion = placed.Version, DirtySince = null, RefreshPendingUntil = null }, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var firstChange = _time.GetUtcNow();
+        await changes.MarkDirtyAsync(Key, "c1", CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await changes.MarkDirtyAsync(Key, "c2", CancellationToken.None);
+
+        var dirty = (await _store.GetAsync(Key, CancellationToken.None))!;
+        Assert.Equal(firstChange, dirty.DirtySince);
+        Assert.False(dirty.IsCurrent);
+    }
 }

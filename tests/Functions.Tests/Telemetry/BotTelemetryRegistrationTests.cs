@@ -130,7 +130,7 @@ public sealed class BotTelemetryRegistrationTests
     private static readonly string[] AllSourceNames =
     [
         TelemetryNames.Interactions, TelemetryNames.Queues, TelemetryNames.DiscordRest, TelemetryNames.DiscordGateway,
-        TelemetryNames.ScheduledPosts, TelemetryNames.Companion, TelemetryNames.Lavalink,
+        TelemetryNames.ScheduledPosts, TelemetryNames.Projections, TelemetryNames.Companion, TelemetryNames.Lavalink,
     ];
 
     private static IHost BuildHost(string? connectionString, out object? returned)

@@ -25,6 +25,7 @@ public sealed partial class ProjectionRefresher(
     IPoisonQueue poison,
     IEnumerable<IProjectionRenderer> renderers,
     DiscordRestClient discord,
+    ProjectionMetrics metrics,
     IOptions<ProjectionOptions> options,
     TimeProvider timeProvider,
     ILogger<ProjectionRefresher> logger)
@@ -74,6 +75,8 @@ public sealed partial class ProjectionRefresher(
     /// <summary>One try; null when the row changed under it and the refresh starts over.</summary>
     private async Task<QueueWorkOutcome?> RefreshOnceAsync(ProjectionKey key, IProjectionRenderer renderer, string correlationId, CancellationToken cancellationToken)
     {
+        // Changes stored after this read are not in what gets rendered: they are dirty from (at the latest) now on.
+        var readAt = timeProvider.GetUtcNow();
         var state = await store.GetAsync(key, cancellationToken);
         if (state is null || state.ChannelId is not { } channelId || state.BrokenReason is not null)
         {
@@ -91,13 +94,14 @@ public sealed partial class ProjectionRefresher(
         var content = await renderer.RenderAsync(key, cancellationToken);
         if (state.MessageId is not { } messageId)
         {
-            return await CreateAsync(state, channelId, content, state.Generation, oldMessageId: null, correlationId, cancellationToken);
+            return await CreateAsync(state, channelId, content, state.Generation, oldMessageId: null, readAt, correlationId, cancellationToken);
         }
 
         if (state.PublishedHash == content.Hash)
         {
             Log.Unchanged(logger, key, state.Version, correlationId);
-            return await FinishAsync(state, channelId, messageId, content, state.Generation, correlationId, cancellationToken);
+            metrics.Refreshed(key, ProjectionMetrics.Outcomes.Unchanged);
+            return await FinishAsync(state, channelId, messageId, content, state.Generation, readAt, correlationId, cancellationToken);
         }
 
         try
@@ -115,8 +119,8 @@ public sealed partial class ProjectionRefresher(
             Log.EditRefused(logger, key, exception.ErrorCode, (int)exception.Status, action, correlationId);
             return action switch
             {
-                RefusalAction.Recreate => await CreateAsync(state, channelId, content, state.Generation + 1, oldMessageId: null, correlationId, cancellationToken),
-                RefusalAction.Repost => await CreateAsync(state, channelId, content, state.Generation + 1, messageId, correlationId, cancellationToken),
+                RefusalAction.Recreate => await CreateAsync(state, channelId, content, state.Generation + 1, oldMessageId: null, readAt, correlationId, cancellationToken),
+                RefusalAction.Repost => await CreateAsync(state, channelId, content, state.Generation + 1, messageId, readAt, correlationId, cancellationToken),
                 RefusalAction.BackOff => await BackOffAsync(state, correlationId, cancellationToken),
                 RefusalAction.Break => await BreakAsync(state, channelId, Describe(exception), correlationId, cancellationToken),
                 _ => QueueWorkOutcome.Retry($"Discord refused the edit of {key} ({exception.ErrorCode})"),
@@ -124,7 +128,8 @@ public sealed partial class ProjectionRefresher(
         }
 
         Log.Edited(logger, key, channelId, messageId, state.Version, correlationId);
-        return await FinishAsync(state, channelId, messageId, content, state.Generation, correlationId, cancellationToken);
+        metrics.Refreshed(key, ProjectionMetrics.Outcomes.Edited);
+        return await FinishAsync(state, channelId, messageId, content, state.Generation, readAt, correlationId, cancellationToken);
     }
 
     /// <summary>
@@ -132,7 +137,8 @@ public sealed partial class ProjectionRefresher(
     /// <paramref name="oldMessageId"/> when reposting, and records the new message.
     /// </summary>
     private async Task<QueueWorkOutcome?> CreateAsync(
-        ProjectionState state, ulong channelId, ProjectionContent content, int generation, ulong? oldMessageId, string correlationId, CancellationToken cancellationToken)
+        ProjectionState state, ulong channelId, ProjectionContent content, int generation, ulong? oldMessageId, DateTimeOffset readAt, string correlationId,
+        CancellationToken cancellationToken)
     {
         var key = state.Key;
         var claimed = state with { CreatingUntil = timeProvider.GetUtcNow() + options.Value.CreateLease, Generation = generation };
@@ -167,20 +173,22 @@ public sealed partial class ProjectionRefresher(
         }
 
         Log.Created(logger, key, channelId, messageId, generation, oldMessageId, correlationId);
+        metrics.Refreshed(key, state.MessageId is null ? ProjectionMetrics.Outcomes.Created : ProjectionMetrics.Outcomes.Reposted);
         if (oldMessageId is { } old)
         {
             await DeleteOldAsync(key, channelId, old, correlationId, cancellationToken);
         }
 
-        return await FinishAsync(claimed, channelId, messageId, content, generation, correlationId, cancellationToken) ?? QueueWorkOutcome.Completed;
+        return await FinishAsync(claimed, channelId, messageId, content, generation, readAt, correlationId, cancellationToken) ?? QueueWorkOutcome.Completed;
     }
 
     /// <summary>
     /// Records what the message shows now. Changes that arrived while rendering (a higher version) get one more refresh
-    /// after the coalescing window; otherwise nothing is pending any more.
+    /// after the coalescing window, and count as dirty since <paramref name="readAt"/>; otherwise nothing is pending any more.
     /// </summary>
     private async Task<QueueWorkOutcome?> FinishAsync(
-        ProjectionState rendered, ulong channelId, ulong messageId, ProjectionContent content, int generation, string correlationId, CancellationToken cancellationToken)
+        ProjectionState rendered, ulong channelId, ulong messageId, ProjectionContent content, int generation, DateTimeOffset readAt, string correlationId,
+        CancellationToken cancellationToken)
     {
         var settings = options.Value;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
@@ -200,6 +208,7 @@ public sealed partial class ProjectionRefresher(
                 PublishedHash = moved ? current.PublishedHash : content.Hash,
                 PublishedVersion = moved ? current.PublishedVersion : Math.Max(current.PublishedVersion, rendered.Version),
                 PublishedAt = moved ? current.PublishedAt : now,
+                DirtySince = moved ? current.DirtySince : more ? readAt : null,
                 Generation = moved ? current.Generation : Math.Max(current.Generation, generation),
                 CreatingUntil = null,
                 EditRefusals = 0,
@@ -208,6 +217,11 @@ public sealed partial class ProjectionRefresher(
             if (!await store.TryWriteAsync(next, cancellationToken))
             {
                 continue;
+            }
+
+            if (!moved)
+            {
+                metrics.Current(rendered.Key, current.DirtySince, now);
             }
 
             if (more)
@@ -237,6 +251,7 @@ public sealed partial class ProjectionRefresher(
         }
 
         await queue.EnqueueAsync(state.Key, delay, correlationId, cancellationToken);
+        metrics.Refreshed(state.Key, ProjectionMetrics.Outcomes.BackedOff);
         Log.BackingOff(logger, state.Key, refusals, delay.TotalSeconds, correlationId);
         return QueueWorkOutcome.Completed;
     }
@@ -251,6 +266,7 @@ public sealed partial class ProjectionRefresher(
         }
 
         Log.Broken(logger, state.Key, channelId, reason, correlationId);
+        metrics.Refreshed(state.Key, ProjectionMetrics.Outcomes.Broken);
         if (state.LogChannelId is { } logChannel && logChannel != channelId)
         {
             try

@@ -13,6 +13,7 @@ public static class ProjectionServices
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddProjections(configuration);
+        services.TryAddSingleton<ProjectionMetrics>();
         services.TryAddSingleton<ProjectionRefresher>();
         return services;
     }
