@@ -5,7 +5,8 @@ namespace Serverless.Domain.Projections;
 
 /// <summary>
 /// What features call when their state changed: <see cref="MarkDirtyAsync"/> bumps the projection's version and queues
-/// one refresh for all the changes of the next <see cref="ProjectionOptions.CoalesceWindow"/>; <see cref="PlaceAsync"/>
+/// one refresh for all the changes of the next <see cref="ProjectionOptions.CoalesceWindow"/> (longer when the message
+/// was edited less than <see cref="ProjectionOptions.MinEditInterval"/> ago); <see cref="PlaceAsync"/>
 /// says where its message lives.
 /// </summary>
 public sealed partial class ProjectionChanges(
@@ -31,11 +32,12 @@ public sealed partial class ProjectionChanges(
             var current = await store.GetAsync(key, cancellationToken) ?? new ProjectionState { Key = key };
             var enqueue = current.ChannelId is not null && current.BrokenReason is null
                 && ProjectionRefreshPolicy.ShouldEnqueue(current.RefreshPendingUntil, now);
+            var delay = ProjectionRefreshPolicy.RefreshDelay(now, current.PublishedAt, settings);
             var next = current with
             {
                 Version = current.Version + 1,
                 DirtySince = current.DirtySince ?? now,
-                RefreshPendingUntil = enqueue ? ProjectionRefreshPolicy.PendingUntil(now, settings.CoalesceWindow, settings) : current.RefreshPendingUntil,
+                RefreshPendingUntil = enqueue ? ProjectionRefreshPolicy.PendingUntil(now, delay, settings) : current.RefreshPendingUntil,
             };
             if (!await store.TryWriteAsync(next, cancellationToken))
             {
@@ -44,7 +46,7 @@ public sealed partial class ProjectionChanges(
 
             if (enqueue)
             {
-                await queue.EnqueueAsync(key, settings.CoalesceWindow, correlationId, cancellationToken);
+                await queue.EnqueueAsync(key, delay, correlationId, cancellationToken);
                 Log.Queued(logger, key, key.GuildId, key.Feature, next.Version, correlationId);
             }
 

@@ -11,6 +11,12 @@ public sealed class ProjectionOptions
     public TimeSpan CoalesceWindow { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// The least time between two edits of one dashboard's message: changes that keep arriving make one edit per
+    /// interval, not one per window, which keeps a busy guild's dashboards well inside Discord's per-channel limits.
+    /// </summary>
+    public TimeSpan MinEditInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// After this long past its due time a queued refresh counts as lost (its run failed or is stuck), and the next
     /// change queues another.
     /// </summary>
@@ -35,6 +41,11 @@ public sealed class ProjectionOptionsValidator : IValidateOptions<ProjectionOpti
         if (options.CoalesceWindow < TimeSpan.Zero || options.CoalesceWindow > TimeSpan.FromMinutes(1))
         {
             failures.Add("Projections__CoalesceWindow must be between 00:00:00 and 00:01:00.");
+        }
+
+        if (options.MinEditInterval < TimeSpan.Zero || options.MinEditInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Projections__MinEditInterval must be between 00:00:00 and 00:01:00.");
         }
 
         if (options.PendingGrace < TimeSpan.FromSeconds(1) || options.PendingGrace > TimeSpan.FromMinutes(10))

@@ -35,6 +35,25 @@ public static class ProjectionRefreshPolicy
     public static bool ShouldEnqueue(DateTimeOffset? refreshPendingUntil, DateTimeOffset now) =>
         refreshPendingUntil is not { } pending || pending <= now;
 
+    /// <summary>
+    /// How long a refresh queued now waits: the coalescing window, or longer when the message was last shown less than
+    /// <see cref="ProjectionOptions.MinEditInterval"/> ago.
+    /// </summary>
+    public static TimeSpan RefreshDelay(DateTimeOffset now, DateTimeOffset? publishedAt, ProjectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Max(options.CoalesceWindow, EditWait(now, publishedAt, options));
+    }
+
+    /// <summary>How long until the message may be edited again (zero when it may be now or was never shown).</summary>
+    public static TimeSpan EditWait(DateTimeOffset now, DateTimeOffset? publishedAt, ProjectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return publishedAt is { } shown ? Max(TimeSpan.Zero, shown + options.MinEditInterval - now) : TimeSpan.Zero;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a >= b ? a : b;
+
     /// <summary>Until when a refresh queued now counts as pending.</summary>
     public static DateTimeOffset PendingUntil(DateTimeOffset now, TimeSpan delay, ProjectionOptions options)
     {

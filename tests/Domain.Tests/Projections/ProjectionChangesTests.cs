@@ -37,6 +37,22 @@ public sealed class ProjectionChangesTests
     }
 
     [Fact]
+    public async Task AChangeSoonAfterAnEdit_WaitsForTheLeastIntervalBetweenEdits_NotJustTheWindow()
+    {
+        var changes = Changes();
+        await changes.PlaceAsync(Key, 555, logChannelId: null, "c0", CancellationToken.None);
+        _queue.Sent.Clear();
+        var shown = (await _store.GetAsync(Key, CancellationToken.None))!;
+        await _store.TryWriteAsync(shown with { MessageId = 42, PublishedAt = _time.GetUtcNow(), PublishedVersion = shown.Version, RefreshPendingUntil = null }, CancellationToken.None);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await changes.MarkDirtyAsync(Key, "c1", CancellationToken.None);
+
+        // Edited 1 s ago: the refresh waits the 4 s left of the 5 s between edits, not the 2 s window.
+        Assert.Equal(TimeSpan.FromSeconds(4), Assert.Single(_queue.Sent).Delay);
+    }
+
+    [Fact]
     public async Task AChangeAfterThePendingRefreshIsOverdue_QueuesAnother()
     {
         var changes = Changes();

@@ -103,4 +103,17 @@ public sealed class ProjectionRefreshPolicyTests
         Assert.NotEqual(new ProjectionContent("x", [answer]).Hash, new ProjectionContent("x", [answer with { Label = "Answered" }]).Hash);
         Assert.Throws<ArgumentException>(() => new ProjectionContent("x", [.. Enumerable.Repeat(answer, 26)]));
     }
+
+    [Fact]
+    public void RefreshDelay_IsTheWindow_OrWhatIsLeftOfTheLeastIntervalBetweenEdits()
+    {
+        var options = new ProjectionOptions { CoalesceWindow = TimeSpan.FromSeconds(2), MinEditInterval = TimeSpan.FromSeconds(5) };
+        var now = new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(TimeSpan.FromSeconds(2), ProjectionRefreshPolicy.RefreshDelay(now, publishedAt: null, options));
+        Assert.Equal(TimeSpan.FromSeconds(2), ProjectionRefreshPolicy.RefreshDelay(now, now.AddSeconds(-10), options));
+        Assert.Equal(TimeSpan.FromSeconds(4), ProjectionRefreshPolicy.RefreshDelay(now, now.AddSeconds(-1), options));
+        Assert.Equal(TimeSpan.Zero, ProjectionRefreshPolicy.EditWait(now, now.AddSeconds(-5), options));
+        Assert.Equal(TimeSpan.FromSeconds(3), ProjectionRefreshPolicy.EditWait(now, now.AddSeconds(-2), options));
+    }
 }

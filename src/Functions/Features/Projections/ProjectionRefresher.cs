@@ -91,6 +91,12 @@ public sealed partial class ProjectionRefresher(
             return QueueWorkOutcome.Skipped;
         }
 
+        // A refresh that comes early (placed, rebuilt, or a duplicate) still keeps edits of one message apart.
+        if (state.MessageId is not null && ProjectionRefreshPolicy.EditWait(now, state.PublishedAt, options.Value) is var wait && wait > TimeSpan.Zero)
+        {
+            return await PostponeAsync(state, wait, correlationId, cancellationToken);
+        }
+
         var content = await renderer.RenderAsync(key, cancellationToken);
         if (state.MessageId is not { } messageId)
         {
@@ -101,7 +107,7 @@ public sealed partial class ProjectionRefresher(
         {
             Log.Unchanged(logger, key, state.Version, correlationId);
             metrics.Refreshed(key, ProjectionMetrics.Outcomes.Unchanged);
-            return await FinishAsync(state, channelId, messageId, content, state.Generation, readAt, correlationId, cancellationToken);
+            return await FinishAsync(state, channelId, messageId, content, state.Generation, readAt, wrote: false, correlationId, cancellationToken);
         }
 
         try
@@ -129,7 +135,7 @@ public sealed partial class ProjectionRefresher(
 
         Log.Edited(logger, key, channelId, messageId, state.Version, correlationId);
         metrics.Refreshed(key, ProjectionMetrics.Outcomes.Edited);
-        return await FinishAsync(state, channelId, messageId, content, state.Generation, readAt, correlationId, cancellationToken);
+        return await FinishAsync(state, channelId, messageId, content, state.Generation, readAt, wrote: true, correlationId, cancellationToken);
     }
 
     /// <summary>
@@ -179,16 +185,16 @@ public sealed partial class ProjectionRefresher(
             await DeleteOldAsync(key, channelId, old, correlationId, cancellationToken);
         }
 
-        return await FinishAsync(claimed, channelId, messageId, content, generation, readAt, correlationId, cancellationToken) ?? QueueWorkOutcome.Completed;
+        return await FinishAsync(claimed, channelId, messageId, content, generation, readAt, wrote: true, correlationId, cancellationToken) ?? QueueWorkOutcome.Completed;
     }
 
     /// <summary>
     /// Records what the message shows now. Changes that arrived while rendering (a higher version) get one more refresh
-    /// after the coalescing window, and count as dirty since <paramref name="readAt"/>; otherwise nothing is pending any more.
+    /// after the coalescing window (or what is left of the least interval between edits), and count as dirty since <paramref name="readAt"/>; otherwise nothing is pending any more.
     /// </summary>
     private async Task<QueueWorkOutcome?> FinishAsync(
-        ProjectionState rendered, ulong channelId, ulong messageId, ProjectionContent content, int generation, DateTimeOffset readAt, string correlationId,
-        CancellationToken cancellationToken)
+        ProjectionState rendered, ulong channelId, ulong messageId, ProjectionContent content, int generation, DateTimeOffset readAt, bool wrote,
+        string correlationId, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
@@ -207,13 +213,15 @@ public sealed partial class ProjectionRefresher(
                 MessageId = moved ? current.MessageId : messageId,
                 PublishedHash = moved ? current.PublishedHash : content.Hash,
                 PublishedVersion = moved ? current.PublishedVersion : Math.Max(current.PublishedVersion, rendered.Version),
-                PublishedAt = moved ? current.PublishedAt : now,
+                PublishedAt = moved || !wrote ? current.PublishedAt ?? now : now,
                 DirtySince = moved ? current.DirtySince : more ? readAt : null,
                 Generation = moved ? current.Generation : Math.Max(current.Generation, generation),
                 CreatingUntil = null,
                 EditRefusals = 0,
-                RefreshPendingUntil = more ? ProjectionRefreshPolicy.PendingUntil(now, settings.CoalesceWindow, settings) : null,
+                RefreshPendingUntil = null,
             };
+            var delay = ProjectionRefreshPolicy.RefreshDelay(now, next.PublishedAt, settings);
+            next = next with { RefreshPendingUntil = more ? ProjectionRefreshPolicy.PendingUntil(now, delay, settings) : null };
             if (!await store.TryWriteAsync(next, cancellationToken))
             {
                 continue;
@@ -226,13 +234,27 @@ public sealed partial class ProjectionRefresher(
 
             if (more)
             {
-                await queue.EnqueueAsync(rendered.Key, settings.CoalesceWindow, correlationId, cancellationToken);
+                await queue.EnqueueAsync(rendered.Key, delay, correlationId, cancellationToken);
             }
 
             return QueueWorkOutcome.Completed;
         }
 
         return QueueWorkOutcome.Retry($"projection {rendered.Key} changed under every one of {MaxAttempts} attempts to record it");
+    }
+
+    /// <summary>The message was edited too recently: queue the refresh again for when it may be edited.</summary>
+    private async Task<QueueWorkOutcome?> PostponeAsync(ProjectionState state, TimeSpan wait, string correlationId, CancellationToken cancellationToken)
+    {
+        var next = state with { RefreshPendingUntil = ProjectionRefreshPolicy.PendingUntil(timeProvider.GetUtcNow(), wait, options.Value) };
+        if (!await store.TryWriteAsync(next, cancellationToken))
+        {
+            return null;
+        }
+
+        await queue.EnqueueAsync(state.Key, wait, correlationId, cancellationToken);
+        Log.Postponed(logger, state.Key, (long)wait.TotalMilliseconds, correlationId);
+        return QueueWorkOutcome.Completed;
     }
 
     /// <summary>Discord limits edits to the old message for now: try again after a doubling wait.</summary>
@@ -348,6 +370,9 @@ public sealed partial class ProjectionRefresher(
 
         [LoggerMessage(EventId = 6211, Level = LogLevel.Warning, Message = "Projection {ProjectionKey}: deleting the old message {MessageId} in channel {ChannelId} failed ({CorrelationId})")]
         public static partial void DeleteFailed(ILogger logger, Exception exception, ProjectionKey projectionKey, ulong channelId, ulong messageId, string correlationId);
+
+        [LoggerMessage(EventId = 6213, Level = LogLevel.Debug, Message = "Projection {ProjectionKey}: edited too recently; refresh postponed by {WaitMs} ms ({CorrelationId})")]
+        public static partial void Postponed(ILogger logger, ProjectionKey projectionKey, long waitMs, string correlationId);
 
         [LoggerMessage(EventId = 6212, Level = LogLevel.Error, Message = "Projection {ProjectionKey}: posting in channel {ChannelId} failed; retried ({CorrelationId})")]
         public static partial void CreateFailed(ILogger logger, Exception exception, ProjectionKey projectionKey, ulong channelId, string correlationId);
