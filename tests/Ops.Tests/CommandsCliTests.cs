@@ -86,7 +86,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         Assert.Equal(ExitCodes.UsageOrConfiguration, refused.ExitCode);
         Assert.Contains("Add --yes", refused.Error, StringComparison.Ordinal);
         Assert.True(dryRun.ExitCode == ExitCodes.Ok, dryRun.ToString());
-        Assert.Equal("Dry run: a deploy would replace the 0 commands of the global commands (application " + _sandbox.ApplicationId + ") with the manifest's 9:", dryRun.OutputLines[0]);
+        Assert.Equal("Dry run: a deploy would replace the 0 commands of the global commands (application " + _sandbox.ApplicationId + ") with the manifest's 11:", dryRun.OutputLines[0]);
         Assert.Contains("+ added ping", dryRun.OutputLines);
         Assert.Empty(_sandbox.State.Commands());
     }
@@ -337,7 +337,7 @@ public sealed class CommandsCliTests : IAsyncLifetime
         var run = await OpsRun.RunAsync(environment, "commands", "deploy", "--yes", "--settings", settings);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
-        Assert.Equal(9, _sandbox.State.Commands().Count);
+        Assert.Equal(11, _sandbox.State.Commands().Count);
     }
 
     [Fact]

@@ -276,8 +276,9 @@ public sealed partial class InteractionProcessor(
 
     /// <summary>
     /// A clicked button (or chosen select-menu value) goes to the feature whose <see cref="InteractionRoute"/> owns its
-    /// custom_id: acknowledged with type 6 once queued (or answered inline when the feature asked so, to open a form), the message left as it is for the worker to edit. A component
-    /// no feature owns (an old message's) gets a clear answer, not a failure.
+    /// custom_id: acknowledged with type 6 once queued, the message left as it is for the worker to edit (or answered
+    /// inline when the feature asked so, to open a form). A component no feature owns (an old message's) gets a clear
+    /// answer, not a failure.
     /// </summary>
     private async ValueTask<InteractionHttpResponse> UseComponentAsync(InteractionPayload interaction, long receivedAt, RequestLabels? labels, CancellationToken cancellationToken)
     {
