@@ -35,4 +35,17 @@ public sealed class ReplyTextTests
         Assert.Equal(new string('y', ReplyText.MaxQuotedLength) + "…", ReplyText.Quote(new string('y', 3000)));
         Assert.Equal("0 9 * * 1-5", ReplyText.Quote("0 9 * * 1-5"));
     }
+
+    [Fact]
+    public void Defuse_PutsAZeroWidthSpaceAfterEveryAt_SoNothingReadsAsAMention()
+    {
+        Assert.Equal("hi @\u200beveryone and @\u200bhere", ReplyText.Defuse("hi @everyone and @here"));
+        Assert.Equal("no mentions", ReplyText.Defuse("no mentions"));
+    }
+
+    [Fact]
+    public void Mention_IsTheMembersMarkup()
+    {
+        Assert.Equal("<@80351110224678912>", ReplyText.Mention(80351110224678912));
+    }
 }

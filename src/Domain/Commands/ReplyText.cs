@@ -8,6 +8,19 @@ public static class ReplyText
 
     private const string Ellipsis = "…";
 
+    /// <summary>
+    /// A member's typed text made unable to mention anyone: a zero-width space after every <c>@</c> keeps
+    /// <c>@everyone</c> from being sent raw, whatever a message's allowed mentions say.
+    /// </summary>
+    public static string Defuse(string typed)
+    {
+        ArgumentNullException.ThrowIfNull(typed);
+        return typed.Replace("@", "@\u200b", StringComparison.Ordinal);
+    }
+
+    /// <summary>A member shown by name (<c>&lt;@id&gt;</c>); the bot posts with no allowed mentions, so nobody is pinged.</summary>
+    public static string Mention(ulong userId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"<@{userId}>");
+
     /// <summary>The first <see cref="MaxQuotedLength"/> characters of <paramref name="typed"/>, and "…" when there was more.</summary>
     public static string Quote(string typed)
     {

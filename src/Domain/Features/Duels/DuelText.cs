@@ -91,7 +91,7 @@ public static class DuelText
         return parts.Count == 0 ? "" : " " + string.Join("; ", parts) + ".";
     }
 
-    public static string User(ulong id) => string.Create(CultureInfo.InvariantCulture, $"<@{id}>");
+    public static string User(ulong id) => ReplyText.Mention(id);
 
     private static CommandReply Reply(string content, params ReplyButton[] buttons) => new(content, Ephemeral: false) { Buttons = buttons };
 }

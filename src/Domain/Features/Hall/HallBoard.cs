@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Serverless.Domain.Commands;
 using Serverless.Domain.Community;
 using Serverless.Domain.Features.Raids;
 using Serverless.Domain.Projections;
@@ -58,7 +59,7 @@ public static class HallBoard
             text.Append(CultureInfo.InvariantCulture, $"\n**{section.Title}**\n");
             foreach (var (standing, place) in section.Ranked.Take(top).Select((standing, index) => (standing, index + 1)))
             {
-                var who = string.Join(" & ", standing.MemberIds.Select(id => string.Create(CultureInfo.InvariantCulture, $"<@{id}>")));
+                var who = string.Join(" & ", standing.MemberIds.Select(ReplyText.Mention));
                 text.Append(CultureInfo.InvariantCulture, $"{Medal(place)} {who} — {standing.Score:N0} {section.Unit}\n");
             }
         }

@@ -49,10 +49,10 @@ public static class OracleText
     {
         ArgumentNullException.ThrowIfNull(typed);
         var oneLine = string.Join(' ', typed.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return ReplyText.Shorten(oneLine, maxLength).Replace("@", "@\u200b", StringComparison.Ordinal);
+        return ReplyText.Defuse(ReplyText.Shorten(oneLine, maxLength));
     }
 
-    public static string User(ulong id) => string.Create(CultureInfo.InvariantCulture, $"<@{id}>");
+    public static string User(ulong id) => ReplyText.Mention(id);
 
     /// <summary>The week's message: prompt, count, the newest <paramref name="shown"/> answers, and the Answer button.</summary>
     public static ProjectionContent Render(OracleEdition edition, IReadOnlyList<OracleAnswer> answers, int shown)

@@ -63,5 +63,5 @@ public static class PairText
         };
     }
 
-    public static string User(ulong id) => string.Create(CultureInfo.InvariantCulture, $"<@{id}>");
+    public static string User(ulong id) => ReplyText.Mention(id);
 }

@@ -87,6 +87,6 @@ public static class RaidProgress
     public static string Name(Raid raid)
     {
         ArgumentNullException.ThrowIfNull(raid);
-        return ReplyText.Shorten(raid.Name, RaidRules.MaxNameLength).Replace("@", "@\u200b", StringComparison.Ordinal);
+        return ReplyText.Defuse(ReplyText.Shorten(raid.Name, RaidRules.MaxNameLength));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Serverless.Domain.Commands;
 
 namespace Serverless.Domain.Features.ScheduledPosts;
 
@@ -57,7 +58,7 @@ internal static class ScheduledPostFormatter
             .Append(CultureInfo.InvariantCulture, $"Repeat: {post.Recurrence.Describe()}\n")
             .Append(CultureInfo.InvariantCulture, $"Time zone: {zone.Id}\n")
             .Append(CultureInfo.InvariantCulture, $"Attempts: {post.Attempts}\n")
-            .Append(CultureInfo.InvariantCulture, $"Last error: {(post.LastError is { } error ? Cut(Defuse(error), MaxErrorLength) : "none")}\n")
+            .Append(CultureInfo.InvariantCulture, $"Last error: {(post.LastError is { } error ? Cut(ReplyText.Defuse(error), MaxErrorLength) : "none")}\n")
             .Append(CultureInfo.InvariantCulture, $"Created: {When(post.CreatedAt, zone)} by <@{post.CreatedBy}>\n");
         if (post.LastPublishedOccurrence is { } published)
         {
@@ -74,13 +75,13 @@ internal static class ScheduledPostFormatter
         const string Open = "Text:\n```\n";
         const string Close = "\n```";
         var room = MaxMessageLength - text.Length - Open.Length - Close.Length;
-        var content = Defuse(post.Content).Replace("```", "`\u200b``", StringComparison.Ordinal);
+        var content = ReplyText.Defuse(post.Content).Replace("```", "`\u200b``", StringComparison.Ordinal);
         return text.Append(Open).Append(Cut(content, room)).Append(Close).ToString();
     }
 
     private static string ListLine(ScheduledPost post, TimeZoneInfo zone)
     {
-        var snippet = Defuse(Cut(post.Content.ReplaceLineEndings(" "), SnippetLength));
+        var snippet = ReplyText.Defuse(Cut(post.Content.ReplaceLineEndings(" "), SnippetLength));
         return string.Create(
             CultureInfo.InvariantCulture,
             $"`{post.Id}` {Describe(post.Status)} · next {When(post.NextRunAt, zone)} · <#{post.ChannelId}> · {post.Recurrence.Describe()} · “{EscapeMarkdown(snippet)}”");
@@ -104,7 +105,6 @@ internal static class ScheduledPostFormatter
     };
 
     /// <summary>A zero-width space after '@' keeps "@everyone" and "&lt;@id&gt;" from reading as mentions at all.</summary>
-    private static string Defuse(string text) => text.Replace("@", "@\u200b", StringComparison.Ordinal);
 
     /// <summary>Mid-line markdown only: a snippet never starts a line, so headings and quotes cannot happen.</summary>
     private static string EscapeMarkdown(string text)
