@@ -185,7 +185,9 @@ public sealed partial class ProjectionRefresher(
             await DeleteOldAsync(key, channelId, old, correlationId, cancellationToken);
         }
 
-        return await FinishAsync(claimed, channelId, messageId, content, generation, readAt, wrote: true, correlationId, cancellationToken) ?? QueueWorkOutcome.Completed;
+        // The content was rendered at the version read before the claim: a change stored since then is still to show.
+        var shown = claimed with { Version = state.Version };
+        return await FinishAsync(shown, channelId, messageId, content, generation, readAt, wrote: true, correlationId, cancellationToken) ?? QueueWorkOutcome.Completed;
     }
 
     /// <summary>
